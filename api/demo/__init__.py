@@ -1,0 +1,1 @@
+"""Demo data built from the seed documents (`shared/seeds/`), loaded by `healthplan demo`."""

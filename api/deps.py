@@ -1,0 +1,163 @@
+"""Request dependencies as `Annotated` aliases, so routers read like sentences."""
+
+import uuid
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.access import Grant, Principal
+from api.db import get_session
+from api.errors import Forbidden, PreconditionRequired, Unauthorized
+from api.models import ApiToken, OrgUnit, Role, RoleAssignment, User
+from api.security import decode_jwt, split_api_token, token_secret_matches
+from api.settings import Settings, get_settings
+
+DbSession = Annotated[AsyncSession, Depends(get_session)]
+AppSettings = Annotated[Settings, Depends(get_settings)]
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+async def load_grants(session: AsyncSession, user_id: uuid.UUID) -> tuple[Grant, ...]:
+    rows = await session.execute(
+        select(
+            RoleAssignment.role,
+            RoleAssignment.org_unit_id,
+            OrgUnit.path,
+            RoleAssignment.include_subtree,
+            OrgUnit.active,
+        )
+        .outerjoin(OrgUnit, OrgUnit.id == RoleAssignment.org_unit_id)
+        .where(RoleAssignment.user_id == user_id)
+    )
+    return tuple(
+        Grant(role=Role(role), unit_id=unit_id, unit_path=path, include_subtree=subtree)
+        for role, unit_id, path, subtree, active in rows
+        if unit_id is None or active
+    )
+
+
+async def principal_for(
+    session: AsyncSession,
+    user: User,
+    *,
+    scopes: frozenset[str] | None = None,
+    api_token_id: uuid.UUID | None = None,
+) -> Principal:
+    if not user.active:
+        raise Unauthorized("Tài khoản đã bị khóa.")
+    unit_path = await session.scalar(select(OrgUnit.path).where(OrgUnit.id == user.org_unit_id))
+    kwargs: dict[str, Any] = {}
+    if scopes is not None:
+        kwargs["scopes"] = scopes
+    return Principal(
+        user=user,
+        grants=await load_grants(session, user.id),
+        api_token_id=api_token_id,
+        unit_path=unit_path or "",
+        **kwargs,
+    )
+
+
+async def _from_api_token(session: AsyncSession, token: str) -> Principal:
+    parts = split_api_token(token)
+    if parts is None:
+        raise Unauthorized("API token không hợp lệ.")
+    prefix, secret = parts
+    api_token = await session.scalar(select(ApiToken).where(ApiToken.prefix == prefix))
+    now = datetime.now(UTC)
+    if api_token is None or not token_secret_matches(secret, api_token.secret_hash):
+        raise Unauthorized("API token không hợp lệ.")
+    if api_token.revoked_at is not None:
+        raise Unauthorized("API token đã bị thu hồi.")
+    if api_token.expires_at is not None and api_token.expires_at <= now:
+        raise Unauthorized("API token đã hết hạn.")
+    # A plain UPDATE, not an ORM change: last-used must not bump versions or fail reads.
+    await session.execute(
+        update(ApiToken).where(ApiToken.id == api_token.id).values(last_used_at=now)
+    )
+    user = await session.get(User, api_token.user_id)
+    if user is None:
+        raise Unauthorized("API token không hợp lệ.")
+    return await principal_for(
+        session, user, scopes=frozenset(api_token.scopes), api_token_id=api_token.id
+    )
+
+
+async def get_principal(
+    request: Request,
+    session: DbSession,
+    settings: AppSettings,
+    bearer: Annotated[str | None, Depends(oauth2_scheme)],
+) -> Principal:
+    if not bearer:
+        raise Unauthorized("Cần đăng nhập (Authorization: Bearer ...).")
+    if split_api_token(bearer) is not None:
+        principal = await _from_api_token(session, bearer)
+    else:
+        try:
+            claims = decode_jwt(settings, bearer, expected_type="access")
+            user_id = uuid.UUID(claims["sub"])
+        except (ValueError, KeyError) as exc:
+            raise Unauthorized("Token không hợp lệ hoặc đã hết hạn.") from exc
+        user = await session.get(User, user_id)
+        if user is None or claims.get("gen") != user.token_generation:
+            raise Unauthorized("Token không còn hiệu lực; vui lòng đăng nhập lại.")
+        principal = await principal_for(session, user)
+    request.state.principal = principal
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def require_role(*roles: Role) -> Callable[..., Coroutine[Any, Any, Principal]]:
+    """The caller holds one of these roles somewhere (admin always qualifies)."""
+
+    async def dependency(principal: CurrentPrincipal) -> Principal:
+        if not principal.has_role(*roles, Role.admin):
+            names = ", ".join(r.value for r in roles) or "admin"
+            raise Forbidden(f"Cần vai trò: {names}.")
+        return principal
+
+    return dependency
+
+
+AdminPrincipal = Annotated[Principal, Depends(require_role(Role.admin))]
+
+
+async def get_writer(principal: CurrentPrincipal) -> Principal:
+    principal.require_write()
+    return principal
+
+
+WritingPrincipal = Annotated[Principal, Depends(get_writer)]
+
+
+def parse_if_match(if_match: str | None) -> int:
+    """`If-Match: "3"` (or W/"3") to a version; missing or malformed is refused."""
+    if not if_match:
+        raise PreconditionRequired("Thiếu header If-Match: gửi lại ETag nhận được khi đọc bản ghi.")
+    value = if_match.strip()
+    if value.startswith("W/"):
+        value = value[2:]
+    value = value.strip('"')
+    if not value.isdigit():
+        raise PreconditionRequired(f"If-Match không hợp lệ: {if_match!r}.")
+    return int(value)
+
+
+async def get_if_match(if_match: Annotated[str | None, Header()] = None) -> int:
+    return parse_if_match(if_match)
+
+
+IfMatch = Annotated[int, Depends(get_if_match)]
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'

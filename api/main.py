@@ -1,0 +1,103 @@
+"""The ASGI application: routers under /api/v1, problem handlers, middleware, the SPA."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+
+from api.db import dispose_engine
+from api.errors import NotFound, install_problem_handlers
+from api.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from api.observability import RequestIdMiddleware, configure_logging
+from api.routers import audit, auth, health, org_units, users
+from api.schemas.common import problem_responses
+from api.settings import Settings, get_settings
+
+API_PREFIX = "/api/v1"
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable operation ids: the endpoint function's name (unique across the app)."""
+    return route.name
+
+
+@asynccontextmanager
+async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    yield
+    await dispose_engine()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    app = FastAPI(
+        title="healthplan",
+        version="0.1.0",
+        summary="Kế hoạch, phân công nhiệm vụ, yêu cầu báo cáo, báo cáo và chỉ số y tế.",
+        description=(
+            "Plans, task-assignment matrices, report requests, submissions and indicator "
+            "data for Vietnamese public-health governance. Errors are RFC 9457 "
+            "application/problem+json. Mutable resources carry an ETag; send it back in "
+            "If-Match to change them."
+        ),
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        generate_unique_id_function=operation_id,
+        lifespan=lifespan,
+        responses=problem_responses(503),
+    )
+    install_problem_handlers(app)
+    for router in (health.router, auth.router, org_units.router, users.router, audit.router):
+        app.include_router(router, prefix=API_PREFIX)
+
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "If-Match",
+                "Idempotency-Key",
+                "X-Request-ID",
+            ],
+            expose_headers=["ETag", "Location", "X-Request-ID"],
+        )
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestIdMiddleware)
+    mount_spa(app, settings.spa_dir)
+    return app
+
+
+def mount_spa(app: FastAPI, spa_dir: Path) -> None:
+    """Serve the built SPA at / with index.html for client-side routes."""
+    index = spa_dir / "index.html"
+    if not index.is_file():
+        return
+    assets = spa_dir / "assets"
+    if assets.is_dir():
+        app.mount("/assets", StaticFiles(directory=assets), name="assets")
+
+    root = spa_dir.resolve()
+    # Top-level files of the build (favicon, robots.txt...), listed once at start-up.
+    top_files = {p.name: p for p in root.iterdir() if p.is_file()}
+
+    @app.get("/{path:path}", include_in_schema=False)
+    def spa(path: str) -> Any:
+        if path.startswith("api/"):
+            raise NotFound(f"Không có đường dẫn /{path}.")
+        if path in top_files:
+            return FileResponse(top_files[path])
+        return FileResponse(index, headers={"Cache-Control": "no-cache"})
+
+
+app = create_app()

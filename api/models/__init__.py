@@ -1,0 +1,19 @@
+"""All ORM models, imported here so Alembic and the app see one metadata."""
+
+from api.models.audit import AuditEvent
+from api.models.base import Base
+from api.models.org_unit import OrgUnit, OrgUnitType
+from api.models.user import ApiToken, LoginFailure, Role, RoleAssignment, TokenScope, User
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "Base",
+    "LoginFailure",
+    "OrgUnit",
+    "OrgUnitType",
+    "Role",
+    "RoleAssignment",
+    "TokenScope",
+    "User",
+]

@@ -1,0 +1,45 @@
+"""Keyset paging: an opaque cursor holding the last row's sort key."""
+
+import base64
+import json
+from typing import Any
+
+from api.errors import InvalidInput
+
+
+def encode_cursor(key: list[Any]) -> str:
+    raw = json.dumps(key, separators=(",", ":"), default=str).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, arity: int) -> list[Any] | None:
+    if not cursor:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        key = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInput(
+            "cursor không hợp lệ.",
+            errors=[
+                {
+                    "in": "query",
+                    "field": "cursor",
+                    "message": "Không đọc được cursor.",
+                    "code": "invalid_cursor",
+                }
+            ],
+        ) from exc
+    if not isinstance(key, list) or len(key) != arity:
+        raise InvalidInput(
+            "cursor không hợp lệ.",
+            errors=[
+                {
+                    "in": "query",
+                    "field": "cursor",
+                    "message": "Cursor không thuộc danh sách này.",
+                    "code": "invalid_cursor",
+                }
+            ],
+        )
+    return key

@@ -1,0 +1,1 @@
+"""HTTP only: parse, authorize, call a service, shape the answer."""

@@ -1,0 +1,115 @@
+"""Users, role grants, API tokens and authentication payloads."""
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, Field, field_validator
+
+from api.models import Role, TokenScope
+from api.schemas.common import OptionalText, PageMeta, Schema, ShortText
+from api.text import nfc
+
+
+def _username(value: str) -> str:
+    value = nfc(value).lower()
+    if not value or len(value) > 100 or not all(c.isalnum() or c in "._-@" for c in value):
+        raise ValueError("chỉ gồm chữ, số và . _ - @ (tối đa 100 ký tự)")
+    return value
+
+
+class RoleGrant(Schema):
+    role: Role
+    org_unit_id: uuid.UUID | None = Field(
+        default=None, description="null: toàn hệ thống (chỉ quản trị hệ thống mới cấp được)"
+    )
+    include_subtree: bool = False
+
+
+class UserCreate(Schema):
+    username: str
+    full_name: ShortText
+    email: OptionalText | None = None
+    position: OptionalText | None = None
+    org_unit_id: uuid.UUID
+    password: str = Field(min_length=1, max_length=200)
+    roles: list[RoleGrant] = Field(default_factory=list)
+    active: bool = True
+
+    _check_username = field_validator("username")(_username)
+
+
+class UserUpdate(Schema):
+    full_name: ShortText | None = None
+    email: OptionalText | None = None
+    position: OptionalText | None = None
+    org_unit_id: uuid.UUID | None = None
+    password: str | None = Field(default=None, min_length=1, max_length=200)
+    roles: list[RoleGrant] | None = None
+    active: bool | None = None
+
+
+class RoleGrantRead(Schema):
+    role: Role
+    org_unit_id: uuid.UUID | None
+    include_subtree: bool
+
+
+class UserRead(Schema):
+    id: uuid.UUID
+    username: str
+    full_name: str
+    email: str | None
+    position: str | None
+    org_unit_id: uuid.UUID
+    active: bool
+    roles: list[RoleGrantRead]
+    last_login_at: datetime | None
+    version: int
+    created_at: datetime
+
+
+class UserPage(BaseModel):
+    items: list[UserRead]
+    page: PageMeta
+
+
+class Me(BaseModel):
+    user: UserRead
+    org_unit_name: str
+    org_unit_code: str
+    scopes: list[str]
+    via_api_token: bool
+
+
+class TokenPair(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int = Field(description="Số giây còn hiệu lực của access token")
+    refresh_token: str
+
+
+class RefreshRequest(Schema):
+    refresh_token: str
+
+
+class ApiTokenCreate(Schema):
+    name: ShortText
+    scopes: list[TokenScope] = Field(default=[TokenScope.read], min_length=1)
+    expires_at: datetime | None = Field(
+        default=None, description="Hạn dùng; bỏ trống = 90 ngày. Tối đa 1 năm."
+    )
+
+
+class ApiTokenRead(Schema):
+    id: uuid.UUID
+    name: str
+    prefix: str
+    scopes: list[TokenScope]
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+    created_at: datetime
+
+
+class ApiTokenCreated(ApiTokenRead):
+    token: str = Field(description="Chỉ hiển thị một lần; lưu lại ngay.")

@@ -1,0 +1,124 @@
+"""Credentials: Argon2 password hashes, signed JWTs, and API token secrets."""
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from jose import JWTError, jwt
+
+from api.settings import Settings
+
+_hasher = PasswordHasher()
+# Verified against when the username is unknown, so timing does not reveal which names exist.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+TokenType = Literal["access", "refresh"]
+API_TOKEN_PREFIX = "hp_"
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password: str, password_hash: str | None) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def password_problems(password: str, *, username: str) -> list[str]:
+    """The password policy, as messages a person can act on (empty when acceptable)."""
+    problems = []
+    if len(password) < 10:
+        problems.append("Mật khẩu phải có ít nhất 10 ký tự.")
+    if password.casefold() == username.casefold():
+        problems.append("Mật khẩu không được trùng tên đăng nhập.")
+    classes = sum(
+        any(test(ch) for ch in password)
+        for test in (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
+    )
+    if classes < 2:
+        problems.append("Mật khẩu cần ít nhất hai loại ký tự (chữ thường, chữ hoa, số, ký hiệu).")
+    return problems
+
+
+def create_jwt(
+    settings: Settings,
+    *,
+    user_id: uuid.UUID,
+    token_type: TokenType,
+    generation: int,
+    claims: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> tuple[str, datetime]:
+    now = now or datetime.now(UTC)
+    lifetime = (
+        timedelta(minutes=settings.access_token_minutes)
+        if token_type == "access"
+        else timedelta(days=settings.refresh_token_days)
+    )
+    expires = now + lifetime
+    payload: dict[str, Any] = {
+        **(claims or {}),
+        "sub": str(user_id),
+        "typ": token_type,
+        "gen": generation,
+        "iat": int(now.timestamp()),
+        "exp": int(expires.timestamp()),
+        "jti": uuid.uuid4().hex,
+    }
+    token = jwt.encode(
+        payload, settings.jwt_secret.get_secret_value(), algorithm=settings.jwt_algorithm
+    )
+    return token, expires
+
+
+def decode_jwt(settings: Settings, token: str, *, expected_type: TokenType) -> dict[str, Any]:
+    """Verify signature, pinned algorithm, expiry and type; raise ValueError otherwise."""
+    try:
+        header = jwt.get_unverified_header(token)
+    except JWTError as exc:
+        raise ValueError("malformed token") from exc
+    if header.get("alg") != settings.jwt_algorithm:
+        raise ValueError("unexpected algorithm")
+    try:
+        payload = jwt.decode(
+            token,
+            settings.jwt_secret.get_secret_value(),
+            algorithms=[settings.jwt_algorithm],
+            options={"require_exp": True, "require_sub": True, "require_iat": True},
+        )
+    except JWTError as exc:
+        raise ValueError(str(exc)) from exc
+    if payload.get("typ") != expected_type:
+        raise ValueError("wrong token type")
+    return payload
+
+
+def new_api_token() -> tuple[str, str, str]:
+    """Return (full token shown once, public prefix, SHA-256 of the secret part)."""
+    prefix = API_TOKEN_PREFIX + secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    return f"{prefix}.{secret}", prefix, hash_token_secret(secret)
+
+
+def split_api_token(token: str) -> tuple[str, str] | None:
+    if not token.startswith(API_TOKEN_PREFIX) or "." not in token:
+        return None
+    prefix, _, secret = token.partition(".")
+    return prefix, secret
+
+
+def hash_token_secret(secret: str) -> str:
+    # The secret has 256 bits of entropy, so a fast hash is the right tool here.
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def token_secret_matches(secret: str, stored_hash: str) -> bool:
+    return hmac.compare_digest(hash_token_secret(secret), stored_hash)

@@ -1,0 +1,1 @@
+"""Domain logic, one module per domain; routers call these, these only flush."""

@@ -1,0 +1,89 @@
+"""Recording and reading the audit trail."""
+
+import uuid
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.inspection import inspect
+
+from api.access import Principal
+from api.models import AuditEvent
+from api.models.base import Base
+from api.observability import current_request_id
+
+_SECRET_FIELDS = {"password_hash", "secret_hash"}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, uuid.UUID | datetime | date):
+        return str(value) if isinstance(value, uuid.UUID) else value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def snapshot(row: Base) -> dict[str, Any]:
+    """Column values of a row as JSON-ready data, secrets left out."""
+    mapper = inspect(type(row))
+    return {
+        attr.key: _jsonable(getattr(row, attr.key))
+        for attr in mapper.column_attrs
+        if attr.key not in _SECRET_FIELDS
+    }
+
+
+async def record(
+    session: AsyncSession,
+    *,
+    actor: Principal | None,
+    action: str,
+    entity_type: str,
+    entity_id: uuid.UUID | str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    event = AuditEvent(
+        actor_id=actor.user_id if actor else None,
+        actor_name=actor.user.username if actor else None,
+        action=action,
+        entity_type=entity_type,
+        entity_id=str(entity_id),
+        before=before,
+        after=after,
+        request_id=current_request_id(),
+    )
+    session.add(event)
+    await session.flush()
+    return event
+
+
+def list_statement(
+    *,
+    entity_type: str | None,
+    entity_id: str | None,
+    actor_id: uuid.UUID | None,
+    action: str | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> Select[AuditEvent]:
+    stmt = select(AuditEvent)
+    if entity_type:
+        stmt = stmt.where(AuditEvent.entity_type == entity_type)
+    if entity_id:
+        stmt = stmt.where(AuditEvent.entity_id == entity_id)
+    if actor_id:
+        stmt = stmt.where(AuditEvent.actor_id == actor_id)
+    if action:
+        stmt = stmt.where(AuditEvent.action == action)
+    if since:
+        stmt = stmt.where(AuditEvent.at >= since)
+    if until:
+        stmt = stmt.where(AuditEvent.at < until)
+    return stmt

@@ -1,0 +1,80 @@
+"""Logging in: password check with throttling, token issue and refresh."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.errors import TooManyRequests, Unauthorized
+from api.models import LoginFailure, User
+from api.schemas.user import TokenPair
+from api.security import create_jwt, decode_jwt, verify_password
+from api.settings import Settings
+from api.text import nfc
+
+
+async def _recent_failures(
+    session: AsyncSession, settings: Settings, *, username: str, client: str
+) -> int:
+    since = datetime.now(UTC) - timedelta(seconds=settings.login_window_seconds)
+    count = await session.scalar(
+        select(func.count())
+        .select_from(LoginFailure)
+        .where(
+            LoginFailure.at >= since,
+            or_(LoginFailure.username == username, LoginFailure.client == client),
+        )
+    )
+    return count or 0
+
+
+def issue_tokens(settings: Settings, user: User, *, roles: list[str]) -> TokenPair:
+    claims = {"roles": roles, "unit": str(user.org_unit_id), "name": user.full_name}
+    access, _ = create_jwt(
+        settings,
+        user_id=user.id,
+        token_type="access",
+        generation=user.token_generation,
+        claims=claims,
+    )
+    refresh, _ = create_jwt(
+        settings, user_id=user.id, token_type="refresh", generation=user.token_generation
+    )
+    return TokenPair(
+        access_token=access, expires_in=settings.access_token_minutes * 60, refresh_token=refresh
+    )
+
+
+async def login(
+    session: AsyncSession, settings: Settings, *, username: str, password: str, client: str
+) -> User:
+    """Return the user or raise; failures are recorded (committed even though we raise)."""
+    username = nfc(username).lower()
+    failures = await _recent_failures(session, settings, username=username, client=client)
+    if failures >= settings.login_max_failures:
+        raise TooManyRequests(
+            "Đăng nhập sai quá nhiều lần; vui lòng thử lại sau "
+            f"{settings.login_window_seconds // 60} phút.",
+            headers={"Retry-After": str(settings.login_window_seconds)},
+        )
+    user = await session.scalar(select(User).where(User.username == username))
+    if user is None or not verify_password(password, user.password_hash) or not user.active:
+        session.add(LoginFailure(username=username[:100], client=client[:100]))
+        await session.flush()
+        raise Unauthorized("Sai tên đăng nhập hoặc mật khẩu.", commit=True)
+    await session.execute(delete(LoginFailure).where(LoginFailure.username == username))
+    user.last_login_at = datetime.now(UTC)
+    return user
+
+
+async def refresh(session: AsyncSession, settings: Settings, *, refresh_token: str) -> User:
+    try:
+        claims = decode_jwt(settings, refresh_token, expected_type="refresh")
+        user_id = uuid.UUID(claims["sub"])
+    except (ValueError, KeyError) as exc:
+        raise Unauthorized("Refresh token không hợp lệ hoặc đã hết hạn.") from exc
+    user = await session.get(User, user_id)
+    if user is None or not user.active or claims.get("gen") != user.token_generation:
+        raise Unauthorized("Refresh token không còn hiệu lực; vui lòng đăng nhập lại.")
+    return user

@@ -1,0 +1,40 @@
+"""Runtime configuration, read from the environment (and `.env`) once per process."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    # Unset means: start an embedded PostgreSQL under DATA_DIR (demo and local use only).
+    database_url: str | None = None
+    data_dir: Path = Path("var")
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+
+    jwt_secret: SecretStr = SecretStr("change-me-in-production-this-is-only-for-local-use")
+    jwt_algorithm: str = Field(default="HS256", pattern="^HS(256|384|512)$")
+    access_token_minutes: int = 30
+    refresh_token_days: int = 7
+
+    # Failed logins for one username (or one client address) inside the window before 429.
+    login_max_failures: int = 5
+    login_window_seconds: int = 900
+
+    cors_origins: list[str] = []
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    # Where the built SPA lives; served under / when present.
+    spa_dir: Path = Path("frontend/dist")
+
+    max_body_bytes: int = 2 * 1024 * 1024
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

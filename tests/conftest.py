@@ -1,0 +1,140 @@
+"""Tests run against a real PostgreSQL: a database migrated once and loaded with the demo data,
+then each test inside a transaction that is rolled back at the end."""
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, create_async_engine
+from sqlalchemy.pool import NullPool
+
+BASE_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/healthplan_test"
+)
+os.environ["DATABASE_URL"] = BASE_URL
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ.setdefault("SPA_DIR", "/nonexistent")
+
+from api.db import get_session, to_async_url, transaction  # noqa: E402
+from api.demo.load import DEMO_PASSWORD  # noqa: E402
+from api.main import create_app  # noqa: E402
+
+
+def server_url(url: str, database: str) -> str:
+    return url.rsplit("/", 1)[0] + "/" + database
+
+
+async def recreate_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    conn = await asyncpg.connect(server_url(url, "postgres"))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+def run_migrations(url: str, revision: str = "head", *, down: bool = False) -> None:
+    from alembic import command
+
+    from api.migrations_state import alembic_config
+
+    config = alembic_config()
+    config.attributes["database_url"] = to_async_url(url)
+    (command.downgrade if down else command.upgrade)(config, revision)
+
+
+@pytest.fixture(scope="session")
+async def database() -> AsyncIterator[str]:
+    await recreate_database(BASE_URL)
+    await asyncio.to_thread(run_migrations, BASE_URL)
+    engine = create_async_engine(to_async_url(BASE_URL), poolclass=NullPool)
+    from api.demo.load import load_demo
+
+    async with AsyncSession(engine) as session, session.begin():
+        await load_demo(session)
+    await engine.dispose()
+    yield BASE_URL
+
+
+@pytest.fixture(scope="session")
+async def engine(database: str) -> AsyncIterator[Any]:
+    eng = create_async_engine(to_async_url(database))
+    yield eng
+    await eng.dispose()
+
+
+@pytest.fixture
+async def connection(engine: Any) -> AsyncIterator[AsyncConnection]:
+    async with engine.connect() as conn:
+        outer = await conn.begin()
+        yield conn
+        await outer.rollback()
+
+
+@pytest.fixture
+async def session(connection: AsyncConnection) -> AsyncIterator[AsyncSession]:
+    async with AsyncSession(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    ) as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def app() -> Any:
+    return create_app()
+
+
+@pytest.fixture
+async def client(app: Any, session: AsyncSession) -> AsyncIterator[httpx.AsyncClient]:
+    async def test_session() -> AsyncIterator[AsyncSession]:
+        async with transaction(session):
+            yield session
+
+    app.dependency_overrides[get_session] = test_session
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+        yield c
+    app.dependency_overrides.clear()
+
+
+class Login:
+    """Logs demo users in once per test and hands out their Authorization headers."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+        self.cache: dict[str, dict[str, str]] = {}
+
+    async def __call__(self, username: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
+        if username not in self.cache:
+            r = await self.client.post(
+                "/api/v1/auth/token", data={"username": username, "password": password}
+            )
+            assert r.status_code == 200, r.text
+            self.cache[username] = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        return self.cache[username]
+
+
+@pytest.fixture
+def login(client: httpx.AsyncClient) -> Login:
+    return Login(client)
+
+
+async def unit_id(client: httpx.AsyncClient, headers: dict[str, str], code: str) -> str:
+    r = await client.get("/api/v1/org-units", params={"q": code, "limit": 500}, headers=headers)
+    assert r.status_code == 200, r.text
+    return next(u["id"] for u in r.json()["items"] if u["code"] == code)
+
+
+def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status
+    assert body["type"].startswith("/problems/")
+    assert body["title"] and body["detail"]
+    return body
