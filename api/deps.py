@@ -17,7 +17,9 @@ from api.models import ApiToken, OrgUnit, Role, RoleAssignment, User
 from api.security import decode_jwt, split_api_token, token_secret_matches
 from api.settings import Settings, get_settings
 
-DbSession = Annotated[AsyncSession, Depends(get_session)]
+# scope="function": the transaction commits when the endpoint returns, before the response is
+# sent, so a failed commit becomes an error response instead of an acknowledged lost write.
+DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]
 AppSettings = Annotated[Settings, Depends(get_settings)]
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
