@@ -154,7 +154,10 @@ def parse_if_match(if_match: str | None) -> int:
     return int(value)
 
 
-async def get_if_match(if_match: Annotated[str | None, Header()] = None) -> int:
+async def get_if_match(
+    _: "CurrentPrincipal", if_match: Annotated[str | None, Header()] = None
+) -> int:
+    # Depends on the caller so that authentication is checked (401) before preconditions (428).
     return parse_if_match(if_match)
 
 
