@@ -4,6 +4,8 @@ import asyncio
 import getpass
 import logging
 import os
+import subprocess
+import sys
 from typing import Annotated
 
 import typer
@@ -81,6 +83,22 @@ def serve(
 
 
 @app.command()
+def worker(
+    concurrency: Annotated[int, typer.Option(envvar="WORKER_CONCURRENCY")] = 4,
+    queue: Annotated[list[str] | None, typer.Option(help="Only these queues (repeatable)")] = None,
+) -> None:
+    """Run a background worker (imports, reminders, e-mail); run as many as needed."""
+    from api.observability import configure_logging
+    from api.queue import run_worker
+    from api.settings import get_settings
+
+    _prepare_database_url()
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    asyncio.run(run_worker(concurrency=concurrency, queues=queue or None))
+
+
+@app.command()
 def demo(
     host: Annotated[str, typer.Option(envvar="HOST")] = "127.0.0.1",
     port: Annotated[int, typer.Option(envvar="PORT")] = 8000,
@@ -97,7 +115,13 @@ def demo(
         roles = ", ".join(f"{r.value}@{u or 'all'}" for r, u, _ in user.grants)
         typer.echo(f"  {user.username:<16} {user.full_name:<22} {roles}")
     typer.echo("")
-    serve(host=host, port=port, workers=1)
+    # The worker runs beside the API, as its own process, exactly as in production.
+    background = subprocess.Popen([sys.executable, "-m", "api.cli", "worker"])
+    try:
+        serve(host=host, port=port, workers=1)
+    finally:
+        background.terminate()
+        background.wait(timeout=30)
 
 
 @app.command("create-user")

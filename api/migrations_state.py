@@ -18,3 +18,12 @@ def alembic_config() -> Config:
 @lru_cache
 def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Autogenerate ignores the job queue's tables and their indexes: procrastinate owns them
+    (revision 0004)."""
+    table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", "")
+    return not (reflected and compare_to is None and (table or "").startswith("procrastinate"))

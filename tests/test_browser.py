@@ -35,14 +35,26 @@ def live_server() -> Iterator[str]:
     assert dist.is_file(), "the SPA is not built: run `make frontend` (make test does)"
     asyncio.run(recreate_database(E2E_URL))
     run_migrations(E2E_URL)
-    env = {**os.environ, "DATABASE_URL": E2E_URL, "SPA_DIR": str(dist.parent),
-           "LOG_LEVEL": "WARNING"}
-    subprocess.run([sys.executable, "-m", "api.cli", "load-demo"], env=env, cwd=ROOT,
-                   check=True, capture_output=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": E2E_URL,
+        "SPA_DIR": str(dist.parent),
+        "LOG_LEVEL": "WARNING",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "api.cli", "load-demo"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
-        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -65,7 +77,7 @@ def live_server() -> Iterator[str]:
 
 def test_spa_is_served_with_security_headers(live_server: str) -> None:
     r = httpx.get(f"{live_server}/org-units")
-    assert r.status_code == 200 and "<div id=\"root\">" in r.text
+    assert r.status_code == 200 and '<div id="root">' in r.text
     assert "default-src 'self'" in r.headers["content-security-policy"]
     assert httpx.get(f"{live_server}/api/v1/nope").status_code == 404
 
@@ -73,8 +85,11 @@ def test_spa_is_served_with_security_headers(live_server: str) -> None:
 def test_browser_suite(live_server: str) -> None:
     result = subprocess.run(
         ["node", "--test", "--test-reporter=spec", "e2e/"],
-        cwd=ROOT / "frontend", env={**os.environ, "E2E_BASE_URL": live_server},
-        capture_output=True, text=True, timeout=600,
+        cwd=ROOT / "frontend",
+        env={**os.environ, "E2E_BASE_URL": live_server},
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
