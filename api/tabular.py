@@ -1,0 +1,301 @@
+"""Reading and writing the tables people upload and download: CSV and XLSX.
+
+Reading streams (a large file is never held whole in memory), detects the encoding and the
+delimiter, refuses what it cannot read with a message that says what to do, and numbers every
+row as a person sees it in a spreadsheet (the header is row 1). Writing neutralises cells a
+spreadsheet would run as formulas.
+"""
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import IO, Any
+
+from api.errors import InvalidInput
+from api.text import fold, nfc
+
+CSV_TYPES = {"text/csv", "application/csv", "text/plain", "application/vnd.ms-excel"}
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ZIP_MAGIC = b"PK\x03\x04"
+# Limits on what an XLSX may expand to: a 50 KB zip must not become 5 GB of XML.
+XLSX_MAX_UNCOMPRESSED = 512 * 1024 * 1024
+XLSX_MAX_RATIO = 200
+
+
+def file_error(message: str, code: str, *, field: str = "file") -> InvalidInput:
+    return InvalidInput(
+        message, errors=[{"in": "body", "field": field, "message": message, "code": code}]
+    )
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row: its number as the spreadsheet shows it, and its cells by header."""
+
+    number: int
+    cells: dict[str, str]
+
+
+def detect_encoding(head: bytes, declared: str | None = None) -> str:
+    """UTF-8 (with or without BOM) is read as is; anything else must be declared.
+
+    Legacy Vietnamese exports (Windows-1258, VNI, TCVN3) and cp1252 cannot be told apart
+    reliably from bytes alone, so guessing would risk silent mojibake: we ask instead.
+    """
+    if declared:
+        try:
+            return codecs.lookup(declared).name
+        except LookupError as exc:
+            raise file_error(
+                f"Bảng mã '{declared}' không được hỗ trợ.", "unknown_encoding", field="encoding"
+            ) from exc
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A multi-byte character cut at the end of the sample is not an error.
+        if exc.start < len(head) - 3:
+            raise file_error(
+                f"Tệp không phải UTF-8 (byte 0x{head[exc.start]:02x} ở vị trí {exc.start}). "
+                "Hãy lưu lại tệp dưới dạng 'CSV UTF-8', hoặc gửi kèm encoding=windows-1258 "
+                "(hoặc cp1252) nếu tệp được xuất bằng bảng mã cũ.",
+                "not_utf8",
+            ) from exc
+    return "utf-8-sig"
+
+
+def detect_delimiter(first_line: str) -> str:
+    """The most frequent of , ; tab outside quotes in the header line."""
+    counts = {",": 0, ";": 0, "\t": 0}
+    quoted = False
+    for ch in first_line:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _text_lines(
+    stream: "IO[bytes] | _Prepend", encoding: str, chunk_size: int = 1 << 16
+) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    pending = ""
+    position = 0
+    while True:
+        chunk = stream.read(chunk_size)
+        try:
+            pending += decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as exc:
+            raise file_error(
+                f"Tệp có byte không hợp lệ với bảng mã {encoding} gần byte {position + exc.start}"
+                ". Hãy kiểm tra bảng mã của tệp.",
+                "bad_encoding",
+            ) from exc
+        position += len(chunk)
+        lines = pending.splitlines(keepends=True)
+        # Keep a possibly unfinished last line for the next chunk.
+        pending = lines.pop() if chunk and lines and not lines[-1].endswith(("\n", "\r")) else ""
+        yield from lines
+        if not chunk:
+            if pending:
+                yield pending
+            return
+
+
+def normalise_header(name: str) -> str:
+    """Header cells compared without accents or case: "Đơn vị chủ trì" -> "don vi chu tri"."""
+    return fold(name.replace("\ufeff", ""))
+
+
+def read_csv(
+    stream: IO[bytes], *, encoding: str | None = None, delimiter: str | None = None
+) -> tuple[list[str], Iterator[Row]]:
+    """Return the header (as written) and an iterator of rows; blank lines are skipped."""
+    head = stream.read(4096)
+    if not head.strip():
+        raise file_error("Tệp rỗng: không có dòng tiêu đề.", "empty_file")
+    if head.startswith(ZIP_MAGIC):
+        raise file_error(
+            "Đây là tệp XLSX/ZIP, không phải CSV: gửi với định dạng xlsx.", "wrong_format"
+        )
+    chosen = detect_encoding(head, encoding)
+    lines = _text_lines(_Prepend(head, stream), chosen)
+    first = next(lines, "")
+    sep = delimiter or detect_delimiter(first)
+    header = next(csv.reader([first], delimiter=sep))
+    header = [nfc(h.replace("\ufeff", "")) for h in header]
+    if not any(header):
+        raise file_error("Dòng đầu tiên phải là tiêu đề cột.", "missing_header")
+
+    def rows() -> Iterator[Row]:
+        reader = csv.reader(lines, delimiter=sep)
+        for index, values in enumerate(reader, start=2):
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) > len(header):
+                raise InvalidInput(
+                    f"Dòng {index} có {len(values)} cột, tiêu đề chỉ có {len(header)}.",
+                    errors=[
+                        {
+                            "in": "row",
+                            "field": f"row {index}",
+                            "row": index,
+                            "message": "Thừa cột so với tiêu đề",
+                            "code": "too_many_columns",
+                        }
+                    ],
+                )
+            yield Row(index, {h: nfc(v) for h, v in zip(header, values, strict=False)})
+
+    return header, rows()
+
+
+class _Prepend(io.RawIOBase):
+    """A stream with some already-read bytes put back in front."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self.head = head
+        self.rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        if self.head:
+            out, self.head = (
+                (self.head, b"")
+                if size < 0 or size >= len(self.head)
+                else (self.head[:size], self.head[size:])
+            )
+            return out
+        return self.rest.read(size)
+
+
+def check_xlsx(stream: IO[bytes]) -> None:
+    """Refuse what is not an XLSX, a truncated one, or one that would expand far too much."""
+    start = stream.tell()
+    if stream.read(4) != ZIP_MAGIC:
+        raise file_error("Tệp không phải định dạng XLSX (Excel 2007 trở lên).", "not_xlsx")
+    stream.seek(start)
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            infos = archive.infolist()
+            names = {i.filename for i in infos}
+            expanded = sum(i.file_size for i in infos)
+            packed = sum(i.compress_size for i in infos) or 1
+    except zipfile.BadZipFile as exc:
+        raise file_error(
+            "Tệp XLSX bị hỏng hoặc bị cắt cụt; hãy lưu lại và gửi lại.", "corrupt_xlsx"
+        ) from exc
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+        raise file_error("Tệp ZIP này không phải bảng tính XLSX.", "not_xlsx")
+    if expanded > XLSX_MAX_UNCOMPRESSED or expanded / packed > XLSX_MAX_RATIO:
+        raise file_error(
+            "Tệp XLSX giải nén ra quá lớn so với kích thước (nghi zip bomb).", "xlsx_too_large"
+        )
+    stream.seek(start)
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return nfc(str(value))
+
+
+def read_xlsx(
+    stream: IO[bytes], *, sheet: str | None = None, header_row: int | None = None
+) -> tuple[list[str], Iterator[Row]]:
+    """Read one sheet (the first by default). The header is the first non-empty row unless
+    `header_row` says otherwise; rows above it (titles) are skipped."""
+    import openpyxl  # defusedxml is installed, so openpyxl parses the XML defused
+
+    check_xlsx(stream)
+    try:
+        book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise file_error(
+            "Không đọc được tệp XLSX; hãy lưu lại và gửi lại.", "corrupt_xlsx"
+        ) from exc
+    if sheet is not None and sheet not in book.sheetnames:
+        raise file_error(
+            f"Không có trang tính '{sheet}' (có: {', '.join(book.sheetnames)}).",
+            "unknown_sheet",
+            field="sheet",
+        )
+    worksheet = book[sheet] if sheet else book.worksheets[0]
+    values = worksheet.iter_rows(values_only=True)
+    header: list[str] = []
+    number = 0
+    for number, raw in enumerate(values, start=1):
+        cells = [_cell_text(v) for v in raw]
+        if (header_row is None and any(cells)) or number == header_row:
+            header = cells
+            break
+    while header and not header[-1]:
+        header.pop()
+    if not header:
+        raise file_error("Trang tính rỗng: không có dòng tiêu đề.", "empty_file")
+
+    def rows() -> Iterator[Row]:
+        try:
+            for index, raw in enumerate(values, start=number + 1):
+                cells = [_cell_text(v) for v in raw]
+                if any(cells):
+                    yield Row(index, dict(zip(header, cells, strict=False)))
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise file_error(
+                "Tệp XLSX bị hỏng giữa chừng; không dữ liệu nào được ghi.", "corrupt_xlsx"
+            ) from exc
+        finally:
+            book.close()
+
+    return header, rows()
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """Neutralise spreadsheet formula injection in text cells (=, +, -, @ ...)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def write_csv(header: list[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
+    """CSV text in chunks, UTF-8 BOM first so Excel opens Vietnamese text correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write("\ufeff")
+    writer.writerow([safe_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([_plain(safe_cell(v)) for v in row])
+        if buffer.tell() > 1 << 16:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return value

@@ -1,0 +1,145 @@
+"""Reading uploaded CSV/XLSX: encodings, delimiters, blank lines, broken files; safe writing."""
+
+import io
+import unicodedata
+import zipfile
+
+import openpyxl
+import pytest
+
+from api.errors import InvalidInput
+from api.tabular import read_csv, read_xlsx, safe_cell, write_csv
+
+TEXT = "STT;Tên nhiệm vụ;Đơn vị chủ trì\n1;Tuyên truyền;UBND xã\n\n2;Tiêm chủng;Trạm Y tế\n"
+
+
+def _rows(data: bytes, **kw: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    header, rows = read_csv(io.BytesIO(data), **kw)
+    return header, [(r.number, r.cells) for r in rows]
+
+
+def test_semicolons_bom_and_blank_lines() -> None:
+    header, rows = _rows(b"\xef\xbb\xbf" + TEXT.encode())
+    assert header == ["STT", "Tên nhiệm vụ", "Đơn vị chủ trì"]
+    assert rows == [
+        (2, {"STT": "1", "Tên nhiệm vụ": "Tuyên truyền", "Đơn vị chủ trì": "UBND xã"}),
+        (4, {"STT": "2", "Tên nhiệm vụ": "Tiêm chủng", "Đơn vị chủ trì": "Trạm Y tế"}),
+    ]
+
+
+def test_commas_tabs_and_quoted_delimiters() -> None:
+    _, rows = _rows(b'a,b\n"1,5",x\n')
+    assert rows == [(2, {"a": "1,5", "b": "x"})]
+    _, rows = _rows(b"a\tb\n1\t2\n")
+    assert rows == [(2, {"a": "1", "b": "2"})]
+
+
+def test_long_file_streams_across_chunks_with_multibyte_boundaries() -> None:
+    body = "mã,tên\n" + "".join(f"{i},Trạm Y tế số {i} ở Sơn Hải\n" for i in range(20000))
+    _, rows = _rows(body.encode())
+    assert len(rows) == 20000 and rows[-1][1]["tên"] == "Trạm Y tế số 19999 ở Sơn Hải"
+
+
+TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def _cp1258(text: str) -> bytes:
+    """As Windows-1258 stores Vietnamese: precomposed vowels, tone marks as combining bytes."""
+    out = b""
+    for ch in text:
+        try:
+            out += ch.encode("cp1258")
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", ch)
+            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONES))
+            out += (base + "".join(c for c in parts if c in TONES)).encode("cp1258")
+    return out
+
+
+def test_legacy_encoding_is_refused_with_advice_or_decoded_when_declared() -> None:
+    data = _cp1258(TEXT)
+    with pytest.raises(InvalidInput) as err:
+        _rows(data)
+    assert "UTF-8" in err.value.detail and err.value.errors[0]["code"] == "not_utf8"
+    header, rows = _rows(data, encoding="windows-1258")
+    assert header[1] == "Tên nhiệm vụ" and rows[1][1]["Đơn vị chủ trì"] == "Trạm Y tế"
+
+
+def test_nfd_cells_become_nfc() -> None:
+    _, rows = _rows(unicodedata.normalize("NFD", "a\nSơn Hải\n").encode())
+    assert rows[0][1]["a"] == "Sơn Hải"
+
+
+def test_more_cells_than_header_is_a_row_error() -> None:
+    with pytest.raises(InvalidInput) as err:
+        _rows(b"a,b\n1,2,3\n")
+    assert err.value.errors[0]["row"] == 2
+
+
+def test_empty_and_zip_are_refused_as_csv() -> None:
+    for data, code in ((b"", "empty_file"), (b"PK\x03\x04rest", "wrong_format")):
+        with pytest.raises(InvalidInput) as err:
+            _rows(data)
+        assert err.value.errors[0]["code"] == code
+
+
+def _xlsx(rows: list[list[object]]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_xlsx_skips_title_rows_and_numbers_rows_like_excel() -> None:
+    data = _xlsx(
+        [
+            ["PHỤ LỤC 2"],
+            [],
+            ["STT", "Tên nhiệm vụ"],
+            [1, "Tuyên truyền"],
+            [None, None],
+            ["1.1", 38.46],
+        ]
+    )
+    header, rows = read_xlsx(io.BytesIO(data), header_row=3)
+    assert header == ["STT", "Tên nhiệm vụ"]
+    assert [(r.number, r.cells) for r in rows] == [
+        (4, {"STT": "1", "Tên nhiệm vụ": "Tuyên truyền"}),
+        (6, {"STT": "1.1", "Tên nhiệm vụ": "38.46"}),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (b"not a spreadsheet at all", "not_xlsx"),
+        (_xlsx([["a"], [1]])[:600], "corrupt_xlsx"),
+    ],
+)
+def test_broken_xlsx_is_refused(data: bytes, code: str) -> None:
+    with pytest.raises(InvalidInput) as err:
+        _header, rows = read_xlsx(io.BytesIO(data))
+        list(rows)
+    assert err.value.errors[0]["code"] == code
+
+
+def test_zip_bomb_is_refused() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", "0" * 50_000_000)
+    with pytest.raises(InvalidInput) as err:
+        read_xlsx(io.BytesIO(out.getvalue()))
+    assert err.value.errors[0]["code"] == "xlsx_too_large"
+
+
+def test_exports_neutralise_formulas() -> None:
+    assert safe_cell('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
+    assert safe_cell("@SUM(A1)") == "'@SUM(A1)" and safe_cell("-5") == "'-5"
+    assert safe_cell("Sơn Hải") == "Sơn Hải" and safe_cell(-5) == -5
+    text = "".join(write_csv(["tên"], [["=1+1"], ["Trạm"]]))
+    assert text == "\ufefftên\r\n'=1+1\r\nTrạm\r\n"
