@@ -15,7 +15,7 @@ from api.db import dispose_engine
 from api.errors import NotFound, install_problem_handlers
 from api.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from api.observability import RequestIdMiddleware, configure_logging
-from api.routers import audit, auth, health, org_units, users
+from api.routers import audit, auth, health, imports, org_units, users
 from api.schemas.common import problem_responses
 from api.settings import Settings, get_settings
 
@@ -54,7 +54,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         responses=problem_responses(503),
     )
     install_problem_handlers(app)
-    for router in (health.router, auth.router, org_units.router, users.router, audit.router):
+    for router in (
+        health.router,
+        auth.router,
+        org_units.router,
+        users.router,
+        audit.router,
+        imports.router,
+    ):
         app.include_router(router, prefix=API_PREFIX)
 
     if settings.cors_origins:
@@ -71,7 +78,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ],
             expose_headers=["ETag", "Location", "X-Request-ID"],
         )
-    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        limit=settings.max_body_bytes,
+        large_limit=settings.import_max_bytes,
+        large_paths=(f"{API_PREFIX}/imports",),
+    )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestIdMiddleware)
     mount_spa(app, settings.spa_dir)

@@ -20,7 +20,11 @@ log = logging.getLogger(__name__)
 
 # Tasks register on this blueprint from their domain modules (listed in TASK_MODULES).
 tasks = procrastinate.Blueprint()
-TASK_MODULES = ("api.services.housekeeping",)
+TASK_MODULES = (
+    "api.services.housekeeping",
+    "api.services.imports",
+    "api.services.org_unit_import",
+)
 
 _app: procrastinate.App | None = None
 

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     spa_dir: Path = Path("frontend/dist")
 
     max_body_bytes: int = 2 * 1024 * 1024
+    # Bulk uploads: the largest accepted file, and the size up to which it is processed inline.
+    import_max_bytes: int = 512 * 1024 * 1024
+    import_inline_max_bytes: int = 2 * 1024 * 1024
 
 
 @lru_cache

@@ -2,6 +2,7 @@
 
 from api.models.audit import AuditEvent
 from api.models.base import Base
+from api.models.import_job import ImportChunk, ImportJob
 from api.models.org_unit import OrgUnit, OrgUnitType
 from api.models.user import ApiToken, LoginFailure, Role, RoleAssignment, TokenScope, User
 
@@ -9,6 +10,8 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "ImportChunk",
+    "ImportJob",
     "LoginFailure",
     "OrgUnit",
     "OrgUnitType",

@@ -1,0 +1,186 @@
+"""Bulk uploads: send a file, follow its job, read its conflicts, cancel it."""
+
+import shutil
+import tempfile
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Header, Path, Query, Request, UploadFile, status
+from fastapi.responses import JSONResponse, StreamingResponse
+from sqlalchemy import tuple_
+
+import api.services.org_unit_import  # noqa: F401  (registers the importer)
+from api.deps import CurrentPrincipal, DbSession, WritingPrincipal
+from api.errors import DomainError, InvalidInput, problem
+from api.models import ImportJob
+from api.paging import decode_cursor, encode_cursor
+from api.schemas.common import PageMeta, problem_responses
+from api.schemas.import_job import ImportJobPage, ImportJobRead
+from api.services import imports
+from api.tabular import write_csv
+
+router = APIRouter(prefix="/imports", tags=["imports"])
+
+
+class InsufficientStorage(DomainError):
+    status = 507
+    code = "insufficient-storage"
+    title = "Không đủ dung lượng lưu trữ"
+
+
+def _check_disk(request: Request) -> None:
+    declared = request.headers.get("content-length", "")
+    need = (int(declared) if declared.isdigit() else 0) * 2 + 64 * 1024 * 1024
+    if shutil.disk_usage(tempfile.gettempdir()).free < need:
+        raise InsufficientStorage("Máy chủ không đủ chỗ trống để nhận tệp này; thử lại sau.")
+
+
+def _answer(job: ImportJob) -> Any:
+    body = ImportJobRead.model_validate(job)
+    if job.status == "rejected":
+        first = job.conflicts[0] if job.conflicts else {}
+        where = f"dòng {first.get('row')}, cột '{first.get('column')}': " if first else ""
+        return problem(
+            422,
+            "import-rejected",
+            "Tệp có lỗi: không dữ liệu nào được ghi",
+            f"{job.conflicts_total} lỗi; {where}{first.get('message', '')}",
+            errors=[
+                {
+                    "in": "row",
+                    "field": c.get("column") or "",
+                    "row": c.get("row"),
+                    "value": c.get("value"),
+                    "message": c["message"],
+                    "code": c["code"],
+                }
+                for c in job.conflicts
+            ],
+            import_job=body.model_dump(mode="json"),
+        )
+    code = status.HTTP_202_ACCEPTED if job.status in ("queued", "running") else status.HTTP_200_OK
+    return JSONResponse(
+        body.model_dump(mode="json"),
+        status_code=code,
+        headers={"Location": f"/api/v1/imports/{job.id}"},
+    )
+
+
+@router.post(
+    "/{resource}",
+    response_model=ImportJobRead,
+    responses={
+        202: {"model": ImportJobRead, "description": "Tệp lớn: đang chờ xử lý nền"},
+        **problem_responses(401, 403, 404, 409, 413, 422),
+    },
+)
+async def upload_import(
+    request: Request,
+    resource: Annotated[
+        str, Path(pattern=r"^[a-z_]{1,40}$", description="org_units (và các loại khác khi có)")
+    ],
+    file: Annotated[UploadFile, File(description="CSV (UTF-8), XLSX hoặc JSON")],
+    principal: WritingPrincipal,
+    session: DbSession,
+    dry_run: Annotated[bool, Form()] = False,
+    format: Annotated[str | None, Form(pattern="^(csv|xlsx|json)$")] = None,
+    encoding: Annotated[
+        str | None, Form(max_length=40, description="Bảng mã nếu không phải UTF-8")
+    ] = None,
+    sheet: Annotated[str | None, Form(max_length=100)] = None,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> Any:
+    """Upload a file: small ones answer with the summary, large ones with 202 and a job."""
+    _check_disk(request)
+    options = {k: v for k, v in {"encoding": encoding, "sheet": sheet}.items() if v}
+    job, _ = await imports.submit(
+        session,
+        actor=principal,
+        resource=resource,
+        stream=file.file,
+        filename=file.filename,
+        content_type=file.content_type,
+        fmt=format,
+        options=options,
+        dry_run=dry_run,
+        idempotency_key=idempotency_key,
+    )
+    return _answer(job)
+
+
+@router.get("", response_model=ImportJobPage, responses=problem_responses(401, 422))
+async def list_imports(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    resource: str | None = None,
+    status_: Annotated[str | None, Query(alias="status")] = None,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> ImportJobPage:
+    """The caller's uploads (all of them for system admins), newest first."""
+    stmt = imports.readable_statement(principal)
+    if resource:
+        stmt = stmt.where(ImportJob.resource == resource)
+    if status_:
+        stmt = stmt.where(ImportJob.status == status_)
+    after = decode_cursor(cursor, 2)
+    if after is not None:
+        try:
+            key = (datetime.fromisoformat(str(after[0])), uuid.UUID(str(after[1])))
+        except ValueError as exc:
+            raise InvalidInput("cursor không hợp lệ.") from exc
+        stmt = stmt.where(tuple_(ImportJob.created_at, ImportJob.id) < key)
+    rows = list(
+        await session.scalars(
+            stmt.order_by(ImportJob.created_at.desc(), ImportJob.id.desc()).limit(limit + 1)
+        )
+    )
+    next_cursor = (
+        encode_cursor([rows[limit - 1].created_at.isoformat(), str(rows[limit - 1].id)])
+        if len(rows) > limit
+        else None
+    )
+    return ImportJobPage(
+        items=[ImportJobRead.model_validate(r) for r in rows[:limit]],
+        page=PageMeta(next_cursor=next_cursor),
+    )
+
+
+@router.get("/{job_id}", response_model=ImportJobRead, responses=problem_responses(401, 404, 422))
+async def get_import(
+    job_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
+) -> ImportJobRead:
+    """One upload: status, progress, counts and its first conflicts."""
+    return ImportJobRead.model_validate(await imports.get_readable(session, principal, job_id))
+
+
+@router.post(
+    "/{job_id}/cancel",
+    response_model=ImportJobRead,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def cancel_import(
+    job_id: uuid.UUID, principal: WritingPrincipal, session: DbSession
+) -> ImportJobRead:
+    """Cancel a queued or running upload; nothing of it is written."""
+    job = await imports.request_cancel(session, actor=principal, job_id=job_id)
+    return ImportJobRead.model_validate(job)
+
+
+@router.get(
+    "/{job_id}/conflicts.csv",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/csv": {}}}, **problem_responses(401, 404, 422)},
+)
+async def download_import_conflicts(
+    job_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
+) -> StreamingResponse:
+    """The error report of an upload as CSV (row, column, value, code, message)."""
+    job = await imports.get_readable(session, principal, job_id)
+    rows = ([c["row"], c["column"], c["value"], c["code"], c["message"]] for c in job.conflicts)
+    return StreamingResponse(
+        write_csv(["dòng", "cột", "giá trị", "mã lỗi", "thông báo"], rows),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="import-{job.id}-errors.csv"'},
+    )

@@ -1,0 +1,420 @@
+"""The bulk upload pipeline: receive, keep, parse, validate everything, write all or nothing,
+and tell the truth in the summary.
+
+Every resource (org units, indicators, matrices, data values) plugs in an `Importer`. The
+pipeline owns what they share: the job record, idempotency, inline-or-background, progress,
+cancel, and the guarantee that a rejected, cancelled, failed or dry run writes nothing (the
+importer runs inside a savepoint that is rolled back unless the run is clean and real).
+"""
+
+import hashlib
+import io
+import json
+import logging
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import IO, Any, Protocol
+
+from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.access import Principal
+from api.db import unit_of_work
+from api.errors import Conflict, InvalidInput, NotFound
+from api.models import ImportChunk, ImportJob, Role, User
+from api.queue import enqueue, tasks
+from api.settings import get_settings
+from api.tabular import Row, file_error, read_csv, read_xlsx
+
+log = logging.getLogger(__name__)
+
+CHUNK_BYTES = 1 << 20
+MAX_CONFLICTS_KEPT = 10_000
+PROGRESS_EVERY_SECONDS = 1.0
+FORMATS = ("csv", "xlsx", "json")
+TERMINAL = {"succeeded", "rejected", "failed", "cancelled"}
+
+
+@dataclass
+class RowConflict:
+    row: int | None
+    column: str | None
+    value: str | None
+    code: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+@dataclass
+class Outcome:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    conflicts: list[RowConflict] = field(default_factory=list)
+    conflicts_total: int = 0
+    rows: int = 0
+
+    def reject(self, conflict: RowConflict) -> None:
+        self.conflicts_total += 1
+        if len(self.conflicts) < MAX_CONFLICTS_KEPT:
+            self.conflicts.append(conflict)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "deleted": self.deleted,
+            "rejected": self.conflicts_total,
+        }
+
+
+Progress = Callable[[int], Awaitable[None]]
+
+
+class Importer(Protocol):
+    resource: str
+
+    async def run(
+        self,
+        session: AsyncSession,
+        *,
+        actor: Principal,
+        rows: Iterator[Row],
+        options: dict[str, Any],
+        progress: Progress,
+    ) -> Outcome: ...
+
+
+IMPORTERS: dict[str, Importer] = {}
+
+
+def register(importer: Importer) -> Importer:
+    IMPORTERS[importer.resource] = importer
+    return importer
+
+
+class Cancelled(Exception):
+    pass
+
+
+def detect_format(filename: str | None, content_type: str | None, declared: str | None) -> str:
+    if declared:
+        if declared not in FORMATS:
+            raise file_error(
+                f"Định dạng '{declared}' không hỗ trợ (csv, xlsx, json).",
+                "unknown_format",
+                field="format",
+            )
+        return declared
+    name = (filename or "").lower()
+    for fmt in FORMATS:
+        if name.endswith("." + fmt):
+            return fmt
+    if content_type and "spreadsheetml" in content_type:
+        return "xlsx"
+    if content_type and "json" in content_type:
+        return "json"
+    return "csv"
+
+
+def open_rows(stream: IO[bytes], fmt: str, options: dict[str, Any]) -> Iterator[Row]:
+    """Rows of the upload in any format, numbered as the person sees them."""
+    if fmt == "xlsx":
+        _, rows = read_xlsx(stream, sheet=options.get("sheet"))
+        return rows
+    if fmt == "json":
+        return _json_rows(stream)
+    _, rows = read_csv(stream, encoding=options.get("encoding"))
+    return rows
+
+
+def _json_rows(stream: IO[bytes]) -> Iterator[Row]:
+    try:
+        data = json.load(io.TextIOWrapper(stream, encoding="utf-8-sig"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise file_error(f"JSON không hợp lệ: {exc}", "invalid_json") from exc
+    items = data.get("rows") if isinstance(data, dict) else data
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise file_error('JSON phải là một mảng đối tượng, hoặc {"rows": [...]}.', "invalid_json")
+    from api.text import nfc
+
+    return iter(
+        [
+            Row(index, {str(k): nfc(str(v)) if v is not None else "" for k, v in item.items()})
+            for index, item in enumerate(items, start=1)
+        ]
+    )
+
+
+def _digest(stream: IO[bytes]) -> tuple[str, int]:
+    sha = hashlib.sha256()
+    size = 0
+    while chunk := stream.read(CHUNK_BYTES):
+        sha.update(chunk)
+        size += len(chunk)
+    stream.seek(0)
+    return sha.hexdigest(), size
+
+
+def readable_statement(actor: Principal) -> Select[ImportJob]:
+    """Jobs the caller may see: their own; system admins see all."""
+    stmt = select(ImportJob)
+    if any(g.role is Role.admin and g.unit_path is None for g in actor.grants):
+        return stmt
+    return stmt.where(ImportJob.created_by == actor.user_id)
+
+
+async def get_readable(session: AsyncSession, actor: Principal, job_id: uuid.UUID) -> ImportJob:
+    job = await session.scalar(readable_statement(actor).where(ImportJob.id == job_id))
+    if job is None:
+        raise NotFound(f"Không có lượt nhập {job_id}.")
+    return job
+
+
+async def submit(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    resource: str,
+    stream: IO[bytes],
+    filename: str | None,
+    content_type: str | None,
+    fmt: str | None,
+    options: dict[str, Any],
+    dry_run: bool,
+    idempotency_key: str | None,
+) -> tuple[ImportJob, bool]:
+    """Receive an upload. Returns (job, replayed): small files are processed now, large ones
+    queued for a worker; a repeated Idempotency-Key returns the stored job."""
+    if resource not in IMPORTERS:
+        raise NotFound(f"Không nhập được '{resource}' (có: {', '.join(sorted(IMPORTERS))}).")
+    actor.require_write()
+    chosen = detect_format(filename, content_type, fmt)
+    sha, size = _digest(stream)
+    if size == 0:
+        raise file_error("Tệp rỗng.", "empty_file")
+    request_hash = hashlib.sha256(
+        json.dumps([resource, chosen, sha, sorted(options.items()), dry_run], default=str).encode()
+    ).hexdigest()
+    if idempotency_key:
+        existing = await session.scalar(
+            select(ImportJob).where(
+                ImportJob.created_by == actor.user_id, ImportJob.idempotency_key == idempotency_key
+            )
+        )
+        if existing is not None:
+            if existing.request_hash != request_hash:
+                raise Conflict(
+                    "Idempotency-Key này đã được dùng cho một yêu cầu khác (tệp hoặc tham số "
+                    "khác); hãy dùng khóa mới."
+                )
+            return existing, True
+    job = ImportJob(
+        resource=resource,
+        format=chosen,
+        status="queued",
+        dry_run=dry_run,
+        options=options,
+        filename=(filename or "")[:255] or None,
+        size_bytes=size,
+        sha256=sha,
+        idempotency_key=idempotency_key,
+        request_hash=request_hash,
+        created_by=actor.user_id,
+        counts={},
+        conflicts=[],
+    )
+    session.add(job)
+    await session.flush()
+    if size <= get_settings().import_inline_max_bytes:
+        await _run_inline(session, job=job, actor=actor, stream=stream)
+    else:
+        seq = 0
+        while chunk := stream.read(CHUNK_BYTES):
+            # Core inserts: the chunks must not pile up in the session's identity map.
+            await session.execute(insert(ImportChunk).values(job_id=job.id, seq=seq, data=chunk))
+            seq += 1
+        job.queue_job_id = await enqueue(
+            session,
+            "imports.run",
+            args={"job_id": str(job.id)},
+            queue="imports",
+            lock=f"import:{job.id}",
+        )
+    return job, False
+
+
+async def _no_progress(_: int) -> None:
+    return None
+
+
+async def _run_inline(
+    session: AsyncSession, *, job: ImportJob, actor: Principal, stream: IO[bytes]
+) -> None:
+    job.status, job.started_at = "running", datetime.now(UTC)
+    outcome = await _execute(session, job=job, actor=actor, stream=stream, progress=_no_progress)
+    _finish(job, outcome)
+
+
+async def _execute(
+    session: AsyncSession,
+    *,
+    job: ImportJob,
+    actor: Principal,
+    stream: IO[bytes],
+    progress: Progress,
+) -> Outcome:
+    """Run the importer in a savepoint; keep its writes only when clean and not a dry run."""
+    importer = IMPORTERS[job.resource]
+    savepoint = await session.begin_nested()
+    try:
+        rows = open_rows(stream, job.format, job.options)
+        outcome = await importer.run(
+            session, actor=actor, rows=rows, options=job.options, progress=progress
+        )
+    except InvalidInput as exc:
+        await savepoint.rollback()
+        outcome = Outcome()
+        for err in exc.errors or [{"message": exc.detail, "code": "invalid_file"}]:
+            outcome.reject(
+                RowConflict(
+                    row=err.get("row"),
+                    column=err.get("field"),
+                    value=None,
+                    code=err.get("code", "invalid"),
+                    message=err.get("message", exc.detail),
+                )
+            )
+        return outcome
+    except BaseException:
+        await savepoint.rollback()
+        raise
+    if outcome.conflicts_total or job.dry_run:
+        await savepoint.rollback()
+    else:
+        await savepoint.commit()
+    return outcome
+
+
+def _finish(job: ImportJob, outcome: Outcome) -> None:
+    job.counts = outcome.counts()
+    job.conflicts = [c.as_dict() for c in outcome.conflicts]
+    job.conflicts_total = outcome.conflicts_total
+    job.rows_total = outcome.rows
+    job.rows_processed = outcome.rows
+    job.status = "rejected" if outcome.conflicts_total else "succeeded"
+    job.finished_at = datetime.now(UTC)
+
+
+async def request_cancel(
+    session: AsyncSession, *, actor: Principal, job_id: uuid.UUID
+) -> ImportJob:
+    job = await get_readable(session, actor, job_id)
+    if job.status in TERMINAL:
+        raise Conflict(f"Lượt nhập đã kết thúc ({job.status}); không hủy được.")
+    job.cancel_requested = True
+    if job.status == "queued":
+        job.status, job.finished_at = "cancelled", datetime.now(UTC)
+        await session.execute(delete(ImportChunk).where(ImportChunk.job_id == job.id))
+    await session.flush()
+    return job
+
+
+async def _spool(job_id: uuid.UUID) -> IO[bytes]:
+    """Copy the stored file to a local temporary file, chunk by chunk (memory stays flat)."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the caller)
+    async with unit_of_work() as session:
+        count = await session.scalar(
+            select(func.count()).select_from(ImportChunk).where(ImportChunk.job_id == job_id)
+        )
+        for seq in range(count or 0):
+            data = await session.scalar(
+                select(ImportChunk.data).where(ImportChunk.job_id == job_id, ImportChunk.seq == seq)
+            )
+            spool.write(data or b"")
+    spool.seek(0)
+    return spool
+
+
+def _progress_reporter(job_id: uuid.UUID) -> Progress:
+    """Writes progress in its own short transactions and raises Cancelled when asked to."""
+    last = 0.0
+
+    async def report(rows: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last < PROGRESS_EVERY_SECONDS:
+            return
+        last = now
+        async with unit_of_work() as session:
+            cancel = await session.scalar(
+                update(ImportJob)
+                .where(ImportJob.id == job_id)
+                .values(rows_processed=rows)
+                .returning(ImportJob.cancel_requested)
+            )
+        if cancel:
+            raise Cancelled
+
+    return report
+
+
+async def run_job(job_id: uuid.UUID) -> None:
+    """Process a queued upload (in a worker). All or nothing: a crash leaves nothing written
+    and the job can simply run again."""
+    from api.deps import principal_for
+
+    async with unit_of_work() as session:
+        job = await session.get(ImportJob, job_id, with_for_update=True)
+        if job is None or job.status in TERMINAL:
+            return
+        job.status, job.started_at = "running", datetime.now(UTC)
+    spool = await _spool(job_id)
+    try:
+        async with unit_of_work() as session:
+            job = await session.get(ImportJob, job_id)
+            assert job is not None
+            user = await session.get(User, job.created_by)
+            assert user is not None
+            actor = await principal_for(session, user)
+            outcome = await _execute(
+                session, job=job, actor=actor, stream=spool, progress=_progress_reporter(job_id)
+            )
+            _finish(job, outcome)
+            await session.execute(delete(ImportChunk).where(ImportChunk.job_id == job_id))
+    except Cancelled:
+        await _end(job_id, "cancelled", None)
+    except Exception as exc:
+        log.exception("import %s failed", job_id)
+        await _end(job_id, "failed", f"Lỗi khi xử lý: {type(exc).__name__}: {exc}"[:2000])
+    finally:
+        spool.close()
+
+
+async def _end(job_id: uuid.UUID, status: str, error: str | None) -> None:
+    async with unit_of_work() as session:
+        await session.execute(
+            update(ImportJob)
+            .where(ImportJob.id == job_id)
+            .values(status=status, error=error, finished_at=datetime.now(UTC))
+        )
+        await session.execute(delete(ImportChunk).where(ImportChunk.job_id == job_id))
+
+
+@tasks.task(name="imports.run", queue="imports", retry=False)
+async def run_import_task(job_id: str) -> None:
+    await run_job(uuid.UUID(job_id))
