@@ -15,7 +15,7 @@ from api.db import dispose_engine
 from api.errors import NotFound, install_problem_handlers
 from api.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from api.observability import RequestIdMiddleware, configure_logging
-from api.routers import audit, auth, health, imports, org_units, users
+from api.routers import audit, auth, health, imports, notifications, org_units, users
 from api.schemas.common import problem_responses
 from api.settings import Settings, get_settings
 
@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         users.router,
         audit.router,
         imports.router,
+        notifications.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
 

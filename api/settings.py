@@ -29,6 +29,16 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
 
+    # Outgoing e-mail; with no SMTP_HOST, messages stay in the outbox marked "skipped".
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    mail_from: str = "healthplan <no-reply@localhost>"
+    # Public address of the SPA, for links in e-mails.
+    public_url: str = "http://127.0.0.1:8000"
+
     # Where the built SPA lives; served under / when present.
     spa_dir: Path = Path("frontend/dist")
 

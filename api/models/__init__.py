@@ -3,6 +3,7 @@
 from api.models.audit import AuditEvent
 from api.models.base import Base
 from api.models.import_job import ImportChunk, ImportJob
+from api.models.notification import EmailMessage, Notification
 from api.models.org_unit import OrgUnit, OrgUnitType
 from api.models.user import ApiToken, LoginFailure, Role, RoleAssignment, TokenScope, User
 
@@ -10,9 +11,11 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "EmailMessage",
     "ImportChunk",
     "ImportJob",
     "LoginFailure",
+    "Notification",
     "OrgUnit",
     "OrgUnitType",
     "Role",

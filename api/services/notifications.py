@@ -1,0 +1,150 @@
+"""Telling people: in-app notifications, and e-mail through an outbox a worker drains."""
+
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from email.message import EmailMessage as MimeMessage
+
+import aiosmtplib
+import procrastinate
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.access import Principal
+from api.db import unit_of_work
+from api.errors import NotFound
+from api.models import EmailMessage, Notification, User
+from api.queue import enqueue, tasks
+from api.settings import get_settings
+
+MAX_ATTEMPTS = 5
+
+
+async def notify(
+    session: AsyncSession,
+    *,
+    user_ids: Iterable[uuid.UUID],
+    kind: str,
+    title: str,
+    body: str = "",
+    link: str | None = None,
+    entity: tuple[str, uuid.UUID | str] | None = None,
+    email: bool = True,
+) -> list[Notification]:
+    """Notify users in the caller's transaction; their e-mails leave only if it commits."""
+    ids = list(dict.fromkeys(user_ids))
+    if not ids:
+        return []
+    users = list(await session.scalars(select(User).where(User.id.in_(ids), User.active)))
+    created = []
+    settings = get_settings()
+    for user in users:
+        note = Notification(
+            user_id=user.id,
+            kind=kind,
+            title=title,
+            body=body,
+            link=link,
+            entity_type=entity[0] if entity else None,
+            entity_id=str(entity[1]) if entity else None,
+        )
+        session.add(note)
+        created.append(note)
+        if email and user.email:
+            await session.flush()
+            text_ = f"{body}\n\n{settings.public_url.rstrip('/')}{link or '/'}\n"
+            message = EmailMessage(
+                notification_id=note.id, to_address=user.email, subject=title, body_text=text_
+            )
+            session.add(message)
+            await session.flush()
+            await enqueue(
+                session,
+                "notifications.send_email",
+                args={"message_id": str(message.id)},
+                queue="email",
+            )
+    await session.flush()
+    return created
+
+
+def readable_statement(actor: Principal) -> Select[Notification]:
+    return select(Notification).where(Notification.user_id == actor.user_id)
+
+
+async def unread_count(session: AsyncSession, *, actor: Principal) -> int:
+    count = await session.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == actor.user_id, Notification.read_at.is_(None))
+    )
+    return int(count or 0)
+
+
+async def mark_read(
+    session: AsyncSession, *, actor: Principal, notification_id: uuid.UUID
+) -> Notification:
+    note = await session.scalar(readable_statement(actor).where(Notification.id == notification_id))
+    if note is None:
+        raise NotFound(f"Không có thông báo {notification_id}.")
+    if note.read_at is None:
+        note.read_at = datetime.now(UTC)
+        await session.flush()
+    return note
+
+
+async def mark_all_read(session: AsyncSession, *, actor: Principal) -> int:
+    result = await session.execute(
+        update(Notification)
+        .where(Notification.user_id == actor.user_id, Notification.read_at.is_(None))
+        .values(read_at=datetime.now(UTC))
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def send_email(message_id: uuid.UUID) -> str:
+    """Send one outbox message; returns its new status. Retried by the job on failure."""
+    settings = get_settings()
+    async with unit_of_work() as session:
+        message = await session.get(EmailMessage, message_id, with_for_update=True)
+        if message is None or message.status in ("sent", "skipped"):
+            return message.status if message else "missing"
+        if not settings.smtp_host:
+            message.status = "skipped"
+            return message.status
+        mime = MimeMessage()
+        mime["From"] = settings.mail_from
+        mime["To"] = message.to_address
+        mime["Subject"] = message.subject
+        mime.set_content(message.body_text)
+        message.attempts += 1
+        try:
+            await aiosmtplib.send(
+                mime,
+                hostname=settings.smtp_host,
+                port=settings.smtp_port,
+                username=settings.smtp_username,
+                password=settings.smtp_password.get_secret_value()
+                if settings.smtp_password
+                else None,
+                start_tls=settings.smtp_starttls,
+                timeout=30,
+            )
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            message.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+            message.status = "failed" if message.attempts >= MAX_ATTEMPTS else "pending"
+            return message.status
+        message.status, message.sent_at, message.last_error = "sent", datetime.now(UTC), None
+        return message.status
+
+
+@tasks.task(
+    name="notifications.send_email",
+    queue="email",
+    retry=procrastinate.RetryStrategy(max_attempts=MAX_ATTEMPTS, exponential_wait=30),
+)
+async def send_email_task(message_id: str) -> None:
+    status = await send_email(uuid.UUID(message_id))
+    if status == "pending":
+        # Not sent yet: raise so the queue retries it later.
+        raise RuntimeError(f"e-mail {message_id} not sent yet; will retry")
