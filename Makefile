@@ -9,7 +9,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export DATA_DIR
 
-.PHONY: demo serve test test-py lint format typecheck openapi client frontend bench clean
+.PHONY: demo serve test test-py lint format typecheck openapi client frontend bench clean fuzz
 
 # --- bootstrap: a local uv, then the locked Python environment and the npm packages ---
 $(UV):
@@ -65,3 +65,7 @@ client: openapi frontend/node_modules/.installed
 
 clean:
 	rm -rf .tools $(VENV) frontend/node_modules frontend/dist
+
+# Deeper contract fuzzing than CI's default (15 examples per operation and caller).
+fuzz: $(VENV)/.synced
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(BIN)/pytest tests/test_fuzz.py

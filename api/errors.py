@@ -6,7 +6,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -210,6 +210,18 @@ def install_problem_handlers(app: FastAPI) -> None:
             "conflict",
             "Xung đột dữ liệu",
             "Dữ liệu vi phạm ràng buộc (trùng mã hoặc đang được tham chiếu).",
+        )
+
+    @app.exception_handler(DataError)
+    async def _data(_: Request, exc: DataError) -> JSONResponse:
+        # A value PostgreSQL cannot store (a NUL character, a number out of range) that slipped
+        # past validation: still the caller's input, so a 422, but logged to be fixed upstream.
+        log.warning("data error reached the handler: %s", exc.orig)
+        return problem(
+            422,
+            "validation-error",
+            "Dữ liệu không hợp lệ",
+            "Có giá trị không lưu được (ký tự NUL hoặc số vượt giới hạn).",
         )
 
     @app.exception_handler(OperationalError)

@@ -13,7 +13,11 @@ from fastapi.staticfiles import StaticFiles
 
 from api.db import dispose_engine
 from api.errors import NotFound, install_problem_handlers
-from api.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from api.middleware import (
+    BodyLimitMiddleware,
+    ControlCharacterMiddleware,
+    SecurityHeadersMiddleware,
+)
 from api.observability import RequestIdMiddleware, configure_logging
 from api.routers import audit, auth, health, imports, notifications, org_units, users
 from api.schemas.common import problem_responses
@@ -51,7 +55,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         generate_unique_id_function=operation_id,
         lifespan=lifespan,
-        responses=problem_responses(503),
+        # Any operation may meet a malformed body (400), invalid parameters (422) or a database
+        # that is down (503); each route documents its other problems.
+        responses=problem_responses(400, 422, 503),
     )
     install_problem_handlers(app)
     for router in (
@@ -85,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         large_limit=settings.import_max_bytes,
         large_paths=(f"{API_PREFIX}/imports",),
     )
+    app.add_middleware(ControlCharacterMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestIdMiddleware)
     mount_spa(app, settings.spa_dir)

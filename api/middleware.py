@@ -1,4 +1,6 @@
-"""Transport guards: request body limit and security headers."""
+"""Transport guards: NUL in URLs, request body limit, security headers."""
+
+import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -38,6 +40,27 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class ControlCharacterMiddleware:
+    """Refuse URLs carrying NUL: no text key may contain it, and PostgreSQL cannot store it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            raw = scope.get("raw_path", b"") + b"?" + scope.get("query_string", b"")
+            if b"%00" in raw or b"\x00" in raw or "\x00" in scope["path"]:
+                await _problem(
+                    send,
+                    400,
+                    "bad-request",
+                    "Yêu cầu không hợp lệ",
+                    "Địa chỉ chứa ký tự NUL (%00).",
+                )
+                return
+        await self.app(scope, receive, send)
 
 
 class BodyLimitMiddleware:
@@ -98,21 +121,25 @@ class _BodyTooLarge(Exception):
 
 
 async def _too_large(send: Send, limit: int) -> None:
-    import json
+    await _problem(
+        send,
+        413,
+        "payload-too-large",
+        "Dữ liệu gửi lên quá lớn",
+        f"Nội dung vượt quá giới hạn {limit // (1024 * 1024)} MB của đường dẫn này.",
+    )
 
+
+async def _problem(send: Send, status: int, code: str, title: str, detail: str) -> None:
+    """A problem+json answer from middleware, before the app (and its handlers) is reached."""
     body = json.dumps(
-        {
-            "type": "/problems/payload-too-large",
-            "title": "Dữ liệu gửi lên quá lớn",
-            "status": 413,
-            "detail": f"Nội dung vượt quá giới hạn {limit // (1024 * 1024)} MB của đường dẫn này.",
-        },
+        {"type": f"/problems/{code}", "title": title, "status": status, "detail": detail},
         ensure_ascii=False,
     ).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
+            "status": status,
             "headers": [
                 (b"content-type", PROBLEM_JSON.encode()),
                 (b"content-length", str(len(body)).encode()),

@@ -3,7 +3,13 @@ then each test inside a transaction that is rolled back at the end."""
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -138,3 +144,58 @@ def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
     assert body["type"].startswith("/problems/")
     assert body["title"] and body["detail"]
     return body
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def running_server(database_url: str, *, spa_dir: Path | None = None) -> Iterator[str]:
+    """A real `healthplan serve` process on a free port over a fresh, demo-loaded database."""
+    asyncio.run(recreate_database(database_url))
+    run_migrations(database_url)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "LOG_LEVEL": "WARNING",
+        "SPA_DIR": str(spa_dir or "/nonexistent"),
+    }
+    subprocess.run(
+        [sys.executable, "-m", "api.cli", "load-demo"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/api/v1/ready", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                out = server.stdout.read().decode() if server.stdout else ""
+                pytest.fail(f"server did not become ready:\n{out}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

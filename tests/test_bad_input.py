@@ -82,3 +82,15 @@ async def test_body_over_the_limit_is_refused_early(
     )
     assert r.status_code == 413
     assert r.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_nul_characters_never_reach_the_database(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    headers = await login("admin")
+    for url in ("/api/v1/org-units?q=a%00b", "/api/v1/users?q=%00", "/api/v1/org-units/%00"):
+        r = await client.get(url, headers=headers)
+        assert r.status_code == 400, (url, r.text)
+        assert r.headers["content-type"].startswith("application/problem+json")
+    r = await client.post("/api/v1/auth/token", data={"username": "a\x00", "password": "x"})
+    assert r.status_code == 401

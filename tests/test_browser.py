@@ -4,75 +4,25 @@ Starts `healthplan serve` on a free port over its own database, then runs the
 playwright-core tests in `frontend/e2e/` with node's test runner.
 """
 
-import asyncio
 import os
 import re
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import BASE_URL, recreate_database, run_migrations
+from tests.conftest import BASE_URL, ROOT, running_server
 
-ROOT = Path(__file__).resolve().parent.parent
 E2E_URL = os.environ.get("E2E_DATABASE_URL", BASE_URL + "_e2e")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def live_server() -> Iterator[str]:
     dist = ROOT / "frontend" / "dist" / "index.html"
     assert dist.is_file(), "the SPA is not built: run `make frontend` (make test does)"
-    asyncio.run(recreate_database(E2E_URL))
-    run_migrations(E2E_URL)
-    env = {
-        **os.environ,
-        "DATABASE_URL": E2E_URL,
-        "SPA_DIR": str(dist.parent),
-        "LOG_LEVEL": "WARNING",
-    }
-    subprocess.run(
-        [sys.executable, "-m", "api.cli", "load-demo"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/api/v1/ready", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                out = server.stdout.read().decode() if server.stdout else ""
-                pytest.fail(f"server did not become ready:\n{out}")
-            time.sleep(0.3)
+    with running_server(E2E_URL, spa_dir=dist.parent) as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_spa_is_served_with_security_headers(live_server: str) -> None:

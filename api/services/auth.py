@@ -51,6 +51,9 @@ async def login(
 ) -> User:
     """Return the user or raise; failures are recorded (committed even though we raise)."""
     username = nfc(username).lower()
+    if not username or len(username) > 100 or any(ord(c) < 32 for c in username):
+        # Not a name any account can have: answer as for a wrong password.
+        raise Unauthorized("Sai tên đăng nhập hoặc mật khẩu.")
     failures = await _recent_failures(session, settings, username=username, client=client)
     if failures >= settings.login_max_failures:
         raise TooManyRequests(
