@@ -22,6 +22,7 @@ from api.settings import Settings, get_settings
 DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]
 AppSettings = Annotated[Settings, Depends(get_settings)]
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
@@ -111,6 +112,9 @@ async def get_principal(
         if user is None or claims.get("gen") != user.token_generation:
             raise Unauthorized("Token không còn hiệu lực; vui lòng đăng nhập lại.")
         principal = await principal_for(session, user)
+    if request.method not in SAFE_METHODS:
+        # One place for the scope rule: a read-only API token changes nothing, on any route.
+        principal.require_write()
     request.state.principal = principal
     return principal
 
@@ -133,12 +137,9 @@ def require_role(*roles: Role) -> Callable[..., Coroutine[Any, Any, Principal]]:
 AdminPrincipal = Annotated[Principal, Depends(require_role(Role.admin))]
 
 
-async def get_writer(principal: CurrentPrincipal) -> Principal:
-    principal.require_write()
-    return principal
-
-
-WritingPrincipal = Annotated[Principal, Depends(get_writer)]
+# Every non-GET route already refuses read-only tokens in get_principal; the alias says so
+# where it matters to a reader.
+WritingPrincipal = CurrentPrincipal
 
 
 def parse_if_match(if_match: str | None) -> int:

@@ -108,21 +108,26 @@ async def client(app: Any, session: AsyncSession) -> AsyncIterator[httpx.AsyncCl
     app.dependency_overrides.clear()
 
 
+# Demo users' tokens, shared by all tests: logging in costs an Argon2 hash, and a token stays
+# valid because every test's changes (a logout, a password change) are rolled back.
+_TOKENS: dict[tuple[str, str], dict[str, str]] = {}
+
+
 class Login:
-    """Logs demo users in once per test and hands out their Authorization headers."""
+    """Logs demo users in (once per test session) and hands out their Authorization headers."""
 
     def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
-        self.cache: dict[str, dict[str, str]] = {}
 
     async def __call__(self, username: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
-        if username not in self.cache:
+        key = (username, password)
+        if key not in _TOKENS:
             r = await self.client.post(
                 "/api/v1/auth/token", data={"username": username, "password": password}
             )
             assert r.status_code == 200, r.text
-            self.cache[username] = {"Authorization": f"Bearer {r.json()['access_token']}"}
-        return self.cache[username]
+            _TOKENS[key] = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        return _TOKENS[key]
 
 
 @pytest.fixture

@@ -1,0 +1,350 @@
+"""The authorization matrix, generated from the route table.
+
+Every operation must have a rule here, or `test_every_operation_has_a_rule` fails: a new
+endpoint cannot ship without someone deciding who may call it. Each rule is one concrete
+request aimed at an object owned by Xã Sơn Hải (or the province), sent by every demo caller —
+the owner's reporter, a reporter of the sibling commune, the province's unit admin, a plan
+manager, a reviewer, a viewer, a caller from another province — plus anonymous, an expired
+token and a read-only API token.
+"""
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.main import create_app
+from api.models import User
+from api.security import create_jwt
+from api.services.notifications import notify
+from api.settings import get_settings
+from tests.conftest import Login, unit_id
+
+CALLERS = (
+    "admin",
+    "bn.quantri",
+    "syt.kehoach",
+    "syt.thamdinh",
+    "sonhai.baocao",
+    "lucngan.baocao",
+    "bn.xem",
+    "backan.kehoach",
+)
+ALLOWED = {200, 201, 202, 204}
+DENIED = {403, 404}
+
+
+@dataclass
+class Ctx:
+    client: httpx.AsyncClient
+    login: Login
+    session: AsyncSession
+    ids: dict[str, str] = field(default_factory=dict)
+
+
+Request = tuple[str, str, dict[str, Any]]
+
+
+@dataclass
+class Rule:
+    """`build` makes the request for one caller (objects it needs are made first by `setup`);
+    `allowed` callers must succeed, all others must be refused (403 or 404)."""
+
+    build: Callable[[Ctx, str], Awaitable[Request]]
+    allowed: set[str]
+    public: bool = False
+    # What the allowed and the refused callers get, when it is not 2xx / 403-404.
+    allowed_status: set[int] = field(default_factory=lambda: ALLOWED)
+    denied_status: set[int] = field(default_factory=lambda: DENIED)
+
+
+def everyone() -> set[str]:
+    return set(CALLERS)
+
+
+def static(method: str, url: str, **kw: Any) -> Callable[[Ctx, str], Awaitable[Request]]:
+    async def build(ctx: Ctx, caller: str) -> Request:
+        return method, url.format(**ctx.ids), kw
+
+    return build
+
+
+async def _user_id(ctx: Ctx, username: str) -> str:
+    user = await ctx.session.scalar(select(User).where(User.username == username))
+    assert user is not None
+    return str(user.id)
+
+
+async def _own_token(ctx: Ctx, caller: str) -> Request:
+    r = await ctx.client.post(
+        "/api/v1/auth/api-tokens", headers=await ctx.login(caller), json={"name": "matrix"}
+    )
+    return "POST", f"/api/v1/auth/api-tokens/{r.json()['id']}/revoke", {}
+
+
+async def _sonhai_reporters_token(ctx: Ctx, caller: str) -> Request:
+    r = await ctx.client.post(
+        "/api/v1/auth/api-tokens", headers=await ctx.login("sonhai.baocao"), json={"name": "theirs"}
+    )
+    return "POST", f"/api/v1/auth/api-tokens/{r.json()['id']}/revoke", {}
+
+
+async def _new_leaf(ctx: Ctx, caller: str) -> str:
+    r = await ctx.client.post(
+        "/api/v1/org-units",
+        headers=await ctx.login("admin"),
+        json={
+            "code": f"LEAF-{uuid.uuid4().hex[:10]}",
+            "name": "Thôn thử",
+            "type": "residential_group",
+            "parent_id": ctx.ids["sonhai"],
+        },
+    )
+    assert r.status_code == 201, r.text
+    return str(r.json()["id"])
+
+
+def _unit_write(
+    method: str, suffix: str, body: dict[str, Any] | None
+) -> Callable[[Ctx, str], Awaitable[Request]]:
+    async def build(ctx: Ctx, caller: str) -> Request:
+        leaf = await _new_leaf(ctx, caller)
+        kw: dict[str, Any] = {"headers": {"If-Match": '"1"'}}
+        if body is not None:
+            kw["json"] = {
+                k: (ctx.ids[v[1:]] if isinstance(v, str) and v.startswith("$") else v)
+                for k, v in body.items()
+            }
+        return method, f"/api/v1/org-units/{leaf}{suffix}", kw
+
+    return build
+
+
+async def _sonhai_import(ctx: Ctx, caller: str) -> str:
+    csv = b"code,name,type\nZ-1,Z,other\n"
+    r = await ctx.client.post(
+        "/api/v1/imports/org_units",
+        headers=await ctx.login("sonhai.baocao"),
+        data={"dry_run": "true"},
+        files={"file": ("u.csv", csv, "text/csv")},
+    )
+    return str((r.json().get("import_job") or r.json())["id"])
+
+
+def _on_import(method: str, suffix: str) -> Callable[[Ctx, str], Awaitable[Request]]:
+    async def build(ctx: Ctx, caller: str) -> Request:
+        return method, f"/api/v1/imports/{await _sonhai_import(ctx, caller)}{suffix}", {}
+
+    return build
+
+
+async def _sonhai_notification(ctx: Ctx, caller: str) -> Request:
+    user = await ctx.session.scalar(select(User).where(User.username == "sonhai.baocao"))
+    assert user is not None
+    [note] = await notify(ctx.session, user_ids=[user.id], kind="test", title="x", email=False)
+    return "POST", f"/api/v1/notifications/{note.id}/read", {}
+
+
+async def _update_sonhai_user(ctx: Ctx, caller: str) -> Request:
+    uid = await _user_id(ctx, "sonhai.baocao")
+    r = await ctx.client.get(f"/api/v1/users/{uid}", headers=await ctx.login("admin"))
+    return (
+        "PATCH",
+        f"/api/v1/users/{uid}",
+        {"headers": {"If-Match": r.headers["etag"]}, "json": {"position": "Công chức VH-XH"}},
+    )
+
+
+ADMINS_OF_SONHAI = {"admin", "bn.quantri"}
+NEW_USER = {
+    "full_name": "Người mới",
+    "password": "Tram-Y-te-2026",
+    "org_unit_id": "$sonhai",
+    "roles": [{"role": "reporter", "org_unit_id": "$sonhai"}],
+}
+
+
+async def _create_user(ctx: Ctx, caller: str) -> Request:
+    body = {
+        k: (ctx.ids[v[1:]] if isinstance(v, str) and v.startswith("$") else v)
+        for k, v in NEW_USER.items()
+    }
+    body["roles"] = [{"role": "reporter", "org_unit_id": ctx.ids["sonhai"]}]
+    return "POST", "/api/v1/users", {"json": {**body, "username": f"new.{caller}"}}
+
+
+async def _create_unit(ctx: Ctx, caller: str) -> Request:
+    return (
+        "POST",
+        "/api/v1/org-units",
+        {
+            "json": {
+                "code": f"NEW-{uuid.uuid4().hex[:10]}",
+                "name": "Đơn vị mới",
+                "type": "other",
+                "parent_id": ctx.ids["sonhai"],
+            }
+        },
+    )
+
+
+RULES: dict[str, Rule] = {
+    "health": Rule(static("GET", "/api/v1/health"), everyone(), public=True),
+    "ready": Rule(static("GET", "/api/v1/ready"), everyone(), public=True),
+    "login": Rule(
+        static("POST", "/api/v1/auth/token", data={"username": "bn.xem", "password": "healthplan"}),
+        everyone(),
+        public=True,
+    ),
+    # A fake refresh token is refused whoever sends it.
+    "refresh": Rule(
+        static("POST", "/api/v1/auth/refresh", json={"refresh_token": "x"}),
+        set(),
+        public=True,
+        denied_status={401},
+    ),
+    "logout_everywhere": Rule(static("POST", "/api/v1/auth/logout-everywhere"), everyone()),
+    "me": Rule(static("GET", "/api/v1/auth/me"), everyone()),
+    "list_api_tokens": Rule(static("GET", "/api/v1/auth/api-tokens"), everyone()),
+    "create_api_token": Rule(
+        static("POST", "/api/v1/auth/api-tokens", json={"name": "x"}), everyone()
+    ),
+    "revoke_api_token": Rule(_sonhai_reporters_token, {"sonhai.baocao"}),
+    "list_org_units": Rule(static("GET", "/api/v1/org-units"), everyone()),
+    "get_org_unit_tree": Rule(static("GET", "/api/v1/org-units/tree"), everyone()),
+    "get_org_unit": Rule(static("GET", "/api/v1/org-units/{sonhai}"), everyone()),
+    "create_org_unit": Rule(_create_unit, ADMINS_OF_SONHAI),
+    "update_org_unit": Rule(_unit_write("PATCH", "", {"name": "Đổi"}), ADMINS_OF_SONHAI),
+    "move_org_unit": Rule(
+        _unit_write("POST", "/move", {"parent_id": "$luc_ngan"}), ADMINS_OF_SONHAI
+    ),
+    "delete_org_unit": Rule(_unit_write("DELETE", "", None), ADMINS_OF_SONHAI),
+    "list_users": Rule(static("GET", "/api/v1/users"), everyone()),
+    "get_user": Rule(
+        static("GET", "/api/v1/users/{sonhai_reporter}"), ADMINS_OF_SONHAI | {"sonhai.baocao"}
+    ),
+    "create_user": Rule(_create_user, ADMINS_OF_SONHAI),
+    "update_user": Rule(_update_sonhai_user, ADMINS_OF_SONHAI),
+    "list_audit_events": Rule(static("GET", "/api/v1/audit-events"), {"admin"}),
+    "upload_import": Rule(
+        static(
+            "POST",
+            "/api/v1/imports/org_units",
+            data={"dry_run": "true"},
+            files={"file": ("u.csv", b"code,name,type\nZ-2,Z,other\n", "text/csv")},
+        ),
+        # A unit at the root needs a system admin; anyone else gets the row
+        # refused (422, code forbidden) and nothing written.
+        {"admin"},
+        denied_status={422},
+    ),
+    "list_imports": Rule(static("GET", "/api/v1/imports"), everyone()),
+    "get_import": Rule(_on_import("GET", ""), {"admin", "sonhai.baocao"}),
+    # The owner reaches the job but a finished one cannot be cancelled (409).
+    "cancel_import": Rule(
+        _on_import("POST", "/cancel"), {"admin", "sonhai.baocao"}, allowed_status={409}
+    ),
+    "download_import_conflicts": Rule(
+        _on_import("GET", "/conflicts.csv"), {"admin", "sonhai.baocao"}
+    ),
+    "list_notifications": Rule(static("GET", "/api/v1/notifications"), everyone()),
+    "count_unread_notifications": Rule(
+        static("GET", "/api/v1/notifications/unread-count"), everyone()
+    ),
+    "mark_notification_read": Rule(_sonhai_notification, {"sonhai.baocao"}),
+    "mark_all_notifications_read": Rule(
+        static("POST", "/api/v1/notifications/read-all"), everyone()
+    ),
+}
+
+
+def _operations() -> dict[str, tuple[str, str]]:
+    spec = create_app().openapi()
+    return {
+        op["operationId"]: (method.upper(), path)
+        for path, item in spec["paths"].items()
+        for method, op in item.items()
+    }
+
+
+def test_every_operation_has_a_rule() -> None:
+    missing = set(_operations()) - set(RULES)
+    assert not missing, f"operations without an authorization rule: {sorted(missing)}"
+    assert not set(RULES) - set(_operations()), "rules for operations that no longer exist"
+
+
+@pytest.fixture
+async def ctx(client: httpx.AsyncClient, login: Login, session: AsyncSession) -> Ctx:
+    admin = await login("admin")
+    c = Ctx(client, login, session)
+    c.ids["sonhai"] = await unit_id(client, admin, "BN-SONHAI")
+    c.ids["luc_ngan"] = await unit_id(client, admin, "BN-LUCNGAN")
+    c.ids["sonhai_reporter"] = await _user_id(c, "sonhai.baocao")
+    return c
+
+
+async def _send(ctx: Ctx, request: Request, headers: dict[str, str]) -> httpx.Response:
+    method, url, kw = request
+    kw = dict(kw)
+    kw["headers"] = {**kw.get("headers", {}), **headers}
+    return await ctx.client.request(method, url, **kw)
+
+
+@pytest.mark.parametrize("operation", sorted(RULES))
+async def test_who_may_call(ctx: Ctx, operation: str) -> None:
+    rule = RULES[operation]
+    for caller in CALLERS:
+        if operation == "logout_everywhere":
+            # Ends the caller's session: send it last, with a token of its own.
+            r = await ctx.client.post(
+                "/api/v1/auth/token", data={"username": caller, "password": "healthplan"}
+            )
+            headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        else:
+            headers = await ctx.login(caller)
+        request = await rule.build(ctx, caller)
+        response = await _send(ctx, request, {} if rule.public else headers)
+        expected = rule.allowed_status if caller in rule.allowed else rule.denied_status
+        assert response.status_code in expected, (
+            operation,
+            caller,
+            response.status_code,
+            response.text[:300],
+        )
+
+
+@pytest.mark.parametrize("operation", sorted(op for op, r in RULES.items() if not r.public))
+async def test_expired_and_read_only_tokens(ctx: Ctx, operation: str) -> None:
+    rule = RULES[operation]
+    admin_user = await ctx.session.scalar(select(User).where(User.username == "admin"))
+    assert admin_user is not None
+    expired, _ = create_jwt(
+        get_settings(),
+        user_id=admin_user.id,
+        token_type="access",
+        generation=admin_user.token_generation,
+        now=datetime.now(UTC) - timedelta(days=1),
+    )
+    request = await rule.build(ctx, "admin")
+    r = await _send(ctx, request, {"Authorization": f"Bearer {expired}"})
+    assert r.status_code == 401, (operation, r.text)
+    r = await _send(ctx, request, {})
+    assert r.status_code == 401, (operation, r.text)
+
+    token = await ctx.client.post(
+        "/api/v1/auth/api-tokens",
+        headers=await ctx.login("admin"),
+        json={"name": "read only", "scopes": ["read"]},
+    )
+    read_only = {"Authorization": f"Bearer {token.json()['token']}"}
+    r = await _send(ctx, await rule.build(ctx, "admin"), read_only)
+    if request[0] == "GET":
+        assert r.status_code not in (401, 403), (operation, r.text)
+    else:
+        assert r.status_code == 403, (operation, r.text)
