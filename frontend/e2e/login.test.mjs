@@ -1,0 +1,79 @@
+// The SPA in real headless Chromium (Debian's, never a downloaded one) against a live server
+// with the demo data. E2E_BASE_URL says where; tests/test_browser.py starts one and runs this.
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { after, before, beforeEach, afterEach, test } from "node:test";
+import { chromium } from "playwright-core";
+
+const BASE = process.env.E2E_BASE_URL;
+if (!BASE) throw new Error("Set E2E_BASE_URL to a running healthplan server (with demo data).");
+
+let browser;
+let context;
+let page;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"],
+  });
+});
+after(async () => browser?.close());
+
+beforeEach(async () => {
+  context = await browser.newContext({ locale: "vi-VN" });
+  page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+});
+afterEach(async (t) => {
+  if (t.passed === false || process.exitCode) {
+    mkdirSync("e2e/artifacts", { recursive: true });
+    await page.screenshot({ path: `e2e/artifacts/${t.name.replace(/\W+/g, "_")}.png` });
+  }
+  await context.close();
+});
+
+async function login(username, password) {
+  await page.goto(`${BASE}/login`);
+  await page.getByLabel("Tên đăng nhập").fill(username);
+  await page.getByLabel("Mật khẩu").fill(password);
+  await page.getByRole("button", { name: "Đăng nhập" }).click();
+}
+
+test("an admin logs in, sees the tree, opens a province and finds a commune", async () => {
+  await login("admin", "healthplan");
+  await page.waitForURL(`${BASE}/org-units`);
+  await page.getByTestId("who").getByText("Quản trị hệ thống").waitFor();
+  const tree = page.getByTestId("org-tree");
+  await tree.getByRole("button", { name: "Tỉnh Bắc Ninh", exact: true }).waitFor();
+  // The province starts open; its departments are listed under it.
+  await tree.getByRole("button", { name: "Sở Y tế", exact: true }).waitFor();
+  await tree.getByRole("button", { name: "Thu gọn Tỉnh Bắc Ninh" }).click();
+  assert.equal(await tree.getByRole("button", { name: "Sở Y tế", exact: true }).count(), 0);
+  await tree.getByRole("button", { name: "Mở Tỉnh Bắc Ninh" }).click();
+  await tree.getByRole("button", { name: "Sở Y tế", exact: true }).click();
+  await page.getByTestId("unit-details").getByText("BN-SYT").waitFor();
+
+  await page.getByLabel("Tìm đơn vị (không cần dấu)").fill("son hai");
+  const results = page.getByTestId("search-results");
+  await results.getByRole("button", { name: "Xã Sơn Hải", exact: true }).click();
+  const details = page.getByTestId("unit-details");
+  await details.getByText("BN-SONHAI", { exact: true }).waitFor();
+  const text = await details.innerText();
+  assert.match(text, /Loại\s+Xã\s/);
+  assert.match(text, /Trạng thái\s+Đang hoạt động/);
+});
+
+test("a wrong password shows the server's Vietnamese message and stays on the login page", async () => {
+  await login("admin", "sai-mat-khau");
+  await page.getByRole("alert").getByText("Sai tên đăng nhập hoặc mật khẩu.").waitFor();
+  assert.ok(page.url().endsWith("/login"));
+});
+
+test("without a session every page leads to the login", async () => {
+  await page.goto(`${BASE}/org-units`);
+  await page.waitForURL(`${BASE}/login`);
+  await page.getByRole("heading", { name: "Đăng nhập" }).waitFor();
+});

@@ -1,0 +1,92 @@
+// The typed API client: paths and bodies come from openapi.yaml (src/api/schema.d.ts).
+import createClient, { type Middleware } from "openapi-fetch";
+import type { paths } from "./schema";
+
+const ACCESS = "hp.access";
+const REFRESH = "hp.refresh";
+
+export const tokens = {
+  get access() {
+    return sessionStorage.getItem(ACCESS);
+  },
+  set(access: string, refresh: string) {
+    sessionStorage.setItem(ACCESS, access);
+    sessionStorage.setItem(REFRESH, refresh);
+  },
+  clear() {
+    sessionStorage.removeItem(ACCESS);
+    sessionStorage.removeItem(REFRESH);
+  },
+};
+
+/** RFC 9457 problem details, as every API error is shaped. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: { in: string; field: string; message: string; code: string }[];
+}
+
+export class ApiError extends Error {
+  constructor(public problem: Problem) {
+    super(problem.detail);
+  }
+}
+
+let refreshing: Promise<boolean> | null = null;
+
+async function refreshTokens(): Promise<boolean> {
+  const refresh = sessionStorage.getItem(REFRESH);
+  if (!refresh) return false;
+  const r = await fetch("/api/v1/auth/refresh", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ refresh_token: refresh }),
+  });
+  if (!r.ok) return false;
+  const body = await r.json();
+  tokens.set(body.access_token, body.refresh_token);
+  return true;
+}
+
+const auth: Middleware = {
+  onRequest({ request }) {
+    const access = tokens.access;
+    if (access) request.headers.set("Authorization", `Bearer ${access}`);
+    return request;
+  },
+  async onResponse({ request, response }) {
+    if (response.status !== 401 || request.url.includes("/auth/")) return response;
+    // One refresh for all the requests that failed together, then a single retry each.
+    refreshing ??= refreshTokens().finally(() => (refreshing = null));
+    if (await refreshing) {
+      const retry = request.clone();
+      retry.headers.set("Authorization", `Bearer ${tokens.access}`);
+      return fetch(retry);
+    }
+    tokens.clear();
+    window.location.assign("/login");
+    return response;
+  },
+};
+
+export const api = createClient<paths>({ baseUrl: "" });
+api.use(auth);
+
+/** Unwrap an openapi-fetch result: the data, or an ApiError carrying the problem. */
+export function unwrap<T>(result: { data?: T; error?: unknown; response: Response }): T {
+  if (result.error !== undefined || result.data === undefined) {
+    const p = result.error as Partial<Problem> | undefined;
+    throw new ApiError({
+      type: p?.type ?? "about:blank",
+      title: p?.title ?? "Lỗi",
+      status: result.response.status,
+      detail: p?.detail ?? `HTTP ${result.response.status}`,
+      errors: p?.errors,
+    });
+  }
+  return result.data;
+}
+
+export type Schemas = import("./schema").components["schemas"];

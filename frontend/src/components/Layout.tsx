@@ -1,0 +1,47 @@
+import { useQuery } from "@tanstack/react-query";
+import { NavLink, Navigate, Outlet, useNavigate } from "react-router-dom";
+import { api, tokens, unwrap } from "../api/client";
+import { t } from "../i18n/vi";
+
+// Later screens (plans, indicators, reports) add one line each here.
+const NAV = [{ to: "/org-units", label: t.nav.orgUnits }];
+
+export function Layout() {
+  const navigate = useNavigate();
+  const me = useQuery({
+    queryKey: ["me"],
+    queryFn: async () => unwrap(await api.GET("/api/v1/auth/me")),
+    enabled: Boolean(tokens.access),
+  });
+  if (!tokens.access) return <Navigate to="/login" replace />;
+
+  const logout = () => {
+    tokens.clear();
+    navigate("/login", { replace: true });
+  };
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <span className="brand">{t.appName}</span>
+        <span className="who" data-testid="who">
+          {me.data ? `${me.data.user.full_name} · ${me.data.org_unit_name}` : t.layout.loading}
+        </span>
+        <button type="button" className="link" onClick={logout}>
+          {t.layout.logout}
+        </button>
+      </header>
+      <nav className="sidenav" aria-label="Điều hướng">
+        <ul>
+          {NAV.map((item) => (
+            <li key={item.to}>
+              <NavLink to={item.to}>{item.label}</NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main className="content">
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { BrowserRouter, Navigate, Route, Routes } from "react-router-dom";
+import { ApiError } from "./api/client";
+import { Layout } from "./components/Layout";
+import { LoginPage } from "./pages/LoginPage";
+import { OrgUnitsPage } from "./pages/OrgUnitsPage";
+import "./styles.css";
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // Problems (4xx) are answers, not glitches: do not retry them on a slow link.
+      retry: (count, error) => !(error instanceof ApiError && error.problem.status < 500) && count < 2,
+      refetchOnWindowFocus: false,
+    },
+  },
+});
+
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <BrowserRouter>
+        <Routes>
+          <Route path="/login" element={<LoginPage />} />
+          <Route element={<Layout />}>
+            <Route path="/org-units" element={<OrgUnitsPage />} />
+          </Route>
+          <Route path="*" element={<Navigate to="/org-units" replace />} />
+        </Routes>
+      </BrowserRouter>
+    </QueryClientProvider>
+  </StrictMode>,
+);
