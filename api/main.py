@@ -19,7 +19,18 @@ from api.middleware import (
     SecurityHeadersMiddleware,
 )
 from api.observability import RequestIdMiddleware, configure_logging
-from api.routers import audit, auth, health, imports, notifications, org_units, users
+from api.routers import (
+    analytics,
+    audit,
+    auth,
+    data_values,
+    health,
+    imports,
+    indicators,
+    notifications,
+    org_units,
+    users,
+)
 from api.schemas.common import problem_responses
 from api.settings import Settings, get_settings
 
@@ -68,6 +79,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit.router,
         imports.router,
         notifications.router,
+        indicators.router,
+        data_values.router,
+        analytics.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
 

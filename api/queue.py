@@ -24,6 +24,7 @@ TASK_MODULES = (
     "api.services.housekeeping",
     "api.services.imports",
     "api.services.org_unit_import",
+    "api.services.data_values",
     "api.services.notifications",
 )
 

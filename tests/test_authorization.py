@@ -194,6 +194,111 @@ async def _create_unit(ctx: Ctx, caller: str) -> Request:
     )
 
 
+async def _indicator(ctx: Ctx, caller: str) -> str:
+    r = await ctx.client.post(
+        "/api/v1/indicators",
+        headers=await ctx.login("admin"),
+        json={
+            "code": f"AUTH_{uuid.uuid4().hex[:8]}",
+            "name_vi": "Chỉ số thử",
+            "kind": "result",
+            "value_type": "number",
+        },
+    )
+    assert r.status_code == 201, r.text
+    return str(r.json()["id"])
+
+
+async def _create_indicator(ctx: Ctx, caller: str) -> Request:
+    return (
+        "POST",
+        "/api/v1/indicators",
+        {
+            "json": {
+                "code": f"NEW_{uuid.uuid4().hex[:8]}",
+                "name_vi": "Chỉ số mới",
+                "kind": "input",
+                "value_type": "count",
+            }
+        },
+    )
+
+
+async def _update_indicator(ctx: Ctx, caller: str) -> Request:
+    return (
+        "PATCH",
+        f"/api/v1/indicators/{await _indicator(ctx, caller)}",
+        {"headers": {"If-Match": '"1"'}, "json": {"decimals": 1}},
+    )
+
+
+async def _get_indicator(ctx: Ctx, caller: str) -> Request:
+    return "GET", f"/api/v1/indicators/{await _indicator(ctx, caller)}", {}
+
+
+_YEARS = iter(range(2100, 2200))
+
+
+async def _create_target(ctx: Ctx, caller: str) -> Request:
+    return (
+        "POST",
+        "/api/v1/targets",
+        {
+            "json": {
+                "indicator": "TCDD",
+                "org_unit": "BN-SONHAI",
+                "year": next(_YEARS),
+                "wording": "trên 95%",
+            }
+        },
+    )
+
+
+async def _sonhai_draft_value(ctx: Ctx) -> tuple[str, int]:
+    r = await ctx.client.put(
+        "/api/v1/data-values",
+        headers=await ctx.login("sonhai.baocao"),
+        json={
+            "values": [
+                {
+                    "indicator": "KCB_BHYT",
+                    "org_unit": "BN-SONHAI",
+                    "period": f"{next(_YEARS)}",
+                    "value": 1,
+                }
+            ]
+        },
+    )
+    assert r.status_code == 200, r.text
+    r = await ctx.client.get(
+        "/api/v1/data-values",
+        headers=await ctx.login("admin"),
+        params={
+            "indicator": "KCB_BHYT",
+            "org_unit": "BN-SONHAI",
+            "status": "draft",
+            "limit": 10_000,
+        },
+    )
+    newest = max(r.json()["items"], key=lambda v: v["updated_at"])
+    return str(newest["id"]), int(newest["version"])
+
+
+def _on_value(method: str, suffix: str) -> Callable[[Ctx, str], Awaitable[Request]]:
+    async def build(ctx: Ctx, caller: str) -> Request:
+        value_id, version = await _sonhai_draft_value(ctx)
+        return (
+            method,
+            f"/api/v1/data-values/{value_id}{suffix}",
+            {"headers": {"If-Match": f'"{version}"'}},
+        )
+
+    return build
+
+
+SONHAI_WRITERS = {"admin", "bn.quantri", "sonhai.baocao"}
+INDICATOR_EDITORS = {"admin", "bn.quantri", "syt.kehoach", "backan.kehoach"}
+
 RULES: dict[str, Rule] = {
     "health": Rule(static("GET", "/api/v1/health"), everyone(), public=True),
     "ready": Rule(static("GET", "/api/v1/ready"), everyone(), public=True),
@@ -260,6 +365,43 @@ RULES: dict[str, Rule] = {
     "mark_notification_read": Rule(_sonhai_notification, {"sonhai.baocao"}),
     "mark_all_notifications_read": Rule(
         static("POST", "/api/v1/notifications/read-all"), everyone()
+    ),
+    "list_indicators": Rule(static("GET", "/api/v1/indicators"), everyone()),
+    "get_indicator": Rule(_get_indicator, everyone()),
+    "create_indicator": Rule(_create_indicator, INDICATOR_EDITORS),
+    "update_indicator": Rule(_update_indicator, INDICATOR_EDITORS),
+    "list_targets": Rule(static("GET", "/api/v1/targets"), everyone()),
+    # Plan managers of the unit (or above) set its targets.
+    "create_target": Rule(_create_target, ADMINS_OF_SONHAI),
+    "parse_target_wording": Rule(
+        static("POST", "/api/v1/targets/parse", json={"wording": "trên 95%"}), everyone()
+    ),
+    # A value outside the caller's units is refused row by row (422, code forbidden).
+    "upsert_data_values": Rule(
+        static(
+            "PUT",
+            "/api/v1/data-values",
+            json={
+                "values": [
+                    {"indicator": "KCB_BHYT", "org_unit": "BN-SONHAI", "period": "2030", "value": 5}
+                ]
+            },
+        ),
+        SONHAI_WRITERS,
+        denied_status={422},
+    ),
+    "list_data_values": Rule(static("GET", "/api/v1/data-values"), everyone()),
+    # Drafts: only those who may write the unit's values see them.
+    "get_data_value": Rule(_on_value("GET", ""), SONHAI_WRITERS),
+    "get_data_value_history": Rule(_on_value("GET", "/history"), SONHAI_WRITERS),
+    "delete_data_value": Rule(_on_value("DELETE", ""), SONHAI_WRITERS),
+    "get_analytics": Rule(
+        static(
+            "GET",
+            "/api/v1/analytics",
+            params={"indicator": "TCDD", "org_unit": "BN", "period": "2026"},
+        ),
+        everyone(),
     ),
 }
 

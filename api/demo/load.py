@@ -140,4 +140,10 @@ async def load_demo(session: AsyncSession) -> dict[str, int]:
         )
         users += 1
     await session.flush()
-    return {"org_units": units, "users": users}
+    from api.demo.indicators import load_indicators
+    from api.deps import principal_for
+
+    admin = await session.scalar(select(User).where(User.username == "admin"))
+    assert admin is not None
+    loaded = await load_indicators(session, await principal_for(session, admin))
+    return {"org_units": units, "users": users, **loaded}

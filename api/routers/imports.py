@@ -10,7 +10,8 @@ from fastapi import APIRouter, File, Form, Header, Path, Query, Request, UploadF
 from fastapi.responses import JSONResponse, StreamingResponse
 from sqlalchemy import tuple_
 
-import api.services.org_unit_import  # noqa: F401  (registers the importer)
+import api.services.data_values
+import api.services.org_unit_import  # noqa: F401
 from api.deps import CurrentPrincipal, DbSession, WritingPrincipal
 from api.errors import DomainError, InvalidInput, problem
 from api.models import ImportJob

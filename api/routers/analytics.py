@@ -1,0 +1,98 @@
+"""Indicator values rolled up the tree and compared with their targets."""
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+
+from api.deps import CurrentPrincipal, DbSession
+from api.errors import InvalidInput
+from api.models import Indicator, OrgUnit
+from api.periods import PeriodError, parse
+from api.schemas.common import problem_responses
+from api.schemas.indicator import AnalyticsResult, AnalyticsRow
+from api.services import analytics
+
+router = APIRouter(tags=["analytics"])
+
+
+def _invalid(field: str, message: str, code: str) -> InvalidInput:
+    return InvalidInput(
+        message, errors=[{"in": "query", "field": field, "message": message, "code": code}]
+    )
+
+
+@router.get("/analytics", response_model=AnalyticsResult, responses=problem_responses(401, 422))
+async def get_analytics(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    indicator: Annotated[list[str], Query(min_length=1, description="Mã chỉ số (lặp lại được)")],
+    org_unit: Annotated[str, Query(description="Mã đơn vị gốc")],
+    period: Annotated[str, Query(description="Kỳ: 2026, 2026Q2, 202605, khoảng ngày …")],
+    by: Annotated[
+        Literal["total", "children"],
+        Query(description="total: cả cây con của đơn vị; children: từng đơn vị con"),
+    ] = "total",
+    status: Annotated[list[str] | None, Query(description="Mặc định submitted và accepted")] = None,
+) -> AnalyticsResult:
+    """Each indicator over a unit's subtree (or each child's), combined by its rule — sum, ratio
+    Σnumerator/Σdenominator×factor, average or latest — with its target and the evaluation."""
+    try:
+        p = parse(period)
+    except PeriodError as exc:
+        raise _invalid("period", str(exc), "invalid_period") from exc
+    found = {
+        i.code: i
+        for i in await session.scalars(select(Indicator).where(Indicator.code.in_(indicator)))
+    }
+    missing = [c for c in indicator if c not in found]
+    if missing:
+        raise _invalid("indicator", f"Không có chỉ số: {', '.join(missing)}.", "unknown_indicator")
+    root = await session.scalar(select(OrgUnit).where(OrgUnit.code == org_unit))
+    if root is None:
+        raise _invalid("org_unit", f"Không có đơn vị '{org_unit}'.", "unknown_org_unit")
+    units = (
+        [root]
+        if by == "total"
+        else list(
+            await session.scalars(
+                select(OrgUnit)
+                .where(OrgUnit.parent_id == root.id, OrgUnit.active)
+                .order_by(OrgUnit.name)
+            )
+        )
+    )
+    indicators = [found[c] for c in dict.fromkeys(indicator)]
+    rows = await analytics.aggregate(
+        session,
+        actor=principal,
+        indicators=indicators,
+        units=units,
+        period=p,
+        statuses=status or ["submitted", "accepted"],
+    )
+    targets = await analytics.targets_for(
+        session, indicators=indicators, units=units, year=p.end.year
+    )
+    out = []
+    for r in rows:
+        target = targets.get((r.indicator.id, r.unit.id, r.option))
+        out.append(
+            AnalyticsRow(
+                indicator=r.indicator.code,
+                org_unit=r.unit.code,
+                org_unit_name=r.unit.name,
+                period=p.code,
+                option=r.option,
+                value=r.value,
+                numerator=r.numerator,
+                denominator=r.denominator,
+                values_counted=r.counted,
+                target_comparator=target.comparator if target else None,
+                target_value=target.value if target else None,
+                target_value_high=target.value_high if target else None,
+                target_year=target.year if target else None,
+                evaluation=analytics.evaluate(r.value, target, r.indicator.decimals),
+            )
+        )
+    return AnalyticsResult(rows=out)

@@ -1,0 +1,358 @@
+"""Indicator values: batch writes, scoped reads for people and integrations, history."""
+
+import hashlib
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse, StreamingResponse
+from sqlalchemy import select, tuple_
+
+from api.deps import CurrentPrincipal, DbSession, IfMatch, WritingPrincipal
+from api.errors import Forbidden, InvalidInput, PreconditionFailed, problem
+from api.models import DataValue, DataValueHistory, Indicator, OrgUnit
+from api.paging import decode_cursor, encode_cursor
+from api.periods import PeriodError, parse
+from api.schemas.common import PageMeta, problem_responses
+from api.schemas.import_job import ImportCounts
+from api.schemas.indicator import (
+    DataValueBatch,
+    DataValueChange,
+    DataValueHistoryRead,
+    DataValuePage,
+    DataValueRead,
+)
+from api.services import data_values
+from api.services.imports import Outcome
+from api.tabular import Row, write_csv
+
+router = APIRouter(prefix="/data-values", tags=["data-values"])
+
+
+def to_read(value: DataValue, indicator_code: str, unit_code: str) -> DataValueRead:
+    return DataValueRead(
+        id=value.id,
+        indicator=indicator_code,
+        org_unit=unit_code,
+        period=value.period,
+        period_type=value.period_type,
+        period_start=value.period_start,
+        period_end=value.period_end,
+        option=value.option,
+        numerator=value.numerator,
+        denominator=value.denominator,
+        value=value.value,
+        text_value=value.text_value,
+        comment=value.comment,
+        source=value.source,
+        status=value.status,
+        updated_by=value.updated_by,
+        updated_at=value.updated_at,
+        deleted=value.deleted_at is not None,
+        version=value.version,
+    )
+
+
+def _rows(batch: DataValueBatch) -> list[Row]:
+    rows = []
+    for number, item in enumerate(batch.values, start=1):
+        cells = {
+            k: ("" if v is None else str(v).lower() if isinstance(v, bool) else str(v))
+            for k, v in item.model_dump().items()
+        }
+        cells["deleted"] = "true" if item.deleted else ""
+        rows.append(Row(number, cells))
+    return rows
+
+
+def outcome_answer(outcome: Outcome, *, dry_run: bool) -> Any:
+    counts = ImportCounts(**outcome.counts())
+    if outcome.conflicts_total:
+        first = outcome.conflicts[0]
+        return problem(
+            422,
+            "validation-error",
+            "Dữ liệu không hợp lệ: không giá trị nào được ghi",
+            f"{outcome.conflicts_total} lỗi; dòng {first.row}, trường '{first.column}': "
+            f"{first.message}",
+            errors=[
+                {
+                    "in": "row",
+                    "row": c.row,
+                    "field": c.column or "",
+                    "value": c.value,
+                    "message": c.message,
+                    "code": c.code,
+                }
+                for c in outcome.conflicts
+            ],
+            counts=counts.model_dump(),
+        )
+    return JSONResponse({"dry_run": dry_run, "counts": counts.model_dump()})
+
+
+@router.put(
+    "",
+    responses={
+        200: {"description": "Số lượng tạo/sửa/không đổi/xóa", "content": {"application/json": {}}},
+        **problem_responses(401, 403, 413, 422),
+    },
+)
+async def upsert_data_values(
+    body: DataValueBatch, principal: WritingPrincipal, session: DbSession
+) -> Any:
+    """Create, change or (soft) delete up to 10 000 values at once, all or nothing.
+
+    Identical values are counted `unchanged`, not `updated`. `value` is computed from
+    `numerator`/`denominator` when both are given; a given value that contradicts them is
+    refused. `replace_scope` soft-deletes the scope's values this batch does not carry.
+    """
+    importer = data_values.DataValueImporter()
+    options: dict[str, Any] = {"status": "draft", "cutoff": body.cutoff, "source": "api"}
+    if body.replace_scope:
+        options["replace_scope"] = body.replace_scope.model_dump()
+
+    async def no_progress(_: int) -> None:
+        return None
+
+    savepoint = await session.begin_nested()
+    outcome = await importer.run(
+        session, actor=principal, rows=iter(_rows(body)), options=options, progress=no_progress
+    )
+    await (savepoint.rollback() if outcome.conflicts_total or body.dry_run else savepoint.commit())
+    return outcome_answer(outcome, dry_run=body.dry_run)
+
+
+@router.get(
+    "",
+    response_model=DataValuePage,
+    responses={200: {"content": {"text/csv": {}}}, **problem_responses(401, 422)},
+)
+async def list_data_values(
+    request: Request,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    indicator: Annotated[list[str] | None, Query(description="Mã chỉ số (lặp lại được)")] = None,
+    org_unit: Annotated[str | None, Query(description="Mã đơn vị")] = None,
+    include: Annotated[
+        Literal["self", "children", "descendants"],
+        Query(description="Đơn vị đó, các đơn vị con trực tiếp, hoặc cả cây con"),
+    ] = "self",
+    period: Annotated[str | None, Query(description="Kỳ (giá trị nằm trong kỳ này)")] = None,
+    start: date | None = None,
+    end: date | None = None,
+    status: Annotated[list[str] | None, Query()] = None,
+    updated_since: datetime | None = None,
+    include_deleted: bool = False,
+    format: Literal["json", "csv"] = "json",
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+) -> Any:
+    """Values the caller may read, in a stable order for keyset paging (updated_at, id), so an
+    integration can pull `updated_since` its last run. ETag: an unchanged page costs nothing."""
+    stmt = data_values.readable_statement(principal)
+    if indicator:
+        stmt = stmt.where(Indicator.code.in_(indicator))
+    if org_unit:
+        unit = await session.scalar(select(OrgUnit).where(OrgUnit.code == org_unit))
+        if unit is None:
+            raise InvalidInput(
+                f"Không có đơn vị '{org_unit}'.",
+                errors=[
+                    {
+                        "in": "query",
+                        "field": "org_unit",
+                        "message": "Không tồn tại",
+                        "code": "unknown_org_unit",
+                    }
+                ],
+            )
+        if include == "self":
+            stmt = stmt.where(OrgUnit.id == unit.id)
+        elif include == "children":
+            stmt = stmt.where(OrgUnit.parent_id == unit.id)
+        else:
+            stmt = stmt.where(OrgUnit.path.startswith(unit.path, autoescape=True))
+    if period:
+        try:
+            p = parse(period)
+        except PeriodError as exc:
+            raise InvalidInput(
+                str(exc),
+                errors=[
+                    {
+                        "in": "query",
+                        "field": "period",
+                        "message": str(exc),
+                        "code": "invalid_period",
+                    }
+                ],
+            ) from exc
+        stmt = stmt.where(DataValue.period_start >= p.start, DataValue.period_end <= p.end)
+    for condition in data_values.period_overlap(start, end):
+        stmt = stmt.where(condition)
+    if status:
+        stmt = stmt.where(DataValue.status.in_(status))
+    if updated_since:
+        stmt = stmt.where(DataValue.updated_at > updated_since)
+    if not include_deleted:
+        stmt = stmt.where(DataValue.deleted_at.is_(None))
+    after = decode_cursor(cursor, 2)
+    if after is not None:
+        try:
+            key = (datetime.fromisoformat(str(after[0])), uuid.UUID(str(after[1])))
+        except ValueError as exc:
+            raise InvalidInput("cursor không hợp lệ.") from exc
+        stmt = stmt.where(tuple_(DataValue.updated_at, DataValue.id) > key)
+    rows = (
+        await session.execute(stmt.order_by(DataValue.updated_at, DataValue.id).limit(limit + 1))
+    ).all()
+    page = rows[:limit]
+    last = page[-1][0] if page else None
+    next_cursor = (
+        encode_cursor([last.updated_at.isoformat(), str(last.id)])
+        if len(rows) > limit and last is not None
+        else None
+    )
+    # A page is a contiguous run in (updated_at, id) order: any change to it moves its last key.
+    fingerprint = f"{request.url.query}|{len(page)}|{last.updated_at.isoformat() if last else ''}"
+    fingerprint += f"|{last.id if last else ''}|{format}"
+    tag = f'W/"{hashlib.sha256(fingerprint.encode()).hexdigest()[:32]}"'
+    if request.headers.get("if-none-match") == tag:
+        return Response(status_code=304, headers={"ETag": tag})
+    items = [to_read(v, ic, uc) for v, ic, uc, _ in page]
+    if format == "csv":
+        header = [
+            "indicator",
+            "org_unit",
+            "period",
+            "option",
+            "numerator",
+            "denominator",
+            "value",
+            "comment",
+            "status",
+            "updated_at",
+            "deleted",
+        ]
+        return StreamingResponse(
+            write_csv(
+                header,
+                (
+                    [
+                        i.indicator,
+                        i.org_unit,
+                        i.period,
+                        i.option,
+                        i.numerator,
+                        i.denominator,
+                        i.value,
+                        i.comment,
+                        i.status,
+                        i.updated_at.isoformat(),
+                        i.deleted,
+                    ]
+                    for i in items
+                ),
+            ),
+            media_type="text/csv; charset=utf-8",
+            headers={"ETag": tag, **({"X-Next-Cursor": next_cursor} if next_cursor else {})},
+        )
+    body = DataValuePage(items=items, page=PageMeta(next_cursor=next_cursor))
+    return JSONResponse(body.model_dump(mode="json"), headers={"ETag": tag})
+
+
+@router.get("/{value_id}", response_model=DataValueRead, responses=problem_responses(401, 404, 422))
+async def get_data_value(
+    value_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
+) -> DataValueRead:
+    """One value (404 outside the caller's reach)."""
+    value, ic, uc, _ = await data_values.get_readable(session, principal, value_id)
+    response.headers["ETag"] = f'"{value.version}"'
+    return to_read(value, ic, uc)
+
+
+@router.get(
+    "/{value_id}/history",
+    response_model=DataValueHistoryRead,
+    responses=problem_responses(401, 404, 422),
+)
+async def get_data_value_history(
+    value_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
+) -> DataValueHistoryRead:
+    """A value now, and its state before each change, newest first."""
+    value, ic, uc, _ = await data_values.get_readable(session, principal, value_id)
+    changes = await session.scalars(
+        select(DataValueHistory)
+        .where(DataValueHistory.data_value_id == value.id)
+        .order_by(DataValueHistory.changed_at.desc(), DataValueHistory.id.desc())
+        .limit(1000)
+    )
+    return DataValueHistoryRead(
+        current=to_read(value, ic, uc),
+        changes=[
+            DataValueChange(
+                action=c.action,
+                changed_at=c.changed_at,
+                changed_by=c.changed_by,
+                source=c.source,
+                numerator=c.numerator,
+                denominator=c.denominator,
+                value=c.value,
+                text_value=c.text_value,
+                comment=c.comment,
+                status=c.status,
+            )
+            for c in changes
+        ],
+    )
+
+
+@router.delete(
+    "/{value_id}", status_code=204, responses=problem_responses(401, 403, 404, 412, 422, 428)
+)
+async def delete_data_value(
+    value_id: uuid.UUID, version: IfMatch, principal: WritingPrincipal, session: DbSession
+) -> None:
+    """Soft-delete a value (kept in history); needs If-Match."""
+    value, ic, uc, _ = await data_values.get_readable(session, principal, value_id)
+    if value.version != version:
+        raise PreconditionFailed(
+            f"Phiên bản hiện tại là {value.version}.", current_version=value.version
+        )
+    importer = data_values.DataValueImporter()
+
+    async def no_progress(_: int) -> None:
+        return None
+
+    outcome = await importer.run(
+        session,
+        actor=principal,
+        rows=iter(
+            [
+                Row(
+                    1,
+                    {
+                        "indicator": ic,
+                        "org_unit": uc,
+                        "period": value.period,
+                        "option": value.option,
+                        "deleted": "true",
+                    },
+                )
+            ]
+        ),
+        options={"source": "api"},
+        progress=no_progress,
+    )
+    if outcome.conflicts_total:
+        first = outcome.conflicts[0]
+        if first.code == "forbidden":
+            raise Forbidden(first.message)
+        raise InvalidInput(
+            first.message,
+            errors=[
+                {"in": "path", "field": "value_id", "message": first.message, "code": first.code}
+            ],
+        )

@@ -1,0 +1,179 @@
+"""The indicator catalogue and targets."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+from sqlalchemy import select
+
+from api.deps import CurrentPrincipal, DbSession, IfMatch, WritingPrincipal, etag
+from api.models import Indicator, OrgUnit, Target
+from api.schemas.common import PageMeta, problem_responses
+from api.schemas.indicator import (
+    IndicatorCreate,
+    IndicatorKind,
+    IndicatorPage,
+    IndicatorRead,
+    IndicatorUpdate,
+    TargetCreate,
+    TargetParsed,
+    TargetParseRequest,
+    TargetRead,
+)
+from api.services import indicators
+from api.targets_text import parse_target
+
+router = APIRouter(tags=["indicators"])
+WRITE_ERRORS = problem_responses(401, 403, 404, 409, 412, 422, 428)
+
+
+@router.get("/indicators", response_model=IndicatorPage, responses=problem_responses(401, 422))
+async def list_indicators(
+    _: CurrentPrincipal,
+    session: DbSession,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Tìm theo tên/mã, không phân biệt dấu")
+    ] = None,
+    kind: IndicatorKind | None = None,
+    active: bool | None = None,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> IndicatorPage:
+    """The indicator catalogue, by code, searchable without accents ("tiem chung")."""
+    rows, next_cursor = await indicators.list_indicators(
+        session, q=q, kind=kind, active=active, cursor=cursor, limit=limit
+    )
+    return IndicatorPage(
+        items=[IndicatorRead.model_validate(r) for r in rows],
+        page=PageMeta(next_cursor=next_cursor),
+    )
+
+
+@router.post(
+    "/indicators",
+    response_model=IndicatorRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE_ERRORS,
+)
+async def create_indicator(
+    body: IndicatorCreate, principal: WritingPrincipal, session: DbSession, response: Response
+) -> IndicatorRead:
+    """Add an indicator to the catalogue."""
+    indicator = await indicators.create(session, actor=principal, data=body)
+    response.headers["ETag"] = etag(indicator.version)
+    return IndicatorRead.model_validate(indicator)
+
+
+@router.get(
+    "/indicators/{indicator_id}",
+    response_model=IndicatorRead,
+    responses=problem_responses(401, 404, 422),
+)
+async def get_indicator(
+    indicator_id: uuid.UUID, _: CurrentPrincipal, session: DbSession, response: Response
+) -> IndicatorRead:
+    """One indicator with its ETag."""
+    indicator = await indicators.get(session, indicator_id)
+    response.headers["ETag"] = etag(indicator.version)
+    return IndicatorRead.model_validate(indicator)
+
+
+@router.patch("/indicators/{indicator_id}", response_model=IndicatorRead, responses=WRITE_ERRORS)
+async def update_indicator(
+    indicator_id: uuid.UUID,
+    body: IndicatorUpdate,
+    version: IfMatch,
+    principal: WritingPrincipal,
+    session: DbSession,
+    response: Response,
+) -> IndicatorRead:
+    """Edit an indicator's names, labels and rules (its code, type and factor stay)."""
+    indicator = await indicators.update_indicator(
+        session, actor=principal, indicator_id=indicator_id, expected_version=version, data=body
+    )
+    response.headers["ETag"] = etag(indicator.version)
+    return IndicatorRead.model_validate(indicator)
+
+
+def _target_read(target: Target, indicator_code: str, unit_code: str) -> TargetRead:
+    return TargetRead.model_validate(
+        {
+            **{
+                c: getattr(target, c)
+                for c in (
+                    "id",
+                    "plan_id",
+                    "indicator_id",
+                    "org_unit_id",
+                    "year",
+                    "option",
+                    "comparator",
+                    "value",
+                    "value_high",
+                    "baseline",
+                    "baseline_year",
+                    "wording",
+                    "version",
+                )
+            },
+            "indicator_code": indicator_code,
+            "org_unit_code": unit_code,
+        }
+    )
+
+
+@router.get("/targets", response_model=list[TargetRead], responses=problem_responses(401, 422))
+async def list_targets(
+    _: CurrentPrincipal,
+    session: DbSession,
+    indicator: str | None = None,
+    org_unit: str | None = None,
+    plan_id: uuid.UUID | None = None,
+    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+) -> list[TargetRead]:
+    """Targets, filtered by indicator code, unit code, plan and year."""
+    stmt = (
+        select(Target, Indicator.code, OrgUnit.code)
+        .join(Indicator, Indicator.id == Target.indicator_id)
+        .join(OrgUnit, OrgUnit.id == Target.org_unit_id)
+    )
+    if indicator:
+        stmt = stmt.where(Indicator.code == indicator)
+    if org_unit:
+        stmt = stmt.where(OrgUnit.code == org_unit)
+    if plan_id:
+        stmt = stmt.where(Target.plan_id == plan_id)
+    if year:
+        stmt = stmt.where(Target.year == year)
+    rows = await session.execute(
+        stmt.order_by(Indicator.code, OrgUnit.code, Target.year).limit(5000)
+    )
+    return [_target_read(t, ic, uc) for t, ic, uc in rows]
+
+
+@router.post(
+    "/targets",
+    response_model=TargetRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE_ERRORS,
+)
+async def create_target(
+    body: TargetCreate, principal: WritingPrincipal, session: DbSession
+) -> TargetRead:
+    """Set a target; the comparator and value may be read from its wording ("trên 95%")."""
+    target, indicator, unit = await indicators.create_target(session, actor=principal, data=body)
+    return _target_read(target, indicator.code, unit.code)
+
+
+@router.post("/targets/parse", response_model=TargetParsed, responses=problem_responses(401))
+async def parse_target_wording(body: TargetParseRequest, _: CurrentPrincipal) -> TargetParsed:
+    """Read a target's wording into comparator, value(s) and unit, and say what was not read."""
+    parsed = parse_target(body.wording)
+    return TargetParsed(
+        comparator=parsed.comparator,
+        value=parsed.value,
+        value_high=parsed.value_high,
+        unit=parsed.unit,
+        per=parsed.per,
+        unread=parsed.unread,
+    )

@@ -1,0 +1,162 @@
+"""Rolling values up the org-unit tree by each indicator's rule, against its target."""
+
+import uuid
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.access import Principal
+from api.models import DataValue, Indicator, OrgUnit, Target
+from api.periods import Period
+from api.services.data_values import readable_condition
+
+
+@dataclass
+class Aggregate:
+    indicator: Indicator
+    unit: OrgUnit
+    option: str
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    counted: int
+
+
+def _round(value: Decimal | None, decimals: int) -> Decimal | None:
+    return (
+        None
+        if value is None
+        else value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    )
+
+
+async def aggregate(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    indicators: list[Indicator],
+    units: list[OrgUnit],
+    period: Period,
+    statuses: list[str],
+) -> list[Aggregate]:
+    """For each indicator × unit (its whole subtree) × option, the values inside the period
+    combined by the indicator's aggregation rule. Only values the caller may read count."""
+    out: list[Aggregate] = []
+    for unit in units:
+        stmt = (
+            select(
+                DataValue.indicator_id,
+                DataValue.option,
+                func.sum(DataValue.value),
+                func.sum(DataValue.numerator),
+                func.sum(DataValue.denominator),
+                func.avg(DataValue.value),
+                func.count(),
+                func.array_agg(DataValue.value).filter(DataValue.value.is_not(None)),
+            )
+            .join(OrgUnit, OrgUnit.id == DataValue.org_unit_id)
+            .where(
+                DataValue.indicator_id.in_([i.id for i in indicators]),
+                OrgUnit.path.startswith(unit.path, autoescape=True),
+                DataValue.deleted_at.is_(None),
+                DataValue.status.in_(statuses),
+                DataValue.period_start >= period.start,
+                DataValue.period_end <= period.end,
+                readable_condition(actor),
+            )
+            .group_by(DataValue.indicator_id, DataValue.option)
+        )
+        found = {(ind_id, option): rest for ind_id, option, *rest in await session.execute(stmt)}
+        latest = await _latest(session, actor, indicators, unit, period, statuses)
+        for indicator in indicators:
+            options = sorted({o for (i, o) in found if i == indicator.id}) or ["default"]
+            for option in options:
+                row = found.get((indicator.id, option))
+                if row is None:
+                    out.append(Aggregate(indicator, unit, option, None, None, None, 0))
+                    continue
+                total, num, den, avg, count, _ = row
+                value: Decimal | None
+                if indicator.aggregation == "ratio":
+                    value = (num / den * indicator.factor) if num is not None and den else None
+                elif indicator.aggregation == "average":
+                    value = avg
+                elif indicator.aggregation == "latest":
+                    value = latest.get((indicator.id, option))
+                elif indicator.aggregation == "none":
+                    value = total if count == 1 else None
+                else:
+                    value = total
+                out.append(
+                    Aggregate(
+                        indicator, unit, option, _round(value, indicator.decimals), num, den, count
+                    )
+                )
+    return out
+
+
+async def _latest(
+    session: AsyncSession,
+    actor: Principal,
+    indicators: list[Indicator],
+    unit: OrgUnit,
+    period: Period,
+    statuses: list[str],
+) -> dict[tuple[uuid.UUID, str], Decimal]:
+    stmt = (
+        select(DataValue.indicator_id, DataValue.option, DataValue.value)
+        .join(OrgUnit, OrgUnit.id == DataValue.org_unit_id)
+        .where(
+            DataValue.indicator_id.in_([i.id for i in indicators if i.aggregation == "latest"]),
+            OrgUnit.path.startswith(unit.path, autoescape=True),
+            DataValue.deleted_at.is_(None),
+            DataValue.status.in_(statuses),
+            DataValue.period_start >= period.start,
+            DataValue.period_end <= period.end,
+            readable_condition(actor),
+        )
+        .order_by(DataValue.indicator_id, DataValue.option, DataValue.period_end.desc())
+        .ext(distinct_on(DataValue.indicator_id, DataValue.option))
+    )
+    return {(i, o): v for i, o, v in await session.execute(stmt) if v is not None}
+
+
+async def targets_for(
+    session: AsyncSession, *, indicators: list[Indicator], units: list[OrgUnit], year: int
+) -> dict[tuple[uuid.UUID, uuid.UUID, str], Target]:
+    """The target of each indicator × unit × option for a year: that year's, else the nearest
+    later one (a 2030 target applies to 2026 as the line to reach)."""
+    stmt = (
+        select(Target)
+        .where(
+            Target.indicator_id.in_([i.id for i in indicators]),
+            Target.org_unit_id.in_([u.id for u in units]),
+            Target.year >= year,
+        )
+        .order_by(Target.indicator_id, Target.org_unit_id, Target.option, Target.year)
+    )
+    out: dict[tuple[uuid.UUID, uuid.UUID, str], Target] = {}
+    for target in await session.scalars(stmt):
+        out.setdefault((target.indicator_id, target.org_unit_id, target.option), target)
+    return out
+
+
+def evaluate(value: Decimal | None, target: Target | None, decimals: int) -> str:
+    if target is None:
+        return "no_target"
+    if value is None:
+        return "no_data"
+    goal = target.value
+    met = {
+        "gte": value >= goal,
+        "gt": value > goal,
+        "lte": value <= goal,
+        "lt": value < goal,
+        "eq": _round(value, decimals) == _round(goal, decimals),
+        "approx": abs(value - goal) <= abs(goal) * Decimal("0.02"),
+        "between": goal <= value <= (target.value_high if target.value_high is not None else goal),
+    }[target.comparator]
+    return "met" if met else "not_met"

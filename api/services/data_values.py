@@ -1,0 +1,575 @@
+"""Indicator values: validation, set-based upsert with history, soft delete, scoped reads.
+
+One write path serves the JSON batch endpoint, every bulk upload format and DHIS2
+dataValueSets: rows are validated in full (every conflict reported with its row and column),
+then staged with COPY into a temporary table and applied by a handful of set-based statements:
+history of what changes, one INSERT ... ON CONFLICT DO UPDATE that skips identical values
+(counted as unchanged, never as updated), soft deletes, and the optional replace of a scope.
+"""
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, or_, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.access import Principal
+from api.errors import NotFound
+from api.models import DEFAULT_OPTION, DataValue, Indicator, OrgUnit, Role
+from api.numbers import NumberError, parse_decimal
+from api.periods import Period, PeriodError, parse
+from api.services import audit
+from api.services.imports import Outcome, Progress, RowConflict, register
+from api.tabular import Row, normalise_header
+
+WRITERS = (Role.reporter, Role.plan_manager, Role.admin)
+ACCEPTORS = (Role.reviewer, Role.admin)
+STATUSES = ("draft", "submitted", "accepted")
+
+# Accepted headers (accents, case, spaces and underscores ignored), DHIS2's CSV names included.
+COLUMNS = {
+    "indicator": ("indicator", "chi so", "ma chi so", "dataelement", "data element"),
+    "org_unit": ("org unit", "orgunit", "don vi", "ma don vi"),
+    "period": ("period", "ky", "ky bao cao"),
+    "option": ("option", "catoptcombo", "categoryoptioncombo", "phan to"),
+    "numerator": ("numerator", "tu so"),
+    "denominator": ("denominator", "mau so"),
+    "value": ("value", "gia tri"),
+    "comment": ("comment", "ghi chu"),
+    "status": ("status", "trang thai"),
+    "deleted": ("deleted", "xoa"),
+}
+_ALIASES = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
+TRUE = {"1", "true", "yes", "co", "x"}
+
+
+def column_of(header: str) -> str | None:
+    return _ALIASES.get(normalise_header(header).replace("_", " "))
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Indicators and units, by code and by id, loaded once per write."""
+
+    indicators: dict[str, Indicator]
+    units: dict[str, tuple[uuid.UUID, str, bool]]  # key -> (id, path, active)
+
+    @classmethod
+    async def load(cls, session: AsyncSession) -> "Catalog":
+        indicators: dict[str, Indicator] = {}
+        for ind in await session.scalars(select(Indicator)):
+            indicators[ind.code] = indicators[str(ind.id)] = ind
+        units: dict[str, tuple[uuid.UUID, str, bool]] = {}
+        for uid, code, path, active in await session.execute(
+            select(OrgUnit.id, OrgUnit.code, OrgUnit.path, OrgUnit.active)
+        ):
+            units[code] = units[str(uid)] = (uid, path, active)
+        return cls(indicators, units)
+
+
+def option_codes(indicator: Indicator) -> set[str]:
+    """Valid option keys: 'default' alone, or every combination of the categories' options."""
+    combos = [""]
+    for category in indicator.categories or []:
+        combos = [
+            f"{c}.{o['code']}" if c else str(o["code"])
+            for c in combos
+            for o in category.get("options", [])
+        ]
+    return {DEFAULT_OPTION} if combos == [""] else set(combos)
+
+
+def compute_value(indicator: Indicator, numerator: Decimal, denominator: Decimal) -> Decimal:
+    return (numerator / denominator * indicator.factor).quantize(
+        Decimal("0.000001"), rounding=ROUND_HALF_UP
+    )
+
+
+def _decimals(text_: str) -> int:
+    digits = text_.strip().rstrip("%").strip()
+    for sep in (",", "."):
+        if sep in digits and len(digits.rsplit(sep, 1)[1]) <= 6 and digits.count(sep) == 1:
+            return len(digits.rsplit(sep, 1)[1])
+    return 0
+
+
+@dataclass
+class Staged:
+    row: int
+    indicator_id: uuid.UUID
+    org_unit_id: uuid.UUID
+    period: Period
+    option: str
+    numerator: Decimal | None
+    denominator: Decimal | None
+    value: Decimal | None
+    text_value: str | None
+    comment: str | None
+    status: str
+    deleted: bool
+
+    @property
+    def key(self) -> tuple[uuid.UUID, uuid.UUID, str, str]:
+        return self.indicator_id, self.org_unit_id, self.period.code, self.option
+
+
+def validate_row(
+    row: Row,
+    catalog: Catalog,
+    actor: Principal,
+    *,
+    default_status: str,
+    cutoff: bool,
+    outcome: Outcome,
+) -> Staged | None:
+    """Check one row against the catalogue, the units, periods and the caller's scope."""
+    cells: dict[str, str] = {}
+    headers: dict[str, str] = {}
+    for header, value in row.cells.items():
+        name = column_of(header)
+        if name:
+            cells[name], headers[name] = value.strip(), header
+    before = outcome.conflicts_total
+
+    def reject(name: str, code: str, message: str) -> None:
+        outcome.reject(
+            RowConflict(row.number, headers.get(name, name), cells.get(name), code, message)
+        )
+
+    indicator = catalog.indicators.get(cells.get("indicator", ""))
+    if indicator is None:
+        reject(
+            "indicator", "unknown_indicator", f"Không có chỉ số mã '{cells.get('indicator', '')}'."
+        )
+    unit = catalog.units.get(cells.get("org_unit", ""))
+    if unit is None:
+        reject("org_unit", "unknown_org_unit", f"Không có đơn vị mã '{cells.get('org_unit', '')}'.")
+    elif not actor.can(WRITERS, unit[1]):
+        reject("org_unit", "forbidden", "Đơn vị này nằm ngoài phạm vi bạn được ghi số liệu.")
+    elif not unit[2]:
+        reject("org_unit", "inactive_org_unit", "Đơn vị đã ngừng hoạt động.")
+    period: Period | None = None
+    try:
+        period = parse(cells.get("period", ""), cutoff=cutoff)
+    except PeriodError as exc:
+        reject("period", "invalid_period", str(exc))
+    option = cells.get("option") or DEFAULT_OPTION
+    if indicator is not None and option not in option_codes(indicator):
+        reject(
+            "option",
+            "unknown_option",
+            f"Phân tổ '{option}' không thuộc chỉ số {indicator.code} "
+            f"(có: {', '.join(sorted(option_codes(indicator)))}).",
+        )
+    status = (cells.get("status") or default_status).lower()
+    if status not in STATUSES:
+        reject("status", "invalid_status", "Trạng thái: draft, submitted hoặc accepted.")
+    elif status == "accepted" and unit is not None and not actor.can(ACCEPTORS, unit[1]):
+        reject("status", "forbidden", "Chỉ người thẩm định mới đặt trạng thái accepted.")
+    deleted = cells.get("deleted", "").lower() in TRUE
+
+    numbers: dict[str, Decimal | None] = {}
+    for name in ("numerator", "denominator", "value"):
+        raw = cells.get(name, "")
+        numbers[name] = None
+        if raw:
+            try:
+                numbers[name] = parse_decimal(raw)
+            except NumberError:
+                reject(name, "not_a_number", f"'{raw}' không phải là số (ví dụ: 38,46).")
+    text_value = None
+    if indicator is not None and outcome.conflicts_total == before and not deleted:
+        text_value = _check_numbers(indicator, cells, numbers, reject)
+    if outcome.conflicts_total > before:
+        return None
+    assert indicator is not None and unit is not None and period is not None
+    return Staged(
+        row.number,
+        indicator.id,
+        unit[0],
+        period,
+        option,
+        numbers["numerator"],
+        numbers["denominator"],
+        numbers["value"],
+        text_value,
+        cells.get("comment") or None,
+        status,
+        deleted,
+    )
+
+
+def _check_numbers(
+    indicator: Indicator, cells: dict[str, str], numbers: dict[str, Decimal | None], reject: Any
+) -> str | None:
+    num, den, value = numbers["numerator"], numbers["denominator"], numbers["value"]
+    if indicator.value_type == "text":
+        if not cells.get("value"):
+            reject("value", "missing_value", "Thiếu giá trị.")
+        return cells.get("value")
+    if (num is None) != (den is None):
+        reject(
+            "denominator" if den is None else "numerator",
+            "missing_fraction_part",
+            "Cần cả tử số và mẫu số (hoặc bỏ trống cả hai).",
+        )
+        return None
+    if num is not None and den is not None:
+        if den <= 0:
+            reject("denominator", "non_positive_denominator", "Mẫu số phải lớn hơn 0.")
+            return None
+        if num < 0:
+            reject("numerator", "negative", "Tử số không được âm.")
+            return None
+        if num > den and not indicator.allow_numerator_above_denominator:
+            reject(
+                "numerator",
+                "numerator_above_denominator",
+                f"Tử số {num} lớn hơn mẫu số {den}: chỉ số {indicator.code} không cho phép.",
+            )
+            return None
+        computed = compute_value(indicator, num, den)
+        if value is not None:
+            tolerance = Decimal(1).scaleb(-_decimals(cells["value"]))
+            if abs(value - computed) > tolerance:
+                reject(
+                    "value",
+                    "value_contradicts_fraction",
+                    f"Giá trị {cells['value']} mâu thuẫn với {num}/{den} "
+                    f"(= {computed.normalize()}).",
+                )
+                return None
+        numbers["value"] = computed
+        return None
+    if value is None:
+        reject("value", "missing_value", "Thiếu giá trị (hoặc tử số và mẫu số).")
+    elif indicator.value_type == "count" and (value < 0 or value != value.to_integral_value()):
+        reject("value", "not_a_count", "Chỉ số đếm: giá trị phải là số nguyên không âm.")
+    elif indicator.value_type == "yes_no" and value not in (0, 1):
+        reject("value", "not_yes_no", "Chỉ số có/không: giá trị là 1 hoặc 0.")
+    elif (
+        indicator.value_type == "percentage"
+        and not indicator.allow_numerator_above_denominator
+        and not 0 <= value <= 100
+    ):
+        reject("value", "out_of_range", "Tỷ lệ phần trăm phải trong khoảng 0–100.")
+    return None
+
+
+STAGE_COLUMNS = (
+    "row_number",
+    "indicator_id",
+    "org_unit_id",
+    "period",
+    "period_type",
+    "period_start",
+    "period_end",
+    "option",
+    "numerator",
+    "denominator",
+    "value",
+    "text_value",
+    "comment",
+    "status",
+    "deleted",
+)
+
+
+async def _stage(session: AsyncSession, rows: list[Staged]) -> None:
+    await session.execute(
+        text(
+            "CREATE TEMP TABLE IF NOT EXISTS dv_stage (row_number int, indicator_id uuid, "
+            "org_unit_id uuid, period text, period_type text, period_start date, period_end date, "
+            "option text, numerator numeric, denominator numeric, value numeric, text_value text, "
+            "comment text, status text, deleted boolean) ON COMMIT DROP"
+        )
+    )
+    await session.execute(text("TRUNCATE dv_stage"))
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    assert driver is not None
+    await driver.copy_records_to_table(
+        "dv_stage",
+        columns=STAGE_COLUMNS,
+        records=[
+            (
+                r.row,
+                r.indicator_id,
+                r.org_unit_id,
+                r.period.code,
+                r.period.type.value,
+                r.period.start,
+                r.period.end,
+                r.option,
+                r.numerator,
+                r.denominator,
+                r.value,
+                r.text_value,
+                r.comment,
+                r.status,
+                r.deleted,
+            )
+            for r in rows
+        ],
+    )
+    await session.execute(text("ANALYZE dv_stage"))
+
+
+# The SQL below is assembled from these constant fragments only; values are bound parameters.
+_KEY = """d.indicator_id = s.indicator_id AND d.org_unit_id = s.org_unit_id
+    AND d.period = s.period AND d.option = s.option"""
+_CHANGED = """(d.numerator, d.denominator, d.value, d.text_value, d.comment, d.status,
+    d.deleted_at IS NULL) IS DISTINCT FROM (s.numerator, s.denominator, s.value, s.text_value,
+    s.comment, s.status, true)"""
+_HISTORY_COLUMNS = """INSERT INTO data_value_history (id, data_value_id, action, changed_at,
+    changed_by, source, numerator, denominator, value, text_value, comment, status)"""
+
+LOCKED_SQL = f"""
+SELECT s.row_number FROM dv_stage s JOIN data_value d ON {_KEY}
+WHERE d.status = 'accepted' AND d.deleted_at IS NULL AND ({_CHANGED} OR s.deleted)
+ORDER BY s.row_number LIMIT 10000"""
+
+# 1. The previous state of every value about to change.
+HISTORY_SQL = f"""{_HISTORY_COLUMNS}
+SELECT gen_random_uuid(), d.id,
+       CASE WHEN s.deleted THEN 'delete' WHEN d.deleted_at IS NOT NULL THEN 'restore'
+            ELSE 'update' END,
+       :now, :actor, d.source, d.numerator, d.denominator, d.value, d.text_value, d.comment,
+       d.status
+FROM dv_stage s JOIN data_value d ON {_KEY}
+WHERE (s.deleted AND d.deleted_at IS NULL) OR (NOT s.deleted AND {_CHANGED})"""
+
+# 2. Create or change; identical values are left alone, so they are counted unchanged.
+UPSERT_SQL = """
+INSERT INTO data_value AS d (id, indicator_id, org_unit_id, period, period_type, period_start,
+    period_end, option, numerator, denominator, value, text_value, comment, source, status,
+    updated_by, created_at, updated_at, version)
+SELECT gen_random_uuid(), s.indicator_id, s.org_unit_id, s.period, s.period_type, s.period_start,
+       s.period_end, s.option, s.numerator, s.denominator, s.value, s.text_value, s.comment,
+       :source, s.status, :actor, :now, :now, 1
+FROM dv_stage s WHERE NOT s.deleted
+ON CONFLICT (indicator_id, org_unit_id, period, option) DO UPDATE SET
+    numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator, value = EXCLUDED.value,
+    text_value = EXCLUDED.text_value, comment = EXCLUDED.comment, status = EXCLUDED.status,
+    source = EXCLUDED.source, updated_by = EXCLUDED.updated_by,
+    updated_at = EXCLUDED.updated_at, deleted_at = NULL, version = d.version + 1
+WHERE (d.numerator, d.denominator, d.value, d.text_value, d.comment, d.status,
+       d.deleted_at IS NULL)
+   IS DISTINCT FROM (EXCLUDED.numerator, EXCLUDED.denominator, EXCLUDED.value,
+       EXCLUDED.text_value, EXCLUDED.comment, EXCLUDED.status, true)
+RETURNING (xmax = 0) AS created"""
+
+# 3. Soft deletes asked for by rows.
+DELETE_SQL = f"""
+UPDATE data_value d SET deleted_at = :now, updated_at = :now, updated_by = :actor,
+       version = d.version + 1
+FROM dv_stage s WHERE {_KEY} AND s.deleted AND d.deleted_at IS NULL"""
+
+# 4. Replace: the declared scope's values that the upload does not carry.
+_OUT_OF_FILE = f"""d.indicator_id = ANY(:indicators) AND d.deleted_at IS NULL
+    AND d.period_start >= :start AND d.period_end <= :end
+    AND d.org_unit_id IN (SELECT id FROM org_unit WHERE path LIKE :path)
+    AND NOT EXISTS (SELECT 1 FROM dv_stage s WHERE {_KEY})"""
+REPLACE_HISTORY_SQL = f"""{_HISTORY_COLUMNS}
+SELECT gen_random_uuid(), d.id, 'delete', :now, :actor, d.source, d.numerator, d.denominator,
+       d.value, d.text_value, d.comment, d.status
+FROM data_value d WHERE {_OUT_OF_FILE}"""
+REPLACE_SQL = f"""
+UPDATE data_value d SET deleted_at = :now, updated_at = :now, updated_by = :actor,
+       version = d.version + 1
+WHERE {_OUT_OF_FILE}"""
+
+
+async def apply(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    rows: list[Staged],
+    source: str,
+    outcome: Outcome,
+    replace: dict[str, Any] | None = None,
+) -> None:
+    """Write validated rows set-based; conflicts found in the database go to `outcome`."""
+    await _stage(session, rows)
+    params = {"actor": actor.user_id, "source": source, "now": datetime.now(UTC)}
+    # Accepted values are locked for those who cannot accept. (A reviewer's grant is not
+    # checked unit by unit here: their row-level scope was checked in validate_row.)
+    if not actor.has_role(*ACCEPTORS):
+        for (number,) in await session.execute(text(LOCKED_SQL)):
+            outcome.reject(
+                RowConflict(
+                    number,
+                    "value",
+                    None,
+                    "value_locked",
+                    "Giá trị đã được thẩm định (accepted): không sửa được.",
+                )
+            )
+        if outcome.conflicts_total:
+            return
+    await session.execute(text(HISTORY_SQL), params)
+    flags = [created for (created,) in await session.execute(text(UPSERT_SQL), params)]
+    outcome.created += sum(1 for f in flags if f)
+    outcome.updated += sum(1 for f in flags if not f)
+    deleted = await session.execute(text(DELETE_SQL), params)
+    outcome.deleted += int(getattr(deleted, "rowcount", 0) or 0)
+    if replace:
+        args = {
+            **params,
+            "indicators": replace["indicator_ids"],
+            "start": replace["start"],
+            "end": replace["end"],
+            "path": replace["unit_path"] + "%",
+        }
+        await session.execute(text(REPLACE_HISTORY_SQL), args)
+        replaced = await session.execute(text(REPLACE_SQL), args)
+        outcome.deleted += int(getattr(replaced, "rowcount", 0) or 0)
+    outcome.unchanged += len([r for r in rows if not r.deleted]) - len(flags)
+
+
+class DataValueImporter:
+    """Data values from CSV, XLSX, JSON rows (ours or DHIS2's CSV columns)."""
+
+    resource = "data_values"
+
+    async def run(
+        self,
+        session: AsyncSession,
+        *,
+        actor: Principal,
+        rows: Iterator[Row],
+        options: dict[str, Any],
+        progress: Progress,
+    ) -> Outcome:
+        outcome = Outcome()
+        catalog = await Catalog.load(session)
+        staged: list[Staged] = []
+        seen: dict[tuple[uuid.UUID, uuid.UUID, str, str], int] = {}
+        default_status = options.get("status", "submitted")
+        cutoff = bool(options.get("cutoff"))
+        for row in rows:
+            outcome.rows += 1
+            item = validate_row(
+                row, catalog, actor, default_status=default_status, cutoff=cutoff, outcome=outcome
+            )
+            if item is not None:
+                if item.key in seen:
+                    outcome.reject(
+                        RowConflict(
+                            row.number,
+                            "period",
+                            item.period.code,
+                            "duplicate",
+                            f"Trùng khóa với dòng {seen[item.key]}.",
+                        )
+                    )
+                else:
+                    seen[item.key] = row.number
+                    staged.append(item)
+            if outcome.rows % 5000 == 0:
+                await progress(outcome.rows)
+        if outcome.conflicts_total:
+            return outcome
+        replace = await _replace_options(session, actor, catalog, options, outcome)
+        if outcome.conflicts_total:
+            return outcome
+        await apply(
+            session,
+            actor=actor,
+            rows=staged,
+            source=options.get("source", "import"),
+            outcome=outcome,
+            replace=replace,
+        )
+        if not outcome.conflicts_total:
+            await audit.record(
+                session,
+                actor=actor,
+                action="upsert",
+                entity_type="data_values",
+                entity_id=options.get("job_id", "batch"),
+                after=outcome.counts(),
+            )
+        return outcome
+
+
+async def _replace_options(
+    session: AsyncSession,
+    actor: Principal,
+    catalog: Catalog,
+    options: dict[str, Any],
+    outcome: Outcome,
+) -> dict[str, Any] | None:
+    """`replace_scope`: indicators (codes), an org unit (its subtree) and a period."""
+    scope = options.get("replace_scope")
+    if not scope:
+        return None
+    conflicts = []
+    indicators = [catalog.indicators.get(c) for c in scope.get("indicators", [])]
+    unit = catalog.units.get(scope.get("org_unit", ""))
+    period = None
+    try:
+        period = parse(scope.get("period", ""))
+    except PeriodError as exc:
+        conflicts.append(("replace_scope.period", str(exc)))
+    if not indicators or None in indicators:
+        conflicts.append(("replace_scope.indicators", "Chỉ số trong phạm vi thay thế không có."))
+    if unit is None or not actor.can(WRITERS, unit[1]):
+        conflicts.append(("replace_scope.org_unit", "Đơn vị ngoài phạm vi hoặc không có."))
+    for column, message in conflicts:
+        outcome.reject(RowConflict(None, column, None, "invalid_scope", message))
+    if conflicts or unit is None or period is None:
+        return None
+    return {
+        "indicator_ids": [i.id for i in indicators if i is not None],
+        "unit_path": unit[1],
+        "start": period.start,
+        "end": period.end,
+    }
+
+
+register(DataValueImporter())
+
+
+def readable_condition(actor: Principal) -> ColumnElement[bool]:
+    """Values this caller may read: drafts only where they may write; others where any of
+    their roles reaches (viewers and reviewers above the unit included)."""
+    everyone = actor.unit_condition(OrgUnit.path, list(Role))
+    writers = or_(actor.unit_condition(OrgUnit.path, WRITERS), OrgUnit.path == actor.unit_path)
+    return or_(
+        and_(DataValue.status != "draft", everyone), and_(DataValue.status == "draft", writers)
+    )
+
+
+def readable_statement(actor: Principal) -> Select[DataValue, str, str, str]:
+    return (
+        select(DataValue, Indicator.code, OrgUnit.code, OrgUnit.path)
+        .join(Indicator, Indicator.id == DataValue.indicator_id)
+        .join(OrgUnit, OrgUnit.id == DataValue.org_unit_id)
+        .where(readable_condition(actor))
+    )
+
+
+async def get_readable(
+    session: AsyncSession, actor: Principal, value_id: uuid.UUID
+) -> tuple[DataValue, str, str, str]:
+    stmt = readable_statement(actor).where(DataValue.id == value_id)
+    row = (await session.execute(stmt)).first()
+    if row is None:
+        raise NotFound(f"Không có giá trị {value_id}.")
+    value, indicator_code, unit_code, path = row
+    return value, indicator_code, unit_code, path
+
+
+def period_overlap(start: date | None, end: date | None) -> list[ColumnElement[bool]]:
+    out = []
+    if start is not None:
+        out.append(DataValue.period_end >= start)
+    if end is not None:
+        out.append(DataValue.period_start <= end)
+    return out

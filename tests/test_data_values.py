@@ -1,0 +1,230 @@
+"""Data values: computed rates, truthful counts, every bad input refused whole, history,
+scope, the incremental pull and its ETag."""
+
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.models import DataValue
+from tests.conftest import Login, assert_problem
+
+URL = "/api/v1/data-values"
+
+
+async def _count(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.count()).select_from(DataValue)) or 0)
+
+
+async def _put(
+    client: httpx.AsyncClient, headers: dict[str, str], values: list[dict[str, Any]], **kw: Any
+) -> httpx.Response:
+    return await client.put(URL, headers=headers, json={"values": values, **kw})
+
+
+def fully_vaccinated(**kw: Any) -> dict[str, Any]:
+    return {
+        "indicator": "TCDD",
+        "org_unit": "BN-SONHAI",
+        "period": "202605",
+        "numerator": 50,
+        "denominator": 130,
+        **kw,
+    }
+
+
+async def test_value_is_computed_and_resending_is_unchanged(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    reporter = await login("sonhai.baocao")
+    r = await _put(client, reporter, [fully_vaccinated(value="38,46")])
+    assert r.status_code == 200, r.text
+    assert r.json()["counts"] == {
+        "created": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "deleted": 0,
+        "rejected": 0,
+    }
+    r = await client.get(
+        URL,
+        headers=reporter,
+        params={"indicator": "TCDD", "org_unit": "BN-SONHAI", "period": "202605"},
+    )
+    [value] = r.json()["items"]
+    assert Decimal(value["value"]) == Decimal("38.461538") and value["status"] == "draft"
+    r = await _put(client, reporter, [fully_vaccinated()])
+    assert r.json()["counts"]["unchanged"] == 1 and r.json()["counts"]["updated"] == 0
+    r = await _put(client, reporter, [fully_vaccinated(numerator=52)])
+    assert r.json()["counts"]["updated"] == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "code"),
+    [
+        ({"period": "202613"}, "period", "invalid_period"),
+        ({"indicator": "NOPE"}, "indicator", "unknown_indicator"),
+        ({"org_unit": "NOPE"}, "org_unit", "unknown_org_unit"),
+        ({"numerator": "abc"}, "numerator", "not_a_number"),
+        ({"numerator": 140}, "numerator", "numerator_above_denominator"),
+        ({"value": 40}, "value", "value_contradicts_fraction"),
+        ({"org_unit": "BN-LUCNGAN"}, "org_unit", "forbidden"),
+        ({"option": "male"}, "option", "unknown_option"),
+        ({"denominator": None}, "denominator", "missing_fraction_part"),
+        ({"status": "accepted"}, "status", "forbidden"),
+    ],
+)
+async def test_any_bad_row_rejects_the_batch(
+    client: httpx.AsyncClient,
+    login: Login,
+    session: AsyncSession,
+    change: dict[str, Any],
+    field: str,
+    code: str,
+) -> None:
+    reporter = await login("sonhai.baocao")
+    before = await _count(session)
+    good = fully_vaccinated(period="202604")
+    r = await _put(client, reporter, [good, fully_vaccinated(**change)])
+    problem = assert_problem(r, 422)
+    assert {"row": 2, "field": field, "code": code} in [
+        {k: e[k] for k in ("row", "field", "code")} for e in problem["errors"]
+    ], problem
+    assert await _count(session) == before
+
+
+async def test_duplicates_in_one_batch_are_refused(client: httpx.AsyncClient, login: Login) -> None:
+    reporter = await login("sonhai.baocao")
+    r = await _put(client, reporter, [fully_vaccinated(), fully_vaccinated(numerator=51)])
+    assert assert_problem(r, 422)["errors"][0]["code"] == "duplicate"
+
+
+async def test_dry_run_writes_nothing(
+    client: httpx.AsyncClient, login: Login, session: AsyncSession
+) -> None:
+    before = await _count(session)
+    r = await _put(client, await login("sonhai.baocao"), [fully_vaccinated()], dry_run=True)
+    assert r.json() == {
+        "dry_run": True,
+        "counts": {"created": 1, "updated": 0, "unchanged": 0, "deleted": 0, "rejected": 0},
+    }
+    assert await _count(session) == before
+
+
+async def test_history_and_soft_delete(client: httpx.AsyncClient, login: Login) -> None:
+    reporter = await login("sonhai.baocao")
+    for numerator in (50, 55, 60):
+        await _put(client, reporter, [fully_vaccinated(numerator=numerator)])
+    r = await client.get(
+        URL,
+        headers=reporter,
+        params={"indicator": "TCDD", "period": "202605", "org_unit": "BN-SONHAI"},
+    )
+    value = r.json()["items"][0]
+    r = await client.get(f"{URL}/{value['id']}/history", headers=reporter)
+    history = r.json()
+    assert Decimal(history["current"]["numerator"]) == 60
+    assert [Decimal(c["numerator"]) for c in history["changes"]] == [55, 50]
+    assert_problem(
+        await client.delete(f"{URL}/{value['id']}", headers={**reporter, "If-Match": '"1"'}), 412
+    )
+    r = await client.delete(f"{URL}/{value['id']}", headers={**reporter, "If-Match": '"3"'})
+    assert r.status_code == 204, r.text
+    r = await client.get(
+        URL,
+        headers=reporter,
+        params={"indicator": "TCDD", "period": "202605", "org_unit": "BN-SONHAI"},
+    )
+    assert r.json()["items"] == []
+    r = await client.get(f"{URL}/{value['id']}/history", headers=reporter)
+    assert r.json()["current"]["deleted"] is True
+    assert r.json()["changes"][0]["action"] == "delete"
+
+
+async def test_another_commune_cannot_see_or_touch_drafts(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    await _put(client, await login("sonhai.baocao"), [fully_vaccinated()])
+    mine = (
+        await client.get(URL, headers=await login("sonhai.baocao"), params={"period": "202605"})
+    ).json()["items"]
+    other = await login("lucngan.baocao")
+    r = await client.get(
+        URL, headers=other, params={"org_unit": "BN-SONHAI", "include": "descendants"}
+    )
+    assert all(v["status"] != "draft" for v in r.json()["items"])
+    assert mine and mine[0]["id"] not in {v["id"] for v in r.json()["items"]}
+    assert_problem(await client.get(f"{URL}/{mine[0]['id']}", headers=other), 404)
+    assert_problem(await client.get(f"{URL}/{mine[0]['id']}/history", headers=other), 404)
+    assert_problem(
+        await client.delete(f"{URL}/{mine[0]['id']}", headers={**other, "If-Match": '"1"'}), 404
+    )
+    viewer = await login("bn.xem")
+    r = await client.get(URL, headers=viewer, params={"org_unit": "BN-SONHAI"})
+    assert mine[0]["id"] not in {v["id"] for v in r.json()["items"]}
+    submitted = [v for v in r.json()["items"] if v["status"] == "submitted"]
+    assert submitted, "viewers of the province read the commune's submitted values"
+
+
+async def test_accepted_values_are_locked_for_reporters(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    await _put(client, await login("admin"), [fully_vaccinated(status="accepted")])
+    r = await _put(client, await login("sonhai.baocao"), [fully_vaccinated(numerator=1)])
+    assert assert_problem(r, 422)["errors"][0]["code"] == "value_locked"
+
+
+async def test_replace_scope_soft_deletes_what_is_absent(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    reporter = await login("sonhai.baocao")
+    await _put(
+        client, reporter, [fully_vaccinated(period=p) for p in ("202602", "202603", "202604")]
+    )
+    r = await _put(
+        client,
+        reporter,
+        [fully_vaccinated(period="202603")],
+        replace_scope={"indicators": ["TCDD"], "org_unit": "BN-SONHAI", "period": "2026Q1"},
+    )
+    # 202602 is absent from the batch and inside Q1; 202604 and the demo's Jan–May range are not
+    # inside Q1, so they stay.
+    assert r.json()["counts"] == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 1,
+        "deleted": 1,
+        "rejected": 0,
+    }
+    r = await client.get(
+        URL, headers=reporter, params={"indicator": "TCDD", "org_unit": "BN-SONHAI"}
+    )
+    assert {v["period"] for v in r.json()["items"]} == {"202603", "202604", "2026-01-01_2026-05-30"}
+
+
+async def test_incremental_pull_pages_and_etag(client: httpx.AsyncClient, login: Login) -> None:
+    admin = await login("admin")
+    await _put(
+        client,
+        admin,
+        [fully_vaccinated(period=f"2026{m:02d}", status="submitted") for m in range(1, 7)],
+    )
+    first = await client.get(URL, headers=admin, params={"limit": 4})
+    assert first.status_code == 200 and len(first.json()["items"]) == 4
+    etag = first.headers["etag"]
+    again = await client.get(URL, headers={**admin, "If-None-Match": etag}, params={"limit": 4})
+    assert again.status_code == 304
+    seen = [v["id"] for v in first.json()["items"]]
+    cursor = first.json()["page"]["next_cursor"]
+    while cursor:
+        page = await client.get(URL, headers=admin, params={"limit": 4, "cursor": cursor})
+        seen += [v["id"] for v in page.json()["items"]]
+        cursor = page.json()["page"]["next_cursor"]
+    assert len(seen) == len(set(seen)) >= 6 + 17
+    newest = max(v["updated_at"] for v in first.json()["items"])
+    r = await client.get(URL, headers=admin, params={"updated_since": newest, "format": "csv"})
+    assert r.headers["content-type"].startswith("text/csv")
+    assert r.text.startswith("\ufeffindicator,org_unit,period")
