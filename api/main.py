@@ -24,6 +24,7 @@ from api.routers import (
     audit,
     auth,
     data_values,
+    dhis2,
     health,
     imports,
     indicators,
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         indicators.router,
         data_values.router,
         analytics.router,
+        dhis2.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
 
@@ -103,7 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         BodyLimitMiddleware,
         limit=settings.max_body_bytes,
         large_limit=settings.import_max_bytes,
-        large_paths=(f"{API_PREFIX}/imports",),
+        large_paths=(f"{API_PREFIX}/imports", f"{API_PREFIX}/dataValueSets"),
     )
     app.add_middleware(ControlCharacterMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)

@@ -395,6 +395,21 @@ RULES: dict[str, Rule] = {
     "get_data_value": Rule(_on_value("GET", ""), SONHAI_WRITERS),
     "get_data_value_history": Rule(_on_value("GET", "/history"), SONHAI_WRITERS),
     "delete_data_value": Rule(_on_value("DELETE", ""), SONHAI_WRITERS),
+    # DHIS2's import: values outside the caller's units are conflicts (409), nothing written.
+    "import_data_value_set": Rule(
+        static(
+            "POST",
+            "/api/v1/dataValueSets",
+            json={
+                "period": "2031",
+                "orgUnit": "BN-SONHAI",
+                "dataValues": [{"dataElement": "KCB_BHYT", "value": "3"}],
+            },
+        ),
+        SONHAI_WRITERS,
+        denied_status={409},
+    ),
+    "export_data_value_set": Rule(static("GET", "/api/v1/dataValueSets"), everyone()),
     "get_analytics": Rule(
         static(
             "GET",

@@ -393,9 +393,26 @@ async def apply(
     source: str,
     outcome: Outcome,
     replace: dict[str, Any] | None = None,
+    strategy: str = "CREATE_AND_UPDATE",
 ) -> None:
-    """Write validated rows set-based; conflicts found in the database go to `outcome`."""
+    """Write validated rows set-based; conflicts found in the database go to `outcome`.
+
+    `strategy` (DHIS2's importStrategy): CREATE leaves existing values alone, UPDATE leaves
+    absent ones alone (both counted unchanged/ignored), DELETE soft-deletes every row.
+    """
+    if strategy == "DELETE":
+        for row in rows:
+            row.deleted = True
     await _stage(session, rows)
+    if strategy in ("CREATE", "UPDATE"):
+        exists = "EXISTS" if strategy == "CREATE" else "NOT EXISTS"
+        skipped = await session.execute(
+            text(
+                f"DELETE FROM dv_stage s WHERE {exists} (SELECT 1 FROM data_value d WHERE {_KEY} "
+                "AND d.deleted_at IS NULL)"
+            )
+        )
+        outcome.unchanged += int(getattr(skipped, "rowcount", 0) or 0)
     params = {"actor": actor.user_id, "source": source, "now": datetime.now(UTC)}
     # Accepted values are locked for those who cannot accept. (A reviewer's grant is not
     # checked unit by unit here: their row-level scope was checked in validate_row.)
@@ -429,7 +446,8 @@ async def apply(
         await session.execute(text(REPLACE_HISTORY_SQL), args)
         replaced = await session.execute(text(REPLACE_SQL), args)
         outcome.deleted += int(getattr(replaced, "rowcount", 0) or 0)
-    outcome.unchanged += len([r for r in rows if not r.deleted]) - len(flags)
+    writes = await session.scalar(text("SELECT count(*) FROM dv_stage WHERE NOT deleted"))
+    outcome.unchanged += int(writes or 0) - len(flags)
 
 
 class DataValueImporter:
@@ -485,6 +503,7 @@ class DataValueImporter:
             source=options.get("source", "import"),
             outcome=outcome,
             replace=replace,
+            strategy=options.get("strategy", "CREATE_AND_UPDATE"),
         )
         if not outcome.conflicts_total:
             await audit.record(
