@@ -25,6 +25,7 @@ from api.routers import (
     auth,
     data_values,
     dhis2,
+    fhir,
     health,
     imports,
     indicators,
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         data_values.router,
         analytics.router,
         dhis2.router,
+        fhir.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
 

@@ -410,6 +410,14 @@ RULES: dict[str, Rule] = {
         denied_status={409},
     ),
     "export_data_value_set": Rule(static("GET", "/api/v1/dataValueSets"), everyone()),
+    "search_measure_reports": Rule(
+        static(
+            "GET",
+            "/api/v1/fhir/MeasureReport",
+            params={"indicator": "TCDD", "org_unit": "BN", "period": "2026"},
+        ),
+        everyone(),
+    ),
     "get_analytics": Rule(
         static(
             "GET",

@@ -1,0 +1,148 @@
+"""Aggregated indicator values as FHIR R4 MeasureReports (type summary), so health information
+exchanges read them without a custom adapter."""
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+from sqlalchemy import select
+
+from api.deps import CurrentPrincipal, DbSession
+from api.errors import InvalidInput
+from api.models import Indicator, OrgUnit
+from api.periods import PeriodError, parse
+from api.schemas.common import problem_responses
+from api.services import analytics
+
+router = APIRouter(prefix="/fhir", tags=["fhir"])
+FHIR_JSON = "application/fhir+json"
+POPULATION = "http://terminology.hl7.org/CodeSystem/measure-population"
+INDICATOR_SYSTEM = "urn:healthplan:indicator"
+UNIT_SYSTEM = "urn:healthplan:org-unit"
+
+
+def _number(value: Decimal | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _population(code: str, count: Decimal | None) -> dict[str, Any]:
+    return {
+        "code": {"coding": [{"system": POPULATION, "code": code}]},
+        "count": int(count) if count is not None else 0,
+    }
+
+
+@router.get(
+    "/MeasureReport",
+    responses={
+        200: {
+            "description": "FHIR R4 Bundle (searchset) of MeasureReport",
+            "content": {FHIR_JSON: {"schema": {"type": "object"}}},
+        },
+        **problem_responses(401, 422),
+    },
+)
+async def search_measure_reports(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    indicator: Annotated[list[str], Query(min_length=1, description="Mã chỉ số")],
+    org_unit: Annotated[str, Query(description="Mã đơn vị (cả cây con được tổng hợp)")],
+    period: Annotated[str, Query(description="Kỳ: 2026, 2026Q2, 202605 …")],
+) -> JSONResponse:
+    """One MeasureReport per indicator: reporter = the unit, populations numerator and
+    denominator, measureScore = the rolled-up value, disaggregations as stratifiers."""
+    try:
+        p = parse(period)
+    except PeriodError as exc:
+        raise InvalidInput(
+            str(exc),
+            errors=[
+                {"in": "query", "field": "period", "message": str(exc), "code": "invalid_period"}
+            ],
+        ) from exc
+    found = {
+        i.code: i
+        for i in await session.scalars(select(Indicator).where(Indicator.code.in_(indicator)))
+    }
+    unit = await session.scalar(select(OrgUnit).where(OrgUnit.code == org_unit))
+    if unit is None or len(found) != len(set(indicator)):
+        raise InvalidInput(
+            "Mã chỉ số hoặc đơn vị không tồn tại.",
+            errors=[
+                {
+                    "in": "query",
+                    "field": "org_unit" if unit is None else "indicator",
+                    "message": "Không tồn tại",
+                    "code": "unknown_code",
+                }
+            ],
+        )
+    rows = await analytics.aggregate(
+        session,
+        actor=principal,
+        indicators=list(found.values()),
+        units=[unit],
+        period=p,
+        statuses=["submitted", "accepted"],
+    )
+    by_indicator: dict[str, list[analytics.Aggregate]] = defaultdict(list)
+    for row in rows:
+        by_indicator[row.indicator.code].append(row)
+    entries = []
+    for code, aggregates in by_indicator.items():
+        ind = found[code]
+        total = next((a for a in aggregates if a.option == "default"), None)
+        group: dict[str, Any] = {
+            "code": {
+                "coding": [{"system": INDICATOR_SYSTEM, "code": ind.code, "display": ind.name_vi}]
+            }
+        }
+        if total is not None:
+            if ind.aggregation == "ratio":
+                group["population"] = [
+                    _population("numerator", total.numerator),
+                    _population("denominator", total.denominator),
+                ]
+            group["measureScore"] = {"value": _number(total.value), "unit": ind.unit or ""}
+        strata = [a for a in aggregates if a.option != "default"]
+        if strata:
+            group["stratifier"] = [
+                {
+                    "code": [{"text": ", ".join(c["code"] for c in ind.categories)}],
+                    "stratum": [
+                        {
+                            "value": {"text": a.option},
+                            "measureScore": {"value": _number(a.value), "unit": ind.unit or ""},
+                        }
+                        for a in strata
+                    ],
+                }
+            ]
+        entries.append(
+            {
+                "resource": {
+                    "resourceType": "MeasureReport",
+                    "id": f"{ind.code}-{unit.code}-{p.code}",
+                    "status": "complete",
+                    "type": "summary",
+                    "measure": f"{INDICATOR_SYSTEM}:{ind.code}",
+                    "reporter": {
+                        "identifier": {"system": UNIT_SYSTEM, "value": unit.code},
+                        "display": unit.name,
+                    },
+                    "period": {"start": p.start.isoformat(), "end": p.end.isoformat()},
+                    "group": [group],
+                }
+            }
+        )
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "total": len(entries),
+        "entry": entries,
+    }
+    return JSONResponse(bundle, media_type=FHIR_JSON)
