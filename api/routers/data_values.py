@@ -127,7 +127,10 @@ async def upsert_data_values(
 @router.get(
     "",
     response_model=DataValuePage,
-    responses={200: {"content": {"text/csv": {}}}, **problem_responses(401, 422)},
+    responses={
+        200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
+        **problem_responses(401, 422),
+    },
 )
 async def list_data_values(
     request: Request,

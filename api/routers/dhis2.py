@@ -235,7 +235,10 @@ def _plain(value: Decimal | None, text_value: str | None) -> str:
 @router.get(
     "",
     response_model=Dhis2DataValueSetOut,
-    responses={200: {"content": {"application/csv": {}}}, **problem_responses(401, 422)},
+    responses={
+        200: {"content": {"application/csv": {"schema": {"type": "string"}}}},
+        **problem_responses(401, 422),
+    },
 )
 async def export_data_value_set(
     request: Request,

@@ -172,7 +172,10 @@ async def cancel_import(
 @router.get(
     "/{job_id}/conflicts.csv",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/csv": {}}}, **problem_responses(401, 404, 422)},
+    responses={
+        200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
+        **problem_responses(401, 404, 422),
+    },
 )
 async def download_import_conflicts(
     job_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession

@@ -5,6 +5,7 @@ import { BrowserRouter, Navigate, Route, Routes } from "react-router-dom";
 import { ApiError } from "./api/client";
 import { Layout } from "./components/Layout";
 import { LoginPage } from "./pages/LoginPage";
+import { IndicatorsPage } from "./pages/IndicatorsPage";
 import { OrgUnitsPage } from "./pages/OrgUnitsPage";
 import "./styles.css";
 
@@ -26,6 +27,7 @@ createRoot(document.getElementById("root")!).render(
           <Route path="/login" element={<LoginPage />} />
           <Route element={<Layout />}>
             <Route path="/org-units" element={<OrgUnitsPage />} />
+            <Route path="/indicators" element={<IndicatorsPage />} />
           </Route>
           <Route path="*" element={<Navigate to="/org-units" replace />} />
         </Routes>

@@ -4,7 +4,10 @@ import { api, tokens, unwrap } from "../api/client";
 import { t } from "../i18n/vi";
 
 // Later screens (plans, indicators, reports) add one line each here.
-const NAV = [{ to: "/org-units", label: t.nav.orgUnits }];
+const NAV = [
+  { to: "/org-units", label: t.nav.orgUnits },
+  { to: "/indicators", label: t.nav.indicators },
+];
 
 export function Layout() {
   const navigate = useNavigate();

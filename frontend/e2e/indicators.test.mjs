@@ -1,0 +1,52 @@
+// The indicator page: the catalogue, a value table in Vietnamese notation, a chart with the
+// target line. Runs against a live server with the demo data (E2E_BASE_URL).
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { chromium } from "playwright-core";
+
+const BASE = process.env.E2E_BASE_URL;
+if (!BASE) throw new Error("Set E2E_BASE_URL to a running healthplan server (with demo data).");
+
+let browser;
+let page;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"],
+  });
+  page = await (await browser.newContext({ locale: "vi-VN" })).newPage();
+  page.setDefaultTimeout(15_000);
+  await page.goto(`${BASE}/login`);
+  await page.getByLabel("Tên đăng nhập").fill("admin");
+  await page.getByLabel("Mật khẩu").fill("healthplan");
+  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  await page.waitForURL(`${BASE}/org-units`);
+});
+after(async () => browser?.close());
+
+test("Sơn Hải's vaccination against the 2030 target, in Vietnamese notation", async () => {
+  await page.getByRole("link", { name: "Chỉ số" }).click();
+  await page.getByLabel("Tìm chỉ số (không cần dấu)").fill("tiem chung day du");
+  await page.getByTestId("indicator-list")
+    .getByRole("button", { name: "Tỷ lệ trẻ dưới 1 tuổi được tiêm chủng đầy đủ" }).click();
+  const table = page.getByTestId("values");
+  await table.getByText("01/01/2026–30/05/2026").waitFor();
+  const row = await table.locator("tbody tr").first().innerText();
+  assert.match(row, /50\s+130\s+38,46/);
+  assert.match(await page.getByTestId("target").innerText(), /Chỉ tiêu 2030 \(BN\): ≥ 98/);
+  await page.getByTestId("target-line").waitFor();
+});
+
+test("Đức Trọng's hospital quality score 2016–2021 as a series", async () => {
+  await page.getByLabel("Tìm chỉ số (không cần dấu)").fill("chat luong benh vien");
+  await page.getByTestId("indicator-list").getByRole("button", { name: /chất lượng bệnh viện/ })
+    .click();
+  await page.getByLabel("Đơn vị báo cáo (mã)").fill("LD-DUCTRONG-TTYT");
+  const table = page.getByTestId("values");
+  await table.getByText("2,88").waitFor();
+  assert.equal(await table.locator("tbody tr").count(), 6);
+  assert.equal(await page.getByTestId("chart").locator("circle").count(), 6);
+});
