@@ -66,6 +66,10 @@ client: openapi frontend/node_modules/.installed
 clean:
 	rm -rf .tools $(VENV) frontend/node_modules frontend/dist
 
+# Benchmarks print their figures; they are not tests and never fail on a slow machine.
+bench: $(VENV)/.synced
+	$(BIN)/python benchmarks/import_bench.py $(BENCH_ARGS)
+
 # Deeper contract fuzzing than CI's default (15 examples per operation and caller).
 fuzz: $(VENV)/.synced
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(BIN)/pytest tests/test_fuzz.py

@@ -6,6 +6,7 @@ from 15/12 to 14/12) is an option, not a different period code.
 """
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -55,6 +56,7 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+@functools.lru_cache(maxsize=4096)
 def parse(code: str, *, cutoff: bool = False) -> Period:
     """Read a period code. With `cutoff`, months and years use the 15th-to-14th rule."""
     text = code.strip().upper()

@@ -7,6 +7,7 @@ history of what changes, one INSERT ... ON CONFLICT DO UPDATE that skips identic
 (counted as unchanged, never as updated), soft deletes, and the optional replace of a scope.
 """
 
+import functools
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -47,7 +48,9 @@ _ALIASES = {alias: name for name, aliases in COLUMNS.items() for alias in aliase
 TRUE = {"1", "true", "yes", "co", "x"}
 
 
+@functools.lru_cache(maxsize=256)
 def column_of(header: str) -> str | None:
+    # Cached: a file has a handful of headers but a million rows.
     return _ALIASES.get(normalise_header(header).replace("_", " "))
 
 
@@ -279,7 +282,11 @@ STAGE_COLUMNS = (
 )
 
 
-async def _stage(session: AsyncSession, rows: list[Staged]) -> None:
+STAGE_BATCH = 20_000
+
+
+async def create_stage(session: AsyncSession) -> None:
+    """An empty staging table for this transaction."""
     await session.execute(
         text(
             "CREATE TEMP TABLE IF NOT EXISTS dv_stage (row_number int, indicator_id uuid, "
@@ -289,6 +296,12 @@ async def _stage(session: AsyncSession, rows: list[Staged]) -> None:
         )
     )
     await session.execute(text("TRUNCATE dv_stage"))
+
+
+async def stage(session: AsyncSession, rows: list[Staged]) -> None:
+    """Append validated rows to the staging table with COPY."""
+    if not rows:
+        return
     connection = await session.connection()
     raw = await connection.get_raw_connection()
     driver = raw.driver_connection
@@ -317,7 +330,14 @@ async def _stage(session: AsyncSession, rows: list[Staged]) -> None:
             for r in rows
         ],
     )
-    await session.execute(text("ANALYZE dv_stage"))
+
+
+DUPLICATES_SQL = """
+SELECT row_number, first FROM (
+    SELECT row_number, min(row_number) OVER (PARTITION BY indicator_id, org_unit_id, period,
+                                             option) AS first
+    FROM dv_stage) AS keyed
+WHERE row_number <> first ORDER BY row_number LIMIT 10000"""
 
 
 # The SQL below is assembled from these constant fragments only; values are bound parameters.
@@ -389,7 +409,6 @@ async def apply(
     session: AsyncSession,
     *,
     actor: Principal,
-    rows: list[Staged],
     source: str,
     outcome: Outcome,
     replace: dict[str, Any] | None = None,
@@ -400,10 +419,21 @@ async def apply(
     `strategy` (DHIS2's importStrategy): CREATE leaves existing values alone, UPDATE leaves
     absent ones alone (both counted unchanged/ignored), DELETE soft-deletes every row.
     """
+    await session.execute(text("ANALYZE dv_stage"))
+    for number, first in await session.execute(text(DUPLICATES_SQL)):
+        outcome.reject(
+            RowConflict(
+                number,
+                "period",
+                None,
+                "duplicate",
+                f"Trùng khóa (chỉ số, đơn vị, kỳ, phân tổ) với dòng {first}.",
+            )
+        )
+    if outcome.conflicts_total:
+        return
     if strategy == "DELETE":
-        for row in rows:
-            row.deleted = True
-    await _stage(session, rows)
+        await session.execute(text("UPDATE dv_stage SET deleted = true"))
     if strategy in ("CREATE", "UPDATE"):
         exists = "EXISTS" if strategy == "CREATE" else "NOT EXISTS"
         skipped = await session.execute(
@@ -466,40 +496,32 @@ class DataValueImporter:
     ) -> Outcome:
         outcome = Outcome()
         catalog = await Catalog.load(session)
-        staged: list[Staged] = []
-        seen: dict[tuple[uuid.UUID, uuid.UUID, str, str], int] = {}
         default_status = options.get("status", "submitted")
         cutoff = bool(options.get("cutoff"))
+        await create_stage(session)
+        # Validate and stage in batches: memory stays flat however large the file.
+        batch: list[Staged] = []
         for row in rows:
             outcome.rows += 1
             item = validate_row(
                 row, catalog, actor, default_status=default_status, cutoff=cutoff, outcome=outcome
             )
-            if item is not None:
-                if item.key in seen:
-                    outcome.reject(
-                        RowConflict(
-                            row.number,
-                            "period",
-                            item.period.code,
-                            "duplicate",
-                            f"Trùng khóa với dòng {seen[item.key]}.",
-                        )
-                    )
-                else:
-                    seen[item.key] = row.number
-                    staged.append(item)
+            if item is not None and not outcome.conflicts_total:
+                batch.append(item)
+            if len(batch) >= STAGE_BATCH:
+                await stage(session, batch)
+                batch = []
             if outcome.rows % 5000 == 0:
                 await progress(outcome.rows)
         if outcome.conflicts_total:
             return outcome
+        await stage(session, batch)
         replace = await _replace_options(session, actor, catalog, options, outcome)
         if outcome.conflicts_total:
             return outcome
         await apply(
             session,
             actor=actor,
-            rows=staged,
             source=options.get("source", "import"),
             outcome=outcome,
             replace=replace,

@@ -1,0 +1,343 @@
+"""Bulk upload benchmark (issue 5): DHIS2 CSV of N values over HTTP, end to end, against a
+raw PostgreSQL COPY of the same rows into the same table.
+
+    .venv/bin/python benchmarks/import_bench.py [--values 1100000] [--database-url URL]
+
+It creates its own database (healthplan_bench by default; dropped and recreated), a province
+of 1 100 communes and 200 count indicators, writes the CSV to a temporary folder, starts
+`healthplan serve` and one `healthplan worker`, then times: the first import, a re-import of
+the same file (every value unchanged) and a re-import with 10 % of the values changed. It
+prints values/second for each beside the raw COPY, and the worker's peak memory.
+"""
+
+import argparse
+import asyncio
+import csv
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+UNITS, INDICATORS = 1100, 200
+
+
+def server_url(url: str, database: str) -> str:
+    return url.rsplit("/", 1)[0] + "/" + database
+
+
+async def prepare(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    conn = await asyncpg.connect(server_url(url, "postgres"))
+    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await conn.execute(f'CREATE DATABASE "{name}"')
+    await conn.close()
+
+
+def run(cmd: list[str], env: dict[str, str]) -> None:
+    subprocess.run(cmd, env=env, cwd=ROOT, check=True, capture_output=True)
+
+
+async def seed_catalogue(url: str) -> None:
+    """1 100 communes under one province, 200 count indicators, inserted directly."""
+    conn = await asyncpg.connect(url)
+    root = await conn.fetchrow("SELECT id, path FROM org_unit WHERE code = 'BN'")
+    units = []
+    for i in range(UNITS):
+        uid = uuid.uuid4()
+        units.append(
+            (
+                uid,
+                f"BX-{i:04d}",
+                f"Xã thử {i}",
+                f"xa thu {i} | bx-{i:04d}",
+                "commune",
+                root["id"],
+                root["path"] + uid.hex + "/",
+                1,
+                True,
+                1,
+            )
+        )
+    await conn.copy_records_to_table(
+        "org_unit",
+        records=units,
+        columns=[
+            "id",
+            "code",
+            "name",
+            "search_name",
+            "type",
+            "parent_id",
+            "path",
+            "level",
+            "active",
+            "version",
+        ],
+    )
+    indicators = [
+        (
+            uuid.uuid4(),
+            f"BI_{i:03d}",
+            f"Chỉ số thử {i}",
+            f"chi so thu {i}",
+            "activity",
+            "count",
+            1,
+            "higher",
+            0,
+            "sum",
+            False,
+            "[]",
+            True,
+            1,
+        )
+        for i in range(INDICATORS)
+    ]
+    await conn.copy_records_to_table(
+        "indicator",
+        records=indicators,
+        columns=[
+            "id",
+            "code",
+            "name_vi",
+            "search_name",
+            "kind",
+            "value_type",
+            "factor",
+            "direction",
+            "decimals",
+            "aggregation",
+            "allow_numerator_above_denominator",
+            "categories",
+            "active",
+            "version",
+        ],
+    )
+    await conn.execute("UPDATE org_unit SET created_at = now(), updated_at = now()")
+    await conn.execute("UPDATE indicator SET created_at = now(), updated_at = now()")
+    await conn.close()
+
+
+def periods_for(values: int) -> list[str]:
+    count = max(1, -(-values // (UNITS * INDICATORS)))
+    return [f"{2020 + m // 12}{m % 12 + 1:02d}" for m in range(count)]
+
+
+def write_csv(path: Path, values: int, *, change: float = 0.0, seed: int = 1) -> int:
+    rng = random.Random(seed)
+    written = 0
+    with path.open("w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(
+            [
+                "dataelement",
+                "period",
+                "orgunit",
+                "catoptcombo",
+                "attroptcombo",
+                "value",
+                "storedby",
+                "lastupdated",
+                "comment",
+                "followup",
+            ]
+        )
+        for period in periods_for(values):
+            for u in range(UNITS):
+                for i in range(INDICATORS):
+                    if written >= values:
+                        return written
+                    value = (u * 7 + i * 13 + int(period)) % 997
+                    if change and rng.random() < change:
+                        value += 1000
+                    out.writerow(
+                        [f"BI_{i:03d}", period, f"BX-{u:04d}", "", "", value, "", "", "", "false"]
+                    )
+                    written += 1
+    return written
+
+
+def peak_rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def upload(base: str, token: str, path: Path) -> float:
+    started = time.perf_counter()
+    with path.open("rb") as f:
+        r = httpx.post(
+            f"{base}/api/v1/imports/data_values",
+            headers={"Authorization": f"Bearer {token}"},
+            files={"file": (path.name, f, "text/csv")},
+            timeout=600,
+        )
+    if r.status_code not in (200, 202):
+        raise SystemExit(f"upload refused: {r.status_code} {r.text[:500]}")
+    job = r.json()
+    while job["status"] in ("queued", "running"):
+        time.sleep(0.5)
+        job = httpx.get(
+            f"{base}/api/v1/imports/{job['id']}",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=60,
+        ).json()
+    elapsed = time.perf_counter() - started
+    if job["status"] != "succeeded":
+        raise SystemExit(f"import {job['status']}: {job.get('error')} {job['conflicts'][:3]}")
+    print(f"    counts {job['counts']}")
+    return elapsed
+
+
+async def raw_copy(url: str, path: Path) -> tuple[float, int]:
+    """COPY the same rows (resolved to ids) into an empty copy of data_value, indexes and all."""
+    conn = await asyncpg.connect(url)
+    units = {r["code"]: r["id"] for r in await conn.fetch("SELECT id, code FROM org_unit")}
+    inds = {r["code"]: r["id"] for r in await conn.fetch("SELECT id, code FROM indicator")}
+    from datetime import UTC, date, datetime
+    from decimal import Decimal
+
+    now = datetime.now(UTC)
+    records = []
+    with path.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            p = row["period"]
+            start = date(int(p[:4]), int(p[4:]), 1)
+            records.append(
+                (
+                    uuid.uuid4(),
+                    inds[row["dataelement"]],
+                    units[row["orgunit"]],
+                    p,
+                    "monthly",
+                    start,
+                    start,
+                    "default",
+                    Decimal(row["value"]),
+                    "import",
+                    "submitted",
+                    now,
+                    now,
+                    1,
+                )
+            )
+    await conn.execute("DROP TABLE IF EXISTS data_value_copy")
+    await conn.execute("CREATE TABLE data_value_copy (LIKE data_value INCLUDING ALL)")
+    started = time.perf_counter()
+    await conn.copy_records_to_table(
+        "data_value_copy",
+        records=records,
+        columns=[
+            "id",
+            "indicator_id",
+            "org_unit_id",
+            "period",
+            "period_type",
+            "period_start",
+            "period_end",
+            "option",
+            "value",
+            "source",
+            "status",
+            "created_at",
+            "updated_at",
+            "version",
+        ],
+    )
+    elapsed = time.perf_counter() - started
+    await conn.execute("DROP TABLE data_value_copy")
+    await conn.close()
+    return elapsed, len(records)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--values", type=int, default=1_100_000)
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/healthplan_bench"
+        ),
+    )
+    parser.add_argument("--port", type=int, default=8097)
+    args = parser.parse_args()
+    url = args.database_url
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "LOG_LEVEL": "WARNING",
+        "SPA_DIR": "/nonexistent",
+        "IMPORT_MAX_BYTES": str(2 * 1024**3),
+    }
+    print(f"preparing {url} ...")
+    asyncio.run(prepare(url))
+    run([sys.executable, "-m", "api.cli", "migrate"], env)
+    run([sys.executable, "-m", "api.cli", "load-demo"], env)
+    asyncio.run(seed_catalogue(url))
+    work = Path(tempfile.mkdtemp(prefix="hp-bench-"))
+    first, changed = work / "values.csv", work / "values-10pct.csv"
+    n = write_csv(first, args.values)
+    write_csv(changed, args.values, change=0.10)
+    print(f"{n} values in {first} ({first.stat().st_size / 1e6:.1f} MB)")
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(args.port)], env=env, cwd=ROOT
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "worker", "--queue", "imports", "--concurrency", "1"],
+        env=env,
+        cwd=ROOT,
+    )
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/api/v1/ready", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.3)
+        token = httpx.post(
+            f"{base}/api/v1/auth/token", data={"username": "admin", "password": "healthplan"}
+        ).json()["access_token"]
+        results = {}
+        for label, path in (
+            ("first import", first),
+            ("re-import, unchanged", first),
+            ("re-import, 10 % changed", changed),
+        ):
+            print(f"  {label} ...")
+            results[label] = upload(base, token, path)
+        copy_seconds, copied = asyncio.run(raw_copy(url, first))
+        print()
+        print(
+            f"values: {n}; raw COPY of the same rows into data_value: {copy_seconds:.1f} s "
+            f"({copied / copy_seconds:,.0f} values/s)"
+        )
+        for label, seconds in results.items():
+            print(
+                f"{label:<26} {seconds:7.1f} s  {n / seconds:>10,.0f} values/s  "
+                f"{seconds / copy_seconds:4.1f}× raw COPY"
+            )
+        print(f"worker peak memory: {peak_rss_mb(worker.pid):.0f} MB")
+    finally:
+        for proc in (worker, server):
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
