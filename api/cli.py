@@ -1,6 +1,7 @@
 """`healthplan`: serve, migrate, load demo data, run the demo, manage users, the contract."""
 
 import asyncio
+import contextlib
 import getpass
 import logging
 import os
@@ -116,12 +117,23 @@ def demo(
         typer.echo(f"  {user.username:<16} {user.full_name:<22} {roles}")
     typer.echo("")
     # The worker runs beside the API, as its own process, exactly as in production.
-    background = subprocess.Popen([sys.executable, "-m", "api.cli", "worker"])
+    background = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "worker"], preexec_fn=_die_with_parent
+    )
     try:
         serve(host=host, port=port, workers=1)
     finally:
         background.terminate()
         background.wait(timeout=30)
+
+
+def _die_with_parent() -> None:
+    """Linux: the demo's worker gets SIGTERM when the demo process dies, however it dies."""
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 @app.command("create-user")

@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,6 +33,17 @@ def _round(value: Decimal | None, decimals: int) -> Decimal | None:
     )
 
 
+def _bucket(units: list[OrgUnit]) -> tuple[ColumnElement[str], dict[str, OrgUnit]]:
+    """One SQL expression mapping a value's unit path to the bucket (unit) it rolls up into.
+
+    The units are one root or the children of one parent, so their paths have one length;
+    a value belongs to the unit whose path prefixes its own.
+    """
+    length = len(units[0].path)
+    assert all(len(u.path) == length for u in units)
+    return func.substr(OrgUnit.path, 1, length), {u.path: u for u in units}
+
+
 async def aggregate(
     session: AsyncSession,
     *,
@@ -43,85 +54,68 @@ async def aggregate(
     statuses: list[str],
 ) -> list[Aggregate]:
     """For each indicator × unit (its whole subtree) × option, the values inside the period
-    combined by the indicator's aggregation rule. Only values the caller may read count."""
+    combined by the indicator's rule, in one grouped query whatever the number of units.
+    Only values the caller may read count."""
+    if not units or not indicators:
+        return []
+    bucket, by_path = _bucket(units)
+    scope = [
+        DataValue.indicator_id.in_([i.id for i in indicators]),
+        bucket.in_(list(by_path)),
+        DataValue.deleted_at.is_(None),
+        DataValue.status.in_(statuses),
+        DataValue.period_start >= period.start,
+        DataValue.period_end <= period.end,
+        readable_condition(actor),
+    ]
+    stmt = (
+        select(
+            bucket,
+            DataValue.indicator_id,
+            DataValue.option,
+            func.sum(DataValue.value),
+            func.sum(DataValue.numerator),
+            func.sum(DataValue.denominator),
+            func.avg(DataValue.value),
+            func.count(),
+        )
+        .join(OrgUnit, OrgUnit.id == DataValue.org_unit_id)
+        .where(*scope)
+        .group_by(bucket, DataValue.indicator_id, DataValue.option)
+    )
+    found = {(path, ind, opt): rest for path, ind, opt, *rest in await session.execute(stmt)}
+    latest: dict[tuple[str, uuid.UUID, str], Decimal] = {}
+    if any(i.aggregation == "latest" for i in indicators):
+        last = (
+            select(bucket, DataValue.indicator_id, DataValue.option, DataValue.value)
+            .join(OrgUnit, OrgUnit.id == DataValue.org_unit_id)
+            .where(*scope, DataValue.value.is_not(None))
+            .order_by(bucket, DataValue.indicator_id, DataValue.option, DataValue.period_end.desc())
+            .ext(distinct_on(bucket, DataValue.indicator_id, DataValue.option))
+        )
+        latest = {(p, i, o): v for p, i, o, v in await session.execute(last) if v is not None}
     out: list[Aggregate] = []
     for unit in units:
-        stmt = (
-            select(
-                DataValue.indicator_id,
-                DataValue.option,
-                func.sum(DataValue.value),
-                func.sum(DataValue.numerator),
-                func.sum(DataValue.denominator),
-                func.avg(DataValue.value),
-                func.count(),
-                func.array_agg(DataValue.value).filter(DataValue.value.is_not(None)),
-            )
-            .join(OrgUnit, OrgUnit.id == DataValue.org_unit_id)
-            .where(
-                DataValue.indicator_id.in_([i.id for i in indicators]),
-                OrgUnit.path.startswith(unit.path, autoescape=True),
-                DataValue.deleted_at.is_(None),
-                DataValue.status.in_(statuses),
-                DataValue.period_start >= period.start,
-                DataValue.period_end <= period.end,
-                readable_condition(actor),
-            )
-            .group_by(DataValue.indicator_id, DataValue.option)
-        )
-        found = {(ind_id, option): rest for ind_id, option, *rest in await session.execute(stmt)}
-        latest = await _latest(session, actor, indicators, unit, period, statuses)
         for indicator in indicators:
-            options = sorted({o for (i, o) in found if i == indicator.id}) or ["default"]
-            for option in options:
-                row = found.get((indicator.id, option))
+            options = sorted({o for (p, i, o) in found if p == unit.path and i == indicator.id})
+            for option in options or ["default"]:
+                row = found.get((unit.path, indicator.id, option))
                 if row is None:
                     out.append(Aggregate(indicator, unit, option, None, None, None, 0))
                     continue
-                total, num, den, avg, count, _ = row
-                value: Decimal | None
-                if indicator.aggregation == "ratio":
-                    value = (num / den * indicator.factor) if num is not None and den else None
-                elif indicator.aggregation == "average":
-                    value = avg
-                elif indicator.aggregation == "latest":
-                    value = latest.get((indicator.id, option))
-                elif indicator.aggregation == "none":
-                    value = total if count == 1 else None
-                else:
-                    value = total
+                total, num, den, avg, count = row
+                value = {
+                    "ratio": (num / den * indicator.factor) if num is not None and den else None,
+                    "average": avg,
+                    "latest": latest.get((unit.path, indicator.id, option)),
+                    "none": total if count == 1 else None,
+                }.get(indicator.aggregation, total)
                 out.append(
                     Aggregate(
                         indicator, unit, option, _round(value, indicator.decimals), num, den, count
                     )
                 )
     return out
-
-
-async def _latest(
-    session: AsyncSession,
-    actor: Principal,
-    indicators: list[Indicator],
-    unit: OrgUnit,
-    period: Period,
-    statuses: list[str],
-) -> dict[tuple[uuid.UUID, str], Decimal]:
-    stmt = (
-        select(DataValue.indicator_id, DataValue.option, DataValue.value)
-        .join(OrgUnit, OrgUnit.id == DataValue.org_unit_id)
-        .where(
-            DataValue.indicator_id.in_([i.id for i in indicators if i.aggregation == "latest"]),
-            OrgUnit.path.startswith(unit.path, autoescape=True),
-            DataValue.deleted_at.is_(None),
-            DataValue.status.in_(statuses),
-            DataValue.period_start >= period.start,
-            DataValue.period_end <= period.end,
-            readable_condition(actor),
-        )
-        .order_by(DataValue.indicator_id, DataValue.option, DataValue.period_end.desc())
-        .ext(distinct_on(DataValue.indicator_id, DataValue.option))
-    )
-    return {(i, o): v for i, o, v in await session.execute(stmt) if v is not None}
 
 
 async def targets_for(
