@@ -299,3 +299,19 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return format(value, "f")
     return value
+
+
+def write_xlsx(header: list[str], rows: Iterable[Iterable[Any]], *, sheet: str = "Data") -> bytes:
+    """An XLSX workbook (write-only, so rows stream), with formula-looking text neutralised."""
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    worksheet = book.create_sheet(sheet)
+    worksheet.append(header)
+    for row in rows:
+        worksheet.append(
+            [_plain(safe_cell(v)) if not isinstance(v, Decimal) else float(v) for v in row]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

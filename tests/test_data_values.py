@@ -228,3 +228,26 @@ async def test_incremental_pull_pages_and_etag(client: httpx.AsyncClient, login:
     r = await client.get(URL, headers=admin, params={"updated_since": newest, "format": "csv"})
     assert r.headers["content-type"].startswith("text/csv")
     assert r.text.startswith("\ufeffindicator,org_unit,period")
+
+
+async def test_xlsx_export_opens_in_excel_and_neutralises_formulas(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    import io
+
+    import openpyxl
+
+    reporter = await login("sonhai.baocao")
+    await _put(client, reporter, [fully_vaccinated(comment='=HYPERLINK("x")')])
+    r = await client.get(
+        URL,
+        headers=reporter,
+        params={"format": "xlsx", "period": "202605", "org_unit": "BN-SONHAI"},
+    )
+    assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("indicator", "org_unit", "period")
+    assert rows[1][:3] == ("TCDD", "BN-SONHAI", "202605")
+    assert rows[1][7] == '\'=HYPERLINK("x")'

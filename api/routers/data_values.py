@@ -25,7 +25,7 @@ from api.schemas.indicator import (
 )
 from api.services import data_values
 from api.services.imports import Outcome
-from api.tabular import Row, write_csv
+from api.tabular import XLSX_TYPE, Row, write_csv, write_xlsx
 
 router = APIRouter(prefix="/data-values", tags=["data-values"])
 
@@ -128,7 +128,14 @@ async def upsert_data_values(
     "",
     response_model=DataValuePage,
     responses={
-        200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
+        200: {
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                    "schema": {"type": "string", "format": "binary"}
+                },
+            }
+        },
         **problem_responses(401, 422),
     },
 )
@@ -148,7 +155,7 @@ async def list_data_values(
     status: Annotated[list[str] | None, Query()] = None,
     updated_since: datetime | None = None,
     include_deleted: bool = False,
-    format: Literal["json", "csv"] = "json",
+    format: Literal["json", "csv", "xlsx"] = "json",
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> Any:
@@ -225,42 +232,51 @@ async def list_data_values(
     if request.headers.get("if-none-match") == tag:
         return Response(status_code=304, headers={"ETag": tag})
     items = [to_read(v, ic, uc) for v, ic, uc, _ in page]
-    if format == "csv":
-        header = [
-            "indicator",
-            "org_unit",
-            "period",
-            "option",
-            "numerator",
-            "denominator",
-            "value",
-            "comment",
-            "status",
-            "updated_at",
-            "deleted",
+    header = [
+        "indicator",
+        "org_unit",
+        "period",
+        "option",
+        "numerator",
+        "denominator",
+        "value",
+        "comment",
+        "status",
+        "updated_at",
+        "deleted",
+    ]
+    table = (
+        [
+            i.indicator,
+            i.org_unit,
+            i.period,
+            i.option,
+            i.numerator,
+            i.denominator,
+            i.value,
+            i.comment,
+            i.status,
+            i.updated_at.isoformat(),
+            i.deleted,
         ]
+        for i in items
+    )
+    paging = {"X-Next-Cursor": next_cursor} if next_cursor else {}
+    if format == "xlsx":
+        return Response(
+            write_xlsx(header, table),
+            media_type=XLSX_TYPE,
+            headers={
+                "ETag": tag,
+                "Content-Disposition": 'attachment; filename="data-values.xlsx"',
+                **paging,
+            },
+        )
+    if format == "csv":
         return StreamingResponse(
-            write_csv(
-                header,
-                (
-                    [
-                        i.indicator,
-                        i.org_unit,
-                        i.period,
-                        i.option,
-                        i.numerator,
-                        i.denominator,
-                        i.value,
-                        i.comment,
-                        i.status,
-                        i.updated_at.isoformat(),
-                        i.deleted,
-                    ]
-                    for i in items
-                ),
-            ),
+            write_csv(header, table),
             media_type="text/csv; charset=utf-8",
-            headers={"ETag": tag, **({"X-Next-Cursor": next_cursor} if next_cursor else {})},
+            headers={"ETag": tag, **paging},
         )
     body = DataValuePage(items=items, page=PageMeta(next_cursor=next_cursor))
     return JSONResponse(body.model_dump(mode="json"), headers={"ETag": tag})
