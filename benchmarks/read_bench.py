@@ -125,19 +125,25 @@ def main() -> None:
         ),
     )
     parser.add_argument("--port", type=int, default=8098)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the database a previous run loaded (skip generation)",
+    )
     args = parser.parse_args()
     url = args.database_url
     env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "SPA_DIR": "/nonexistent"}
-    asyncio.run(prepare(url))
-    run([sys.executable, "-m", "api.cli", "migrate"], env)
-    run([sys.executable, "-m", "api.cli", "load-demo"], env)
-    asyncio.run(seed_catalogue(url))
-    t = time.perf_counter()
-    total = asyncio.run(load_values(url, args.indicators, args.months))
-    print(
-        f"{total:,} values ({UNITS} units × {args.indicators} indicators × {args.months} "
-        f"months) loaded in {time.perf_counter() - t:.0f} s"
-    )
+    if not args.reuse:
+        asyncio.run(prepare(url))
+        run([sys.executable, "-m", "api.cli", "migrate"], env)
+        run([sys.executable, "-m", "api.cli", "load-demo"], env)
+        asyncio.run(seed_catalogue(url))
+        t = time.perf_counter()
+        total = asyncio.run(load_values(url, args.indicators, args.months))
+        print(
+            f"{total:,} values ({UNITS} units × {args.indicators} indicators × "
+            f"{args.months} months) loaded in {time.perf_counter() - t:.0f} s"
+        )
     server = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--port", str(args.port)], env=env, cwd=ROOT
     )

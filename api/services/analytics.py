@@ -94,10 +94,13 @@ async def aggregate(
             .ext(distinct_on(bucket, DataValue.indicator_id, DataValue.option))
         )
         latest = {(p, i, o): v for p, i, o, v in await session.execute(last) if v is not None}
+    options_of: dict[tuple[str, uuid.UUID], set[str]] = {}
+    for path, ind, opt in found:
+        options_of.setdefault((path, ind), set()).add(opt)
     out: list[Aggregate] = []
     for unit in units:
         for indicator in indicators:
-            options = sorted({o for (p, i, o) in found if p == unit.path and i == indicator.id})
+            options = sorted(options_of.get((unit.path, indicator.id), ()))
             for option in options or ["default"]:
                 row = found.get((unit.path, indicator.id, option))
                 if row is None:
