@@ -207,5 +207,14 @@ def openapi(check: bool = False) -> None:
     typer.echo(f"wrote {CONTRACT}")
 
 
+def _register_client_commands() -> None:
+    from api.client_cli import export_command, import_command
+
+    app.command("import")(import_command)
+    app.command("export")(export_command)
+
+
+_register_client_commands()
+
 if __name__ == "__main__":
     app()
