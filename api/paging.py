@@ -2,6 +2,8 @@
 
 import base64
 import json
+import uuid
+from datetime import datetime
 from typing import Any
 
 from api.errors import InvalidInput
@@ -43,3 +45,28 @@ def decode_cursor(cursor: str | None, arity: int) -> list[Any] | None:
             ],
         )
     return key
+
+
+def encode_time_cursor(at: datetime, row_id: uuid.UUID) -> str:
+    """The cursor of lists ordered by a timestamp, with the id breaking ties."""
+    return encode_cursor([at.isoformat(), str(row_id)])
+
+
+def decode_time_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
+    key = decode_cursor(cursor, 2)
+    if key is None:
+        return None
+    try:
+        return datetime.fromisoformat(str(key[0])), uuid.UUID(str(key[1]))
+    except ValueError as exc:
+        raise InvalidInput(
+            "cursor không hợp lệ.",
+            errors=[
+                {
+                    "in": "query",
+                    "field": "cursor",
+                    "message": "Cursor không thuộc danh sách này.",
+                    "code": "invalid_cursor",
+                }
+            ],
+        ) from exc

@@ -130,3 +130,16 @@ def of_type(period_type: PeriodType, day: date) -> Period:
         year, week, _ = day.isocalendar()
         return parse(f"{year}W{week:02d}")
     raise PeriodError("Kỳ tùy chọn không suy ra được từ một ngày.")
+
+
+def parse_param(code: str, *, field: str = "period") -> Period:
+    """A period from a query parameter, or a 422 naming the parameter."""
+    from api.errors import InvalidInput
+
+    try:
+        return parse(code)
+    except PeriodError as exc:
+        raise InvalidInput(
+            str(exc),
+            errors=[{"in": "query", "field": field, "message": str(exc), "code": "invalid_period"}],
+        ) from exc

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.access import Principal
 from api.models import Indicator, OrgUnit, Target
 from api.services.data_values import DataValueImporter
+from api.services.imports import no_progress
 from api.services.indicators import search_key
 from api.tabular import Row
 
@@ -440,9 +441,6 @@ async def load_indicators(session: AsyncSession, admin: Principal) -> dict[str, 
         )
         for year, value in zip(range(2016, 2022), DUC_TRONG_QUALITY, strict=True)
     ]
-
-    async def no_progress(_: int) -> None:
-        return None
 
     outcome = await DataValueImporter().run(
         session, actor=admin, rows=iter(rows), options={"source": "import"}, progress=no_progress

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from api.deps import CurrentPrincipal, DbSession
 from api.errors import InvalidInput
 from api.models import Indicator, OrgUnit
-from api.periods import PeriodError, parse
+from api.periods import parse_param
 from api.schemas.common import problem_responses
 from api.schemas.indicator import AnalyticsResult, AnalyticsRow
 from api.services import analytics
@@ -37,10 +37,7 @@ async def get_analytics(
 ) -> AnalyticsResult:
     """Each indicator over a unit's subtree (or each child's), combined by its rule — sum, ratio
     Σnumerator/Σdenominator×factor, average or latest — with its target and the evaluation."""
-    try:
-        p = parse(period)
-    except PeriodError as exc:
-        raise _invalid("period", str(exc), "invalid_period") from exc
+    p = parse_param(period)
     found = {
         i.code: i
         for i in await session.scalars(select(Indicator).where(Indicator.code.in_(indicator)))

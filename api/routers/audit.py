@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, Query
 
 from api.access import Principal
 from api.deps import DbSession, require_role
-from api.errors import Forbidden, InvalidInput
+from api.errors import Forbidden
 from api.models import AuditEvent, Role
-from api.paging import decode_cursor, encode_cursor
+from api.paging import decode_time_cursor, encode_time_cursor
 from api.schemas.audit import AuditEventPage, AuditEventRead
 from api.schemas.common import PageMeta, problem_responses
 from api.services import audit
@@ -42,12 +42,9 @@ async def list_audit_events(
         since=since,
         until=until,
     )
-    after = decode_cursor(cursor, 2)
-    if after is not None:
-        try:
-            at, last_id = datetime.fromisoformat(str(after[0])), uuid.UUID(str(after[1]))
-        except ValueError as exc:
-            raise InvalidInput("cursor không hợp lệ.") from exc
+    key = decode_time_cursor(cursor)
+    if key is not None:
+        at, last_id = key
         stmt = stmt.where(
             (AuditEvent.at < at) | ((AuditEvent.at == at) & (AuditEvent.id < last_id))
         )
@@ -59,7 +56,7 @@ async def list_audit_events(
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
-        next_cursor = encode_cursor([last.at.isoformat(), str(last.id)])
+        next_cursor = encode_time_cursor(last.at, last.id)
     return AuditEventPage(
         items=[AuditEventRead.model_validate(r) for r in rows[:limit]],
         page=PageMeta(next_cursor=next_cursor),

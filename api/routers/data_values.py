@@ -12,8 +12,8 @@ from sqlalchemy import select, tuple_
 from api.deps import CurrentPrincipal, DbSession, IfMatch, WritingPrincipal
 from api.errors import Forbidden, InvalidInput, PreconditionFailed, problem
 from api.models import DataValue, DataValueHistory, Indicator, OrgUnit
-from api.paging import decode_cursor, encode_cursor
-from api.periods import PeriodError, parse
+from api.paging import decode_time_cursor, encode_time_cursor
+from api.periods import parse_param
 from api.schemas.common import PageMeta, problem_responses
 from api.schemas.import_job import ImportCounts
 from api.schemas.indicator import (
@@ -24,7 +24,7 @@ from api.schemas.indicator import (
     DataValueRead,
 )
 from api.services import data_values
-from api.services.imports import Outcome
+from api.services.imports import Outcome, no_progress
 from api.tabular import XLSX_TYPE, Row, write_csv, write_xlsx
 
 router = APIRouter(prefix="/data-values", tags=["data-values"])
@@ -113,9 +113,6 @@ async def upsert_data_values(
     if body.replace_scope:
         options["replace_scope"] = body.replace_scope.model_dump()
 
-    async def no_progress(_: int) -> None:
-        return None
-
     savepoint = await session.begin_nested()
     outcome = await importer.run(
         session, actor=principal, rows=iter(_rows(body)), options=options, progress=no_progress
@@ -185,20 +182,7 @@ async def list_data_values(
         else:
             stmt = stmt.where(OrgUnit.path.startswith(unit.path, autoescape=True))
     if period:
-        try:
-            p = parse(period)
-        except PeriodError as exc:
-            raise InvalidInput(
-                str(exc),
-                errors=[
-                    {
-                        "in": "query",
-                        "field": "period",
-                        "message": str(exc),
-                        "code": "invalid_period",
-                    }
-                ],
-            ) from exc
+        p = parse_param(period)
         stmt = stmt.where(DataValue.period_start >= p.start, DataValue.period_end <= p.end)
     for condition in data_values.period_overlap(start, end):
         stmt = stmt.where(condition)
@@ -208,12 +192,8 @@ async def list_data_values(
         stmt = stmt.where(DataValue.updated_at > updated_since)
     if not include_deleted:
         stmt = stmt.where(DataValue.deleted_at.is_(None))
-    after = decode_cursor(cursor, 2)
-    if after is not None:
-        try:
-            key = (datetime.fromisoformat(str(after[0])), uuid.UUID(str(after[1])))
-        except ValueError as exc:
-            raise InvalidInput("cursor không hợp lệ.") from exc
+    key = decode_time_cursor(cursor)
+    if key is not None:
         stmt = stmt.where(tuple_(DataValue.updated_at, DataValue.id) > key)
     rows = (
         await session.execute(stmt.order_by(DataValue.updated_at, DataValue.id).limit(limit + 1))
@@ -221,7 +201,7 @@ async def list_data_values(
     page = rows[:limit]
     last = page[-1][0] if page else None
     next_cursor = (
-        encode_cursor([last.updated_at.isoformat(), str(last.id)])
+        encode_time_cursor(last.updated_at, last.id)
         if len(rows) > limit and last is not None
         else None
     )
@@ -341,9 +321,6 @@ async def delete_data_value(
             f"Phiên bản hiện tại là {value.version}.", current_version=value.version
         )
     importer = data_values.DataValueImporter()
-
-    async def no_progress(_: int) -> None:
-        return None
 
     outcome = await importer.run(
         session,

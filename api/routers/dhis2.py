@@ -19,7 +19,7 @@ from sqlalchemy import select
 from api.deps import CurrentPrincipal, DbSession, WritingPrincipal
 from api.errors import InvalidInput, problem
 from api.models import DataValue, Indicator, OrgUnit
-from api.periods import PeriodError, parse
+from api.periods import parse_param
 from api.schemas.common import problem_responses
 from api.schemas.dhis2 import (
     Dhis2Conflict,
@@ -30,7 +30,7 @@ from api.schemas.dhis2 import (
     Dhis2ImportSummary,
 )
 from api.services import data_values
-from api.services.imports import Outcome
+from api.services.imports import Outcome, no_progress
 from api.tabular import Row, read_csv, write_csv
 
 router = APIRouter(prefix="/dataValueSets", tags=["dhis2"])
@@ -184,9 +184,6 @@ async def import_data_value_set(
     if importStrategy == "DELETE":
         rows = [Row(r.number, {**r.cells, "deleted": "true"}) for r in rows]
 
-    async def no_progress(_: int) -> None:
-        return None
-
     savepoint = await session.begin_nested()
     outcome = await data_values.DataValueImporter().run(
         session,
@@ -289,20 +286,7 @@ async def export_data_value_set(
     if period:
         periods = []
         for code in period:
-            try:
-                periods.append(parse(code).code)
-            except PeriodError as exc:
-                raise InvalidInput(
-                    str(exc),
-                    errors=[
-                        {
-                            "in": "query",
-                            "field": "period",
-                            "message": str(exc),
-                            "code": "invalid_period",
-                        }
-                    ],
-                ) from exc
+            periods.append(parse_param(code).code)
         stmt = stmt.where(DataValue.period.in_(periods))
     for condition in data_values.period_overlap(startDate, endDate):
         stmt = stmt.where(condition)

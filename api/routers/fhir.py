@@ -12,7 +12,7 @@ from sqlalchemy import select
 from api.deps import CurrentPrincipal, DbSession
 from api.errors import InvalidInput
 from api.models import Indicator, OrgUnit
-from api.periods import PeriodError, parse
+from api.periods import parse_param
 from api.schemas.common import problem_responses
 from api.services import analytics
 
@@ -55,15 +55,7 @@ async def search_measure_reports(
 ) -> JSONResponse:
     """One MeasureReport per indicator: reporter = the unit, populations numerator and
     denominator, measureScore = the rolled-up value, disaggregations as stratifiers."""
-    try:
-        p = parse(period)
-    except PeriodError as exc:
-        raise InvalidInput(
-            str(exc),
-            errors=[
-                {"in": "query", "field": "period", "message": str(exc), "code": "invalid_period"}
-            ],
-        ) from exc
+    p = parse_param(period)
     found = {
         i.code: i
         for i in await session.scalars(select(Indicator).where(Indicator.code.in_(indicator)))

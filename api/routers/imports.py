@@ -3,7 +3,6 @@
 import shutil
 import tempfile
 import uuid
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Header, Path, Query, Request, UploadFile, status
@@ -13,9 +12,9 @@ from sqlalchemy import tuple_
 import api.services.data_values
 import api.services.org_unit_import  # noqa: F401
 from api.deps import CurrentPrincipal, DbSession, WritingPrincipal
-from api.errors import DomainError, InvalidInput, problem
+from api.errors import DomainError, problem
 from api.models import ImportJob
-from api.paging import decode_cursor, encode_cursor
+from api.paging import decode_time_cursor, encode_time_cursor
 from api.schemas.common import PageMeta, problem_responses
 from api.schemas.import_job import ImportJobPage, ImportJobRead
 from api.services import imports
@@ -125,12 +124,8 @@ async def list_imports(
         stmt = stmt.where(ImportJob.resource == resource)
     if status_:
         stmt = stmt.where(ImportJob.status == status_)
-    after = decode_cursor(cursor, 2)
-    if after is not None:
-        try:
-            key = (datetime.fromisoformat(str(after[0])), uuid.UUID(str(after[1])))
-        except ValueError as exc:
-            raise InvalidInput("cursor không hợp lệ.") from exc
+    key = decode_time_cursor(cursor)
+    if key is not None:
         stmt = stmt.where(tuple_(ImportJob.created_at, ImportJob.id) < key)
     rows = list(
         await session.scalars(
@@ -138,7 +133,7 @@ async def list_imports(
         )
     )
     next_cursor = (
-        encode_cursor([rows[limit - 1].created_at.isoformat(), str(rows[limit - 1].id)])
+        encode_time_cursor(rows[limit - 1].created_at, rows[limit - 1].id)
         if len(rows) > limit
         else None
     )

@@ -1,16 +1,14 @@
 """The caller's notifications: list, unread count, mark read."""
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from sqlalchemy import tuple_
 
 from api.deps import CurrentPrincipal, DbSession
-from api.errors import InvalidInput
 from api.models import Notification
-from api.paging import decode_cursor, encode_cursor
+from api.paging import decode_time_cursor, encode_time_cursor
 from api.schemas.common import PageMeta, problem_responses
 from api.schemas.notification import NotificationPage, NotificationRead, UnreadCount
 from api.services import notifications
@@ -30,12 +28,8 @@ async def list_notifications(
     stmt = notifications.readable_statement(principal)
     if unread_only:
         stmt = stmt.where(Notification.read_at.is_(None))
-    after = decode_cursor(cursor, 2)
-    if after is not None:
-        try:
-            key = (datetime.fromisoformat(str(after[0])), uuid.UUID(str(after[1])))
-        except ValueError as exc:
-            raise InvalidInput("cursor không hợp lệ.") from exc
+    key = decode_time_cursor(cursor)
+    if key is not None:
         stmt = stmt.where(tuple_(Notification.created_at, Notification.id) < key)
     rows = list(
         await session.scalars(
@@ -43,7 +37,7 @@ async def list_notifications(
         )
     )
     next_cursor = (
-        encode_cursor([rows[limit - 1].created_at.isoformat(), str(rows[limit - 1].id)])
+        encode_time_cursor(rows[limit - 1].created_at, rows[limit - 1].id)
         if len(rows) > limit
         else None
     )

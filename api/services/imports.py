@@ -258,7 +258,8 @@ async def submit(
     return job, False
 
 
-async def _no_progress(_: int) -> None:
+async def no_progress(_: int) -> None:
+    """The progress callback for runs nobody watches (inline uploads, batches)."""
     return None
 
 
@@ -266,7 +267,7 @@ async def _run_inline(
     session: AsyncSession, *, job: ImportJob, actor: Principal, stream: IO[bytes]
 ) -> None:
     job.status, job.started_at = "running", datetime.now(UTC)
-    outcome = await _execute(session, job=job, actor=actor, stream=stream, progress=_no_progress)
+    outcome = await _execute(session, job=job, actor=actor, stream=stream, progress=no_progress)
     _finish(job, outcome)
 
 
