@@ -181,6 +181,12 @@ async def import_data_value_set(
                 }
             ],
         )
+    if not rows:
+        # An empty set is almost always a script's mistake (wrong key, wrong file): say so.
+        raise InvalidInput(
+            "dataValueSet không có giá trị nào (dataValues rỗng).",
+            errors=[{"in": "body", "field": "dataValues", "message": "Rỗng", "code": "empty"}],
+        )
     if importStrategy == "DELETE":
         rows = [Row(r.number, {**r.cells, "deleted": "true"}) for r in rows]
 
