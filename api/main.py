@@ -25,12 +25,14 @@ from api.routers import (
     auth,
     data_values,
     dhis2,
+    documents,
     fhir,
     health,
     imports,
     indicators,
     notifications,
     org_units,
+    plans,
     users,
 )
 from api.schemas.common import problem_responses
@@ -77,6 +79,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         health.router,
         auth.router,
         org_units.router,
+        documents.router,
+        plans.router,
         users.router,
         audit.router,
         imports.router,

@@ -296,6 +296,118 @@ def _on_value(method: str, suffix: str) -> Callable[[Ctx, str], Awaitable[Reques
     return build
 
 
+async def _sonhai_draft_plan(ctx: Ctx) -> tuple[str, str]:
+    r = await ctx.client.post(
+        "/api/v1/plans",
+        headers=await ctx.login("admin"),
+        json={"owner_id": ctx.ids["sonhai"], "title": "Kế hoạch thử của xã Sơn Hải"},
+    )
+    assert r.status_code == 201, r.text
+    return str(r.json()["id"]), r.headers["etag"]
+
+
+async def _numbered_document(ctx: Ctx) -> str:
+    r = await ctx.client.post(
+        "/api/v1/documents",
+        headers=await ctx.login("admin"),
+        json={
+            "type": "KH",
+            "number": str(next(_YEARS)),
+            "symbol": "KH-UBND",
+            "issuer_id": ctx.ids["sonhai_ubnd"],
+            "issued_on": "2026-05-01",
+            "title": "Kế hoạch thử",
+        },
+    )
+    assert r.status_code == 201, r.text
+    return str(r.json()["id"])
+
+
+async def _issued_plan(ctx: Ctx) -> tuple[str, str]:
+    plan_id, etag = await _sonhai_draft_plan(ctx)
+    admin = await ctx.login("admin")
+    r = await ctx.client.patch(
+        f"/api/v1/plans/{plan_id}",
+        headers={**admin, "If-Match": etag},
+        json={"document_id": await _numbered_document(ctx)},
+    )
+    assert r.status_code == 200, r.text
+    r = await ctx.client.post(
+        f"/api/v1/plans/{plan_id}/issue", headers={**admin, "If-Match": r.headers["etag"]}
+    )
+    assert r.status_code == 200, r.text
+    return plan_id, r.headers["etag"]
+
+
+def _on_draft_plan(method: str, suffix: str, **kw: Any) -> Callable[[Ctx, str], Awaitable[Request]]:
+    async def build(ctx: Ctx, caller: str) -> Request:
+        plan_id, etag = await _sonhai_draft_plan(ctx)
+        return method, f"/api/v1/plans/{plan_id}{suffix}", {**kw, "headers": {"If-Match": etag}}
+
+    return build
+
+
+async def _issue_draft(ctx: Ctx, caller: str) -> Request:
+    plan_id, etag = await _sonhai_draft_plan(ctx)
+    admin = await ctx.login("admin")
+    r = await ctx.client.patch(
+        f"/api/v1/plans/{plan_id}",
+        headers={**admin, "If-Match": etag},
+        json={"document_id": await _numbered_document(ctx)},
+    )
+    return "POST", f"/api/v1/plans/{plan_id}/issue", {"headers": {"If-Match": r.headers["etag"]}}
+
+
+async def _amend_issued(ctx: Ctx, caller: str) -> Request:
+    plan_id, etag = await _issued_plan(ctx)
+    return (
+        "POST",
+        f"/api/v1/plans/{plan_id}/amendments",
+        {"headers": {"If-Match": etag}, "json": {"reason": "Điều chỉnh", "title": "Tên mới"}},
+    )
+
+
+async def _issued_plan_get(ctx: Ctx, caller: str) -> Request:
+    plan_id, _ = await _issued_plan(ctx)
+    return "GET", f"/api/v1/plans/{plan_id}/matrix", {}
+
+
+async def _create_plan(ctx: Ctx, caller: str) -> Request:
+    return (
+        "POST",
+        "/api/v1/plans",
+        {"json": {"owner_id": ctx.ids["sonhai"], "title": "Kế hoạch mới"}},
+    )
+
+
+async def _create_document(ctx: Ctx, caller: str) -> Request:
+    return (
+        "POST",
+        "/api/v1/documents",
+        {
+            "json": {
+                "type": "KH",
+                "symbol": "KH-UBND",
+                "issuer_id": ctx.ids["sonhai_ubnd"],
+                "title": "Dự thảo kế hoạch",
+            }
+        },
+    )
+
+
+async def _get_document(ctx: Ctx, caller: str) -> Request:
+    return "GET", f"/api/v1/documents/{await _numbered_document(ctx)}", {}
+
+
+PLAN_READERS_OF_SONHAI_DRAFT = set(CALLERS) - {"lucngan.baocao", "backan.kehoach"}
+MATRIX_ROWS = {
+    "rows": [
+        {"number": "I", "title": "Nhóm"},
+        {"number": "1", "title": "Nhiệm vụ", "parent": "I", "lead": "BN-SONHAI-TYT"},
+    ]
+}
+
+
 SONHAI_WRITERS = {"admin", "bn.quantri", "sonhai.baocao"}
 INDICATOR_EDITORS = {"admin", "bn.quantri", "syt.kehoach", "backan.kehoach"}
 
@@ -418,6 +530,28 @@ RULES: dict[str, Rule] = {
         ),
         everyone(),
     ),
+    "list_documents": Rule(static("GET", "/api/v1/documents"), everyone()),
+    "get_document": Rule(_get_document, everyone()),
+    "parse_document_reference": Rule(
+        static(
+            "GET",
+            "/api/v1/documents/parse-reference",
+            params={"text": "Kế hoạch số 142/KH-UBND ngày 21/11/2025"},
+        ),
+        everyone(),
+    ),
+    "create_document": Rule(_create_document, ADMINS_OF_SONHAI),
+    "list_plans": Rule(static("GET", "/api/v1/plans"), everyone()),
+    # Drafts: visible to those whose grants cover the owner unit (or who belong to it).
+    "get_plan": Rule(_on_draft_plan("GET", ""), PLAN_READERS_OF_SONHAI_DRAFT),
+    "get_plan_matrix": Rule(_on_draft_plan("GET", "/matrix"), PLAN_READERS_OF_SONHAI_DRAFT),
+    "create_plan": Rule(_create_plan, ADMINS_OF_SONHAI),
+    "update_plan": Rule(_on_draft_plan("PATCH", "", json={"title": "Đổi tên"}), ADMINS_OF_SONHAI),
+    "issue_plan": Rule(_issue_draft, ADMINS_OF_SONHAI),
+    "amend_plan": Rule(_amend_issued, ADMINS_OF_SONHAI),
+    "replace_plan_matrix": Rule(
+        _on_draft_plan("PUT", "/matrix", json=MATRIX_ROWS), ADMINS_OF_SONHAI
+    ),
     "get_analytics": Rule(
         static(
             "GET",
@@ -451,6 +585,7 @@ async def ctx(client: httpx.AsyncClient, login: Login, session: AsyncSession) ->
     c.ids["sonhai"] = await unit_id(client, admin, "BN-SONHAI")
     c.ids["luc_ngan"] = await unit_id(client, admin, "BN-LUCNGAN")
     c.ids["sonhai_reporter"] = await _user_id(c, "sonhai.baocao")
+    c.ids["sonhai_ubnd"] = await unit_id(client, admin, "BN-SONHAI-UBND")
     return c
 
 

@@ -146,4 +146,7 @@ async def load_demo(session: AsyncSession) -> dict[str, int]:
     admin = await session.scalar(select(User).where(User.username == "admin"))
     assert admin is not None
     loaded = await load_indicators(session, await principal_for(session, admin))
-    return {"org_units": units, "users": users, **loaded}
+    from api.demo.plans import load_plans
+
+    plans = await load_plans(session)
+    return {"org_units": units, "users": users, **loaded, "plans": plans}

@@ -2,6 +2,7 @@
 
 from api.models.audit import AuditEvent
 from api.models.base import Base
+from api.models.document import Document, document_legal_basis
 from api.models.import_job import ImportChunk, ImportJob
 from api.models.indicator import (
     DEFAULT_OPTION,
@@ -12,15 +13,19 @@ from api.models.indicator import (
 )
 from api.models.notification import EmailMessage, Notification
 from api.models.org_unit import OrgUnit, OrgUnitType
+from api.models.plan import PLAN_STATUSES, Assignment, Plan, PlanAmendment, Task, plan_parent
 from api.models.user import ApiToken, LoginFailure, Role, RoleAssignment, TokenScope, User
 
 __all__ = [
     "DEFAULT_OPTION",
+    "PLAN_STATUSES",
     "ApiToken",
+    "Assignment",
     "AuditEvent",
     "Base",
     "DataValue",
     "DataValueHistory",
+    "Document",
     "EmailMessage",
     "ImportChunk",
     "ImportJob",
@@ -29,9 +34,14 @@ __all__ = [
     "Notification",
     "OrgUnit",
     "OrgUnitType",
+    "Plan",
+    "PlanAmendment",
     "Role",
     "RoleAssignment",
     "Target",
+    "Task",
     "TokenScope",
     "User",
+    "document_legal_basis",
+    "plan_parent",
 ]

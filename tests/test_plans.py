@@ -1,0 +1,154 @@
+"""Plans: drafts seen only by their owner unit, ETags on writes, issue, immutability, amendments."""
+
+from typing import Any
+
+import httpx
+
+from tests.conftest import Login, assert_problem, unit_id
+
+URL = "/api/v1/plans"
+
+
+async def _draft(client: httpx.AsyncClient, headers: dict[str, str], **extra: Any) -> Any:
+    owner = await unit_id(client, headers, "BN-SYT")
+    body = {
+        "owner_id": owner,
+        "title": "Kế hoạch thử nghiệm chăm sóc sức khỏe",
+        "period_start": 2026,
+        "period_end": 2030,
+        "vision_year": 2045,
+        "sections": [{"kind": "purpose", "heading": "Mục đích", "body": "Nâng cao sức khỏe"}],
+        "objectives": ["100% trạm y tế có bác sĩ"],
+        **extra,
+    }
+    r = await client.post(URL, json=body, headers=headers)
+    assert r.status_code == 201, r.text
+    assert r.headers["ETag"] == '"1"'
+    return r.json()
+
+
+async def test_draft_crud_with_etags(client: httpx.AsyncClient, login: Login) -> None:
+    headers = await login("syt.kehoach")
+    plan = await _draft(client, headers)
+    assert plan["status"] == "draft" and plan["sections"][0]["heading"] == "Mục đích"
+    url = f"{URL}/{plan['id']}"
+
+    assert_problem(await client.patch(url, json={"title": "Mới"}, headers=headers), 428)
+    stale = {**headers, "If-Match": '"7"'}
+    assert_problem(await client.patch(url, json={"title": "Mới"}, headers=stale), 412)
+    r = await client.patch(
+        url, json={"title": "Kế hoạch mới"}, headers={**headers, "If-Match": '"1"'}
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["title"] == "Kế hoạch mới" and r.headers["ETag"] == '"2"'
+    # The old ETag is stale now.
+    assert_problem(
+        await client.patch(url, json={"title": "X"}, headers={**headers, "If-Match": '"1"'}), 412
+    )
+    bad = {**headers, "If-Match": '"2"'}
+    assert_problem(await client.patch(url, json={"period_start": 2031}, headers=bad), 422)
+    assert_problem(await client.patch(url, json={"parent_ids": [plan["id"]]}, headers=bad), 422)
+    assert_problem(await client.patch(url, json={"title": None}, headers=bad), 422)
+    got = await client.get(url, headers=headers)
+    assert got.json()["title"] == "Kế hoạch mới" and got.headers["ETag"] == '"2"'
+
+
+async def test_draft_is_invisible_outside_its_owner_unit(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    headers = await login("syt.kehoach")
+    plan = await _draft(client, headers)
+    url = f"{URL}/{plan['id']}"
+    # A viewer over the whole province sees it; a reporter of another commune does not.
+    viewer = await login("bn.xem")
+    assert (await client.get(url, headers=viewer)).status_code == 200
+    for user in ("lucngan.baocao", "backan.kehoach"):
+        other = await login(user)
+        etagged = {**other, "If-Match": '"1"'}
+        assert_problem(await client.get(url, headers=other), 404)
+        assert_problem(await client.patch(url, json={"title": "X"}, headers=etagged), 404)
+        assert_problem(await client.post(f"{url}/issue", headers=etagged), 404)
+        assert_problem(
+            await client.post(f"{url}/amendments", json={"reason": "x"}, headers=etagged), 404
+        )
+        r = await client.get(URL, params={"limit": 500}, headers=other)
+        assert plan["id"] not in {p["id"] for p in r.json()["items"]}
+    r = await client.get(URL, params={"limit": 500, "status": "draft"}, headers=headers)
+    assert plan["id"] in {p["id"] for p in r.json()["items"]}
+
+
+async def test_issue_makes_plan_public_and_immutable_except_by_amendment(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    headers = await login("syt.kehoach")
+    plan = await _draft(client, headers)
+    url = f"{URL}/{plan['id']}"
+    # Not issuable without a numbered document.
+    assert_problem(await client.post(f"{url}/issue", headers={**headers, "If-Match": '"1"'}), 409)
+    syt = await unit_id(client, headers, "BN-SYT")
+    doc = await client.post(
+        "/api/v1/documents",
+        json={
+            "type": "KH",
+            "number": "8801",
+            "symbol": "KH-SYT",
+            "issuer_id": syt,
+            "issued_on": "2026-02-03",
+            "title": plan["title"],
+        },
+        headers=headers,
+    )
+    assert doc.status_code == 201, doc.text
+    r = await client.patch(
+        url, json={"document_id": doc.json()["id"]}, headers={**headers, "If-Match": '"1"'}
+    )
+    assert r.status_code == 200, r.text
+    r = await client.post(f"{url}/issue", headers={**headers, "If-Match": '"2"'})
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "issued"
+    assert r.json()["reference"] == "Kế hoạch số 8801/KH-SYT ngày 3/2/2026"
+
+    other = await login("lucngan.baocao")
+    assert (await client.get(url, headers=other)).status_code == 200
+    r = await client.get(URL, params={"limit": 500, "status": "issued"}, headers=other)
+    assert plan["id"] in {p["id"] for p in r.json()["items"]}
+    # A reader is not an editor.
+    assert_problem(
+        await client.post(
+            f"{url}/amendments", json={"reason": "x"}, headers={**other, "If-Match": '"3"'}
+        ),
+        403,
+    )
+
+    current = {**headers, "If-Match": '"3"'}
+    p = assert_problem(await client.patch(url, json={"title": "Sửa"}, headers=current), 409)
+    assert "amendments" in p["detail"]
+    assert_problem(await client.post(f"{url}/issue", headers=current), 409)
+    assert_problem(
+        await client.post(f"{url}/amendments", json={"title": "Sửa"}, headers=current), 422
+    )
+    r = await client.post(
+        f"{url}/amendments",
+        json={"reason": "Điều chỉnh theo Nghị quyết mới", "vision_year": 2050},
+        headers=current,
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["vision_year"] == 2050 and r.json()["status"] == "issued"
+    assert r.headers["ETag"] == '"4"'
+
+
+async def test_only_plan_managers_of_the_owner_create(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    reporter = await login("lucngan.baocao")
+    lucngan = await unit_id(client, reporter, "BN-LUCNGAN")
+    r = await client.post(URL, json={"owner_id": lucngan, "title": "X"}, headers=reporter)
+    assert_problem(r, 403)
+    manager = await login("backan.kehoach")
+    r = await client.post(URL, json={"owner_id": lucngan, "title": "X"}, headers=manager)
+    assert_problem(r, 403)
+    backan = await unit_id(client, manager, "TN-BACKAN")
+    r = await client.post(
+        URL, json={"owner_id": backan, "title": "X", "parent_ids": [lucngan]}, headers=manager
+    )
+    assert_problem(r, 422)
