@@ -68,8 +68,10 @@ class Target(IdMixin, TimestampMixin, VersionedMixin, Base):
         ),
     )
 
-    # The plan that sets it; plans arrive with their own issue (foreign key added then).
-    plan_id: Mapped[uuid.UUID | None]
+    # The plan that sets it (none for a unit's standing target).
+    plan_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("plan.id", ondelete="CASCADE"), index=True
+    )
     indicator_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("indicator.id", ondelete="CASCADE"), index=True
     )

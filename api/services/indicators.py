@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.access import Principal
 from api.errors import Conflict, Forbidden, InvalidInput, NotFound
-from api.models import Indicator, OrgUnit, Role, Target
+from api.models import Indicator, OrgUnit, Plan, Role, Target
 from api.paging import decode_cursor, encode_cursor
 from api.schemas.indicator import IndicatorCreate, IndicatorUpdate, TargetCreate
 from api.services import audit
@@ -203,6 +203,18 @@ async def create_target(
     unit = await _unit(session, data.org_unit)
     if not actor.can(EDITORS, unit.path):
         raise Forbidden("Chỉ người quản lý kế hoạch của đơn vị mới đặt chỉ tiêu cho đơn vị này.")
+    if data.plan_id is not None and await session.get(Plan, data.plan_id) is None:
+        raise InvalidInput(
+            f"Không có kế hoạch {data.plan_id}.",
+            errors=[
+                {
+                    "in": "body",
+                    "field": "plan_id",
+                    "message": "Không tồn tại",
+                    "code": "unknown_plan",
+                }
+            ],
+        )
     comparator: str | None = data.comparator
     value, high = data.value, data.value_high
     if data.wording and (comparator is None or value is None):

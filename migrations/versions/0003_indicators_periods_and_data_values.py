@@ -136,6 +136,9 @@ def upgrade() -> None:
         ),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
+            ["plan_id"], ["plan.id"], name=op.f("fk_target_plan_id_plan"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
             ["indicator_id"],
             ["indicator.id"],
             name=op.f("fk_target_indicator_id_indicator"),
@@ -160,6 +163,7 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_target_indicator_id"), "target", ["indicator_id"], unique=False)
     op.create_index(op.f("ix_target_org_unit_id"), "target", ["org_unit_id"], unique=False)
+    op.create_index(op.f("ix_target_plan_id"), "target", ["plan_id"], unique=False)
     op.create_table(
         "data_value_history",
         sa.Column("data_value_id", sa.Uuid(), nullable=False),
@@ -193,6 +197,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_data_value_history_value", table_name="data_value_history")
     op.drop_table("data_value_history")
+    op.drop_index(op.f("ix_target_plan_id"), table_name="target")
     op.drop_index(op.f("ix_target_org_unit_id"), table_name="target")
     op.drop_index(op.f("ix_target_indicator_id"), table_name="target")
     op.drop_table("target")
