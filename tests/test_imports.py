@@ -307,3 +307,73 @@ async def test_cancel_a_queued_job(
     r = await client.post(f"/api/v1/imports/{job_id}/cancel", headers=admin)
     assert r.json()["status"] == "cancelled"
     assert_problem(await client.post(f"/api/v1/imports/{job_id}/cancel", headers=admin), 409)
+
+
+async def test_a_job_whose_worker_died_runs_again_and_writes_once(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker killed mid-import: nothing of the cut-short run was committed; the stalled job
+    goes back in the queue and the next worker imports the file whole, exactly once."""
+    from api.deps import principal_for
+    from api.models import User
+    from api.queue import get_queue, run_worker
+    from api.services import imports
+    from api.services.housekeeping import recover_stalled_jobs
+
+    monkeypatch.setattr(get_settings(), "import_inline_max_bytes", 10)
+    code = f"RS-{uuid.uuid4().hex[:8]}"
+    body = f"code,name,type\n{code},Khôi phục,other\n".encode()
+    try:
+        async with db.unit_of_work() as s:
+            admin = await s.scalar(select(User).where(User.username == "admin"))
+            assert admin is not None
+            job, _ = await imports.submit(
+                s,
+                actor=await principal_for(s, admin),
+                resource="org_units",
+                stream=io.BytesIO(body),
+                filename="r.csv",
+                content_type="text/csv",
+                fmt=None,
+                options={},
+                dry_run=False,
+                idempotency_key=None,
+            )
+            job_id, queue_job_id = job.id, job.queue_job_id
+        # The worker took the job, marked the import running, and was killed.
+        async with db.unit_of_work() as s:
+            await s.execute(
+                text(
+                    "UPDATE procrastinate_jobs SET status = 'doing', "
+                    "worker_id = NULL WHERE id = :id"
+                ),
+                {"id": queue_job_id},
+            )
+            await s.execute(
+                text("UPDATE import_job SET status = 'running' WHERE id = :id"), {"id": job_id}
+            )
+        async with get_queue().open_async():
+            assert await recover_stalled_jobs() >= 1
+        await run_worker(wait=False, queues=["imports"], concurrency=1)
+        async with db.unit_of_work() as s:
+            done = await s.get(ImportJob, job_id)
+            assert done is not None and done.status == "succeeded", done and done.error
+            assert (
+                await s.scalar(
+                    select(func.count()).select_from(OrgUnit).where(OrgUnit.code == code)
+                )
+                == 1
+            )
+    finally:
+        async with db.unit_of_work() as s:
+            await s.execute(
+                text(
+                    "DELETE FROM audit_event WHERE entity_type='org_unit' AND "
+                    "entity_id IN (SELECT id::text FROM org_unit WHERE code=:c)"
+                ),
+                {"c": code},
+            )
+            await s.execute(text("DELETE FROM org_unit WHERE code = :c"), {"c": code})
+            await s.execute(text("DELETE FROM import_job WHERE filename = 'r.csv'"))
+            await s.execute(text("DELETE FROM procrastinate_jobs WHERE queue_name='imports'"))
+        await db.dispose_engine()

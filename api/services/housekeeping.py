@@ -22,3 +22,24 @@ async def purge_login_failures(*, older_than: timedelta = timedelta(days=1)) -> 
 @tasks.task(name="housekeeping.purge_login_failures", queue="housekeeping")
 async def purge_login_failures_job(timestamp: int) -> None:
     await purge_login_failures()
+
+
+async def recover_stalled_jobs(*, seconds_since_heartbeat: float = 60) -> int:
+    """Put back in the queue the jobs of workers that died (no heartbeat for a minute).
+
+    Imports are all or nothing, so a job that was cut short wrote nothing and simply runs
+    again from the start on another worker.
+    """
+    from api.queue import get_queue
+
+    manager = get_queue().job_manager
+    stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=seconds_since_heartbeat))
+    for job in stalled:
+        await manager.retry_job(job)
+    return len(stalled)
+
+
+@tasks.periodic(cron="* * * * *")
+@tasks.task(name="housekeeping.recover_stalled_jobs", queue="housekeeping")
+async def recover_stalled_jobs_job(timestamp: int) -> None:
+    await recover_stalled_jobs()
