@@ -177,3 +177,35 @@ async def test_demo_series_of_duc_trong(client: httpx.AsyncClient, login: Login)
         params={"indicator": "X", "org_unit": "BN", "period": "202613"},
     )
     assert_problem(r, 422)
+
+
+async def test_value_period_type_keeps_months_and_quarters_apart(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    admin = await login("admin")
+    r = await _put(
+        client,
+        admin,
+        [
+            {
+                "indicator": "KCB_BHYT",
+                "org_unit": "BN-BIENSON",
+                "period": p,
+                "value": v,
+                "status": "submitted",
+            }
+            for p, v in (("202604", 100), ("202605", 110), ("202606", 120), ("2026Q2", 330))
+        ],
+    )
+    assert r.status_code == 200, r.text
+    params = {"indicator": "KCB_BHYT", "org_unit": "BN-BIENSON", "period": "2026Q2"}
+    r = await client.get("/api/v1/analytics", headers=admin, params=params)
+    assert Decimal(r.json()["rows"][0]["value"]) == 660  # months and the quarter, both
+    r = await client.get(
+        "/api/v1/analytics", headers=admin, params={**params, "value_period_type": "monthly"}
+    )
+    assert Decimal(r.json()["rows"][0]["value"]) == 330
+    r = await client.get(
+        "/api/v1/analytics", headers=admin, params={**params, "value_period_type": "weekly_x"}
+    )
+    assert_problem(r, 422)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from api.deps import CurrentPrincipal, DbSession
 from api.errors import InvalidInput
 from api.models import Indicator, OrgUnit
-from api.periods import parse_param
+from api.periods import PeriodType, parse_param
 from api.schemas.common import problem_responses
 from api.schemas.indicator import AnalyticsResult, AnalyticsRow
 from api.services import analytics
@@ -34,6 +34,13 @@ async def get_analytics(
         Query(description="total: cả cây con của đơn vị; children: từng đơn vị con"),
     ] = "total",
     status: Annotated[list[str] | None, Query(description="Mặc định submitted và accepted")] = None,
+    value_period_type: Annotated[
+        PeriodType | None,
+        Query(
+            description="Chỉ tính các giá trị của loại kỳ này (ví dụ monthly), khi một đơn vị lưu "
+            "cả số liệu tháng lẫn quý"
+        ),
+    ] = None,
 ) -> AnalyticsResult:
     """Each indicator over a unit's subtree (or each child's), combined by its rule — sum, ratio
     Σnumerator/Σdenominator×factor, average or latest — with its target and the evaluation."""
@@ -67,6 +74,7 @@ async def get_analytics(
         units=units,
         period=p,
         statuses=status or ["submitted", "accepted"],
+        value_period_type=value_period_type.value if value_period_type else None,
     )
     targets = await analytics.targets_for(
         session, indicators=indicators, units=units, year=p.end.year

@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -52,6 +52,7 @@ async def aggregate(
     units: list[OrgUnit],
     period: Period,
     statuses: list[str],
+    value_period_type: str | None = None,
 ) -> list[Aggregate]:
     """For each indicator × unit (its whole subtree) × option, the values inside the period
     combined by the indicator's rule, in one grouped query whatever the number of units.
@@ -64,6 +65,9 @@ async def aggregate(
         bucket.in_(list(by_path)),
         DataValue.deleted_at.is_(None),
         DataValue.status.in_(statuses),
+        # Values of several period types for one unit would be counted twice (months and the
+        # quarter they make): callers that store both say which one to use.
+        DataValue.period_type == value_period_type if value_period_type else true(),
         DataValue.period_start >= period.start,
         DataValue.period_end <= period.end,
         readable_condition(actor),
