@@ -221,10 +221,15 @@ def _cell_text(value: Any) -> str:
 
 
 def read_xlsx(
-    stream: IO[bytes], *, sheet: str | None = None, header_row: int | None = None
+    stream: IO[bytes],
+    *,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    header_first_cell: set[str] | None = None,
 ) -> tuple[list[str], Iterator[Row]]:
-    """Read one sheet (the first by default). The header is the first non-empty row unless
-    `header_row` says otherwise; rows above it (titles) are skipped."""
+    """Read one sheet (the first by default). The header is the first non-empty row, or the
+    row `header_row`, or the first row whose first cell is one of `header_first_cell` (folded:
+    "STT" under a title); rows above it are skipped."""
     import openpyxl  # defusedxml is installed, so openpyxl parses the XML defused
 
     check_xlsx(stream)
@@ -246,7 +251,11 @@ def read_xlsx(
     number = 0
     for number, raw in enumerate(values, start=1):
         cells = [_cell_text(v) for v in raw]
-        if (header_row is None and any(cells)) or number == header_row:
+        if header_first_cell is not None:
+            found = bool(cells) and normalise_header(cells[0]) in header_first_cell
+        else:
+            found = (header_row is None and any(cells)) or number == header_row
+        if found:
             header = cells
             break
     while header and not header[-1]:
@@ -301,12 +310,22 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def write_xlsx(header: list[str], rows: Iterable[Iterable[Any]], *, sheet: str = "Data") -> bytes:
-    """An XLSX workbook (write-only, so rows stream), with formula-looking text neutralised."""
+def write_xlsx(
+    header: list[str],
+    rows: Iterable[Iterable[Any]],
+    *,
+    sheet: str = "Data",
+    title: str | None = None,
+) -> bytes:
+    """An XLSX workbook (write-only, so rows stream), with formula-looking text neutralised.
+    A `title` goes on the first row, above a blank row and the header, as appendices are."""
     import openpyxl
 
     book = openpyxl.Workbook(write_only=True)
     worksheet = book.create_sheet(sheet)
+    if title:
+        worksheet.append([title])
+        worksheet.append([])
     worksheet.append(header)
     for row in rows:
         worksheet.append(

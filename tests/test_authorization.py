@@ -552,6 +552,23 @@ RULES: dict[str, Rule] = {
     "replace_plan_matrix": Rule(
         _on_draft_plan("PUT", "/matrix", json=MATRIX_ROWS), ADMINS_OF_SONHAI
     ),
+    "export_plan_matrix": Rule(
+        _on_draft_plan("GET", "/matrix/export"), PLAN_READERS_OF_SONHAI_DRAFT
+    ),
+    "upload_plan_matrix": Rule(
+        _on_draft_plan(
+            "PUT",
+            "/matrix/file",
+            files={
+                "file": (
+                    "p.csv",
+                    "STT,Tên nhiệm vụ,Đơn vị chủ trì\nI,Nhóm,\n1,Việc,BN-SONHAI-TYT\n".encode(),
+                    "text/csv",
+                )
+            },
+        ),
+        ADMINS_OF_SONHAI,
+    ),
     "get_analytics": Rule(
         static(
             "GET",

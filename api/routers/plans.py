@@ -3,9 +3,11 @@
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
+from fastapi.responses import StreamingResponse
 
 from api.deps import CurrentPrincipal, DbSession, IfMatch, WritingPrincipal, etag
+from api.errors import InvalidInput
 from api.schemas.common import PageMeta, problem_responses
 from api.schemas.plan import (
     Matrix,
@@ -17,7 +19,8 @@ from api.schemas.plan import (
     PlanRead,
     PlanUpdate,
 )
-from api.services import matrix, plans
+from api.services import matrix, matrix_files, plans
+from api.tabular import XLSX_TYPE
 
 router = APIRouter(prefix="/plans", tags=["plans"])
 
@@ -143,5 +146,70 @@ async def replace_plan_matrix(
         data=body,
         dry_run=dry_run,
     )
+    response.headers["ETag"] = etag(plan.version)
+    return changes
+
+
+@router.get(
+    "/{plan_id}/matrix/export",
+    responses={
+        200: {
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+            }
+        },
+        **READ_ERRORS,
+    },
+    response_class=Response,
+)
+async def export_plan_matrix(
+    plan_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    format: Literal["xlsx", "csv"] = "xlsx",
+) -> Response:
+    """The matrix as the appendix is filed: STT, task, lead, coordinating, result, note."""
+    result = await matrix.read(session, actor=principal, plan_id=plan_id)
+    name = f"phu-luc-{plan_id}.{format}"
+    headers = {
+        "ETag": etag(result.version),
+        "Content-Disposition": f'attachment; filename="{name}"',
+    }
+    if format == "csv":
+        return StreamingResponse(
+            matrix_files.to_csv(result), headers=headers, media_type="text/csv; charset=utf-8"
+        )
+    return Response(matrix_files.to_xlsx(result), media_type=XLSX_TYPE, headers=headers)
+
+
+@router.put(
+    "/{plan_id}/matrix/file",
+    response_model=MatrixChanges,
+    responses=problem_responses(401, 403, 404, 409, 412, 413, 422, 428),
+)
+async def upload_plan_matrix(
+    plan_id: uuid.UUID,
+    file: Annotated[UploadFile, File(description="Phụ lục: XLSX hoặc CSV (UTF-8)")],
+    version: IfMatch,
+    principal: WritingPrincipal,
+    session: DbSession,
+    response: Response,
+    dry_run: Annotated[bool, Form()] = False,
+) -> MatrixChanges:
+    """Replace a draft plan's matrix from an appendix file; errors name the file's rows."""
+    fmt = "xlsx" if (file.filename or "").lower().endswith(".xlsx") else "csv"
+    data, numbers, columns = matrix_files.read(file.file, fmt)
+    try:
+        plan, changes = await matrix.replace(
+            session,
+            actor=principal,
+            plan_id=plan_id,
+            expected_version=version,
+            data=data,
+            dry_run=dry_run,
+        )
+    except InvalidInput as exc:
+        raise matrix_files.to_file_rows(exc, numbers, columns) from exc
     response.headers["ETag"] = etag(plan.version)
     return changes
