@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         auth.router,
         org_units.router,
         documents.router,
+        plans.units_router,
         plans.router,
         users.router,
         audit.router,

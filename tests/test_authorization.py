@@ -569,6 +569,9 @@ RULES: dict[str, Rule] = {
         ),
         ADMINS_OF_SONHAI,
     ),
+    "list_unit_assignments": Rule(
+        static("GET", "/api/v1/org-units/{sonhai}/assignments"), everyone()
+    ),
     "get_analytics": Rule(
         static(
             "GET",

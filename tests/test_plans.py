@@ -152,3 +152,24 @@ async def test_only_plan_managers_of_the_owner_create(
         URL, json={"owner_id": backan, "title": "X", "parent_ids": [lucngan]}, headers=manager
     )
     assert_problem(r, 422)
+
+
+async def test_a_units_responsibilities_across_plans(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    viewer = await login("bn.xem")
+    r = await client.get("/api/v1/org-units", headers=viewer, params={"q": "BN-SONHAI-TYT"})
+    station = next(u["id"] for u in r.json()["items"] if u["code"] == "BN-SONHAI-TYT")
+    r = await client.get(f"/api/v1/org-units/{station}/assignments", headers=viewer)
+    assert r.status_code == 200, r.text
+    tasks = {(t["number"], t["role"]) for t in r.json()}
+    assert ("7", "lead") in tasks and ("1", "coordinating") in tasks
+    assert all(t["plan_status"] == "issued" and t["plan_reference"] for t in r.json())
+    r = await client.get(
+        f"/api/v1/org-units/{station}/assignments", headers=viewer, params={"role": "lead"}
+    )
+    assert {t["role"] for t in r.json()} == {"lead"} and len(r.json()) >= 10
+    r = await client.get(
+        "/api/v1/org-units/00000000-0000-0000-0000-000000000000/assignments", headers=viewer
+    )
+    assert r.status_code == 404

@@ -18,8 +18,10 @@ from api.schemas.plan import (
     PlanPage,
     PlanRead,
     PlanUpdate,
+    UnitResponsibility,
 )
-from api.services import matrix, matrix_files, plans
+from api.services import matrix, matrix_files, org_units, plans
+from api.services.documents import format_reference, reference_of
 from api.tabular import XLSX_TYPE
 
 router = APIRouter(prefix="/plans", tags=["plans"])
@@ -213,3 +215,39 @@ async def upload_plan_matrix(
         raise matrix_files.to_file_rows(exc, numbers, columns) from exc
     response.headers["ETag"] = etag(plan.version)
     return changes
+
+
+units_router = APIRouter(prefix="/org-units", tags=["plans"])
+
+
+@units_router.get(
+    "/{unit_id}/assignments", response_model=list[UnitResponsibility], responses=READ_ERRORS
+)
+async def list_unit_assignments(
+    unit_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    role: Literal["lead", "coordinating"] | None = None,
+    include_drafts: bool = False,
+) -> list[UnitResponsibility]:
+    """What a unit must do: every task it leads or joins, under which plan, by when."""
+    await org_units.get(session, unit_id)
+    rows = await plans.responsibilities(
+        session, actor=principal, unit_id=unit_id, role=role, include_drafts=include_drafts
+    )
+    return [
+        UnitResponsibility(
+            plan_id=p.id,
+            plan_title=p.title,
+            plan_status=p.status,
+            plan_reference=format_reference(reference_of(p.document)) if p.document else None,
+            task_id=t.id,
+            number=t.number,
+            title=t.title,
+            role=a.role,
+            deadline=t.deadline,
+            recurrence=t.recurrence,
+            note=a.note or t.note,
+        )
+        for p, t, a in rows
+    ]

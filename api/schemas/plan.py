@@ -1,6 +1,7 @@
 """Plans: create, edit, read, amend."""
 
 import uuid
+from datetime import date
 from typing import Annotated
 
 from pydantic import Field, model_validator
@@ -155,3 +156,19 @@ class MatrixChanges(Schema):
     assignments_added: list[AssignmentChange]
     assignments_removed: list[AssignmentChange]
     warnings: list[MatrixWarning]
+
+
+class UnitResponsibility(Schema):
+    """One task a unit leads or joins: what it must do, under which plan, by when."""
+
+    plan_id: uuid.UUID
+    plan_title: str
+    plan_reference: str | None
+    plan_status: str
+    task_id: uuid.UUID
+    number: str
+    title: str
+    role: str = Field(description="lead (chủ trì) hoặc coordinating (phối hợp)")
+    deadline: date | None
+    recurrence: str | None
+    note: str | None

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from api.access import Principal
 from api.errors import Conflict, Forbidden, InvalidInput, NotFound
-from api.models import Document, OrgUnit, Plan, PlanAmendment, Role
+from api.models import Assignment, Document, OrgUnit, Plan, PlanAmendment, Role, Task
 from api.paging import decode_cursor, encode_cursor
 from api.schemas.plan import PlanAmend, PlanCreate, PlanParentRef, PlanRead, PlanSection, PlanUpdate
 from api.services import audit
@@ -284,3 +284,27 @@ async def list_plans(
     rows = list((await session.scalars(_options(stmt.order_by(Plan.id).limit(limit + 1)))).all())
     next_cursor = encode_cursor([str(rows[limit - 1].id)]) if len(rows) > limit else None
     return rows[:limit], next_cursor
+
+
+async def responsibilities(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    unit_id: uuid.UUID,
+    role: str | None,
+    include_drafts: bool,
+) -> list[tuple[Plan, Task, Assignment]]:
+    """The tasks a unit leads or joins, across every plan the caller may see."""
+    plans = readable_statement(actor).subquery()
+    stmt = (
+        select(Plan, Task, Assignment)
+        .join(Task, Task.plan_id == Plan.id)
+        .join(Assignment, Assignment.task_id == Task.id)
+        .where(Plan.id.in_(select(plans.c.id)), Assignment.org_unit_id == unit_id)
+        .order_by(Plan.created_at, Task.position, Task.number)
+    )
+    if role:
+        stmt = stmt.where(Assignment.role == role)
+    if not include_drafts:
+        stmt = stmt.where(Plan.status != "draft")
+    return [(p, t, a) for p, t, a in await session.execute(stmt)]
