@@ -7,6 +7,7 @@ import { Layout } from "./components/Layout";
 import { LoginPage } from "./pages/LoginPage";
 import { IndicatorsPage } from "./pages/IndicatorsPage";
 import { OrgUnitsPage } from "./pages/OrgUnitsPage";
+import { PlansPage } from "./pages/PlansPage";
 import "./styles.css";
 
 const queryClient = new QueryClient({
@@ -28,6 +29,7 @@ createRoot(document.getElementById("root")!).render(
           <Route element={<Layout />}>
             <Route path="/org-units" element={<OrgUnitsPage />} />
             <Route path="/indicators" element={<IndicatorsPage />} />
+            <Route path="/plans" element={<PlansPage />} />
           </Route>
           <Route path="*" element={<Navigate to="/org-units" replace />} />
         </Routes>

@@ -6,6 +6,7 @@ import { t } from "../i18n/vi";
 // Later screens (plans, indicators, reports) add one line each here.
 const NAV = [
   { to: "/org-units", label: t.nav.orgUnits },
+  { to: "/plans", label: t.nav.plans },
   { to: "/indicators", label: t.nav.indicators },
 ];
 

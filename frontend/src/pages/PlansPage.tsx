@@ -1,0 +1,92 @@
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { api, type Schemas, unwrap } from "../api/client";
+import { ErrorBox } from "../components/ErrorBox";
+import { t } from "../i18n/vi";
+
+type Plan = Schemas["PlanRead"];
+
+function MatrixGrid({ plan }: { plan: Plan }) {
+  const [unit, setUnit] = useState("");
+  const matrix = useQuery({
+    queryKey: ["matrix", plan.id, plan.version],
+    queryFn: async () => unwrap(await api.GET("/api/v1/plans/{plan_id}/matrix", {
+      params: { path: { plan_id: plan.id } } })),
+  });
+  if (matrix.error) return <ErrorBox error={matrix.error} />;
+  if (!matrix.data) return <p>{t.layout.loading}</p>;
+  const m = matrix.data;
+  const columns = m.columns.filter((c) => !unit || c.code === unit);
+  const rows = m.rows.filter((r) => r.is_group || !unit || r.cells[unit]);
+  return (
+    <div>
+      <label className="search">
+        {t.plans.filterUnit}
+        <select value={unit} onChange={(e) => setUnit(e.target.value)} aria-label={t.plans.filterUnit}>
+          <option value="">{t.plans.allUnits}</option>
+          {m.columns.map((c) => <option key={c.code} value={c.code}>{c.name}</option>)}
+        </select>
+      </label>
+      {m.warnings.length > 0 && (
+        <ul className="warnings">{m.warnings.map((w, i) => <li key={i}>{w.message}</li>)}</ul>
+      )}
+      <div className="scroll">
+        <table className="grid matrix" data-testid="matrix">
+          <thead>
+            <tr>
+              <th>{t.plans.number}</th><th>{t.plans.task}</th>
+              {columns.map((c) => <th key={c.code} className="unitcol" title={c.name}>{c.name}</th>)}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id} className={r.is_group ? "group" : ""}>
+                <td>{r.number}</td>
+                <td>{r.title}</td>
+                {columns.map((c) => (
+                  <td key={c.code} className="mark" aria-label={r.cells[c.code] ?? ""}>
+                    {r.cells[c.code] === "lead" ? "●" : r.cells[c.code] === "coordinating" ? "○" : ""}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p className="muted">● {t.plans.lead} · ○ {t.plans.coordinating}</p>
+    </div>
+  );
+}
+
+export function PlansPage() {
+  const [selected, setSelected] = useState<Plan | null>(null);
+  const list = useQuery({
+    queryKey: ["plans"],
+    queryFn: async () => unwrap(await api.GET("/api/v1/plans", { params: { query: { limit: 100 } } })),
+  });
+  return (
+    <div>
+      <h1>{t.plans.title}</h1>
+      <ErrorBox error={list.error} />
+      <ul className="results" data-testid="plan-list">
+        {list.data?.items.map((p) => (
+          <li key={p.id}>
+            <button type="button" className={`unit ${selected?.id === p.id ? "selected" : ""}`}
+              onClick={() => setSelected(p)}>{p.reference ?? t.plans.draft}</button>
+            <span className="muted"> · {p.title} · {t.plans.statuses[p.status] ?? p.status}</span>
+          </li>
+        ))}
+      </ul>
+      {selected && (
+        <section aria-labelledby="plan-title" className="plan">
+          <h2 id="plan-title">{selected.title}</h2>
+          {selected.sections.map((s, i) => (
+            <details key={i}><summary>{s.heading}</summary><p>{s.body}</p></details>
+          ))}
+          <h3>{t.plans.matrix}</h3>
+          <MatrixGrid key={selected.id} plan={selected} />
+        </section>
+      )}
+    </div>
+  );
+}
