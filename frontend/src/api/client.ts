@@ -1,5 +1,6 @@
 // The typed API client: paths and bodies come from openapi.yaml (src/api/schema.d.ts).
 import createClient, { type Middleware } from "openapi-fetch";
+import { t } from "../i18n/vi";
 import type { paths } from "./schema";
 
 const ACCESS = "hp.access";
@@ -50,18 +51,25 @@ async function refreshTokens(): Promise<boolean> {
   return true;
 }
 
+// A body can be read once: keep an unread copy of each request for the retry after a refresh.
+const unsent = new WeakMap<Request, Request>();
+
 const auth: Middleware = {
   onRequest({ request }) {
     const access = tokens.access;
     if (access) request.headers.set("Authorization", `Bearer ${access}`);
+    unsent.set(request, request.clone());
     return request;
   },
   async onResponse({ request, response }) {
-    if (response.status !== 401 || request.url.includes("/auth/")) return response;
+    // A 401 from the login or the refresh itself is an answer, not an expired session.
+    if (response.status !== 401 || /\/auth\/(token|refresh)$/.test(new URL(request.url).pathname)) {
+      return response;
+    }
     // One refresh for all the requests that failed together, then a single retry each.
     refreshing ??= refreshTokens().finally(() => (refreshing = null));
     if (await refreshing) {
-      const retry = request.clone();
+      const retry = unsent.get(request) ?? request.clone();
       retry.headers.set("Authorization", `Bearer ${tokens.access}`);
       return fetch(retry);
     }
@@ -80,7 +88,7 @@ export function unwrap<T>(result: { data?: T; error?: unknown; response: Respons
     const p = result.error as Partial<Problem> | undefined;
     throw new ApiError({
       type: p?.type ?? "about:blank",
-      title: p?.title ?? "Lỗi",
+      title: p?.title ?? t.errors.title,
       status: result.response.status,
       detail: p?.detail ?? `HTTP ${result.response.status}`,
       errors: p?.errors,

@@ -34,7 +34,7 @@ export function Layout() {
           {t.layout.logout}
         </button>
       </header>
-      <nav className="sidenav" aria-label="Điều hướng">
+      <nav className="sidenav" aria-label={t.layout.nav}>
         <ul>
           {NAV.map((item) => (
             <li key={item.to}>

@@ -1,5 +1,6 @@
 // A small SVG line chart (no chart library: the bundle stays small on slow links).
 import { numberVi } from "../format";
+import { t } from "../i18n/vi";
 
 export interface Series {
   name: string;
@@ -29,7 +30,7 @@ export function LineChart({ series, target, targetLabel, decimals = 2 }: {
   const ticks = [lo + pad, (lo + hi) / 2, hi - pad];
   return (
     <figure className="chart">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Biểu đồ số liệu" data-testid="chart">
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={t.indicators.chartLabel} data-testid="chart">
         {ticks.map((v) => (
           <g key={v}>
             <line x1={left} x2={W - right} y1={y(v)} y2={y(v)} stroke="#e3e8ed" />

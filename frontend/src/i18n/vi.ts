@@ -22,7 +22,7 @@ export const vi = {
     statuses: { draft: "Dự thảo", issued: "Đã ban hành", superseded: "Đã thay thế",
       archived: "Lưu trữ" } as Record<string, string>,
   },
-  layout: { logout: "Đăng xuất", loading: "Đang tải…" },
+  layout: { logout: "Đăng xuất", loading: "Đang tải…", nav: "Điều hướng" },
   orgUnits: {
     title: "Cây đơn vị",
     search: "Tìm đơn vị (không cần dấu)",
@@ -40,6 +40,7 @@ export const vi = {
     active: "Đang hoạt động",
     inactive: "Ngừng hoạt động",
     updated: "Cập nhật",
+    path: "Vị trí trong cây",
     choose: "Chọn một đơn vị để xem thông tin.",
   },
   indicators: {
@@ -59,6 +60,8 @@ export const vi = {
     numerator: "Tử số",
     denominator: "Mẫu số",
     value: "Giá trị",
+    orgUnitCol: "Đơn vị",
+    chartLabel: "Biểu đồ số liệu",
     status: "Trạng thái",
     choose: "Chọn một chỉ số để xem số liệu.",
   },
@@ -91,10 +94,21 @@ export const vi = {
     external_body: "Cơ quan Trung ương",
     other: "Khác",
   } as Record<string, string>,
+  periods: {
+    month: (m: number, y: string) => `Tháng ${m}/${y}`,
+    quarter: (q: string, y: string) => `Quý ${q}/${y}`,
+    half: (first: boolean, y: string) => `6 tháng ${first ? "đầu" : "cuối"} năm ${y}`,
+  },
+  comparators: {
+    gte: "≥", gt: ">", lte: "≤", lt: "<", eq: "=", approx: "≈", between: "từ",
+  } as Record<string, string>,
   errors: {
+    title: "Lỗi",
     network: "Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.",
     unknown: "Đã có lỗi xảy ra.",
   },
 };
 
-export const t = vi;
+/** The active dictionary: typed property access (`t.login.title`), so a missing key is a
+ * compile error. English will be `en: typeof vi` here and a choice of which one `t` is. */
+export const t: typeof vi = vi;

@@ -61,7 +61,7 @@ function IndicatorData({ indicator }: { indicator: Indicator }) {
         <table className="grid" data-testid="values">
           <thead>
             <tr>
-              <th>{t.indicators.period}</th><th>Đơn vị</th><th>{t.indicators.option}</th>
+              <th>{t.indicators.period}</th><th>{t.indicators.orgUnitCol}</th><th>{t.indicators.option}</th>
               <th className="num">{t.indicators.numerator}</th>
               <th className="num">{t.indicators.denominator}</th>
               <th className="num">{t.indicators.value}</th><th>{t.indicators.status}</th>
