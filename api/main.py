@@ -33,6 +33,7 @@ from api.routers import (
     notifications,
     org_units,
     plans,
+    reports,
     users,
 )
 from api.schemas.common import problem_responses
@@ -91,6 +92,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         analytics.router,
         dhis2.router,
         fhir.router,
+        reports.router,
+        reports.submissions_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
 

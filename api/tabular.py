@@ -310,6 +310,38 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@dataclass
+class Sheet:
+    """One worksheet to write: a name, an optional title row, a header and the rows."""
+
+    name: str
+    header: list[str]
+    rows: Iterable[Iterable[Any]]
+    title: str | None = None
+
+
+def write_workbook(sheets: list[Sheet]) -> bytes:
+    """An XLSX workbook (write-only, so rows stream), with formula-looking text neutralised.
+    A sheet's `title` goes on the first row, above a blank row and the header, as appendices
+    are."""
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    for sheet in sheets:
+        worksheet = book.create_sheet(sheet.name[:31])
+        if sheet.title:
+            worksheet.append([sheet.title])
+            worksheet.append([])
+        worksheet.append(sheet.header)
+        for row in sheet.rows:
+            worksheet.append(
+                [_plain(safe_cell(v)) if not isinstance(v, Decimal) else float(v) for v in row]
+            )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def write_xlsx(
     header: list[str],
     rows: Iterable[Iterable[Any]],
@@ -317,20 +349,5 @@ def write_xlsx(
     sheet: str = "Data",
     title: str | None = None,
 ) -> bytes:
-    """An XLSX workbook (write-only, so rows stream), with formula-looking text neutralised.
-    A `title` goes on the first row, above a blank row and the header, as appendices are."""
-    import openpyxl
-
-    book = openpyxl.Workbook(write_only=True)
-    worksheet = book.create_sheet(sheet)
-    if title:
-        worksheet.append([title])
-        worksheet.append([])
-    worksheet.append(header)
-    for row in rows:
-        worksheet.append(
-            [_plain(safe_cell(v)) if not isinstance(v, Decimal) else float(v) for v in row]
-        )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    """A one-sheet workbook; see write_workbook."""
+    return write_workbook([Sheet(sheet, header, rows, title)])

@@ -411,6 +411,143 @@ MATRIX_ROWS = {
 SONHAI_WRITERS = {"admin", "bn.quantri", "sonhai.baocao"}
 INDICATOR_EDITORS = {"admin", "bn.quantri", "syt.kehoach", "backan.kehoach"}
 
+
+# --- report requests and submissions ---------------------------------------------------------
+
+REQUEST_MANAGERS = {"admin", "bn.quantri", "syt.kehoach"}
+REVIEWERS_OF_SYT = {"admin", "bn.quantri", "syt.thamdinh"}
+# The requesting side: roles reaching Sở Y tế (status and compilation are theirs).
+REQUESTER_SIDE = {"admin", "bn.quantri", "syt.kehoach", "syt.thamdinh", "bn.xem"}
+# A filed report: its unit, the requesting side, and those above the unit.
+FILED_READERS = REQUESTER_SIDE | {"sonhai.baocao"}
+
+
+async def _seed_request(ctx: Ctx) -> str:
+    r = await ctx.client.get("/api/v1/report-requests", headers=await ctx.login("admin"))
+    return str(next(i["id"] for i in r.json()["items"] if "2429" in (i["reference"] or "")))
+
+
+async def _draft_request(ctx: Ctx, *, plan: bool = False) -> tuple[str, int]:
+    """A new draft request from Sở Y tế to Xã Sơn Hải (on plan 142 if asked)."""
+    manager = await ctx.login("syt.kehoach")
+    body: dict[str, Any] = {
+        "requester_id": await unit_id(ctx.client, manager, "BN-SYT"),
+        "title": "Báo cáo thử",
+        "period": "2026Q3",
+        "due_date": "2099-12-31",
+        "units": {"unit_ids": [ctx.ids["sonhai"]]},
+    }
+    if plan:
+        plans = await ctx.client.get("/api/v1/plans", headers=manager, params={"limit": 500})
+        body["plan_id"] = next(
+            p["id"] for p in plans.json()["items"] if (p["reference"] or "").find("142/") >= 0
+        )
+    r = await ctx.client.post("/api/v1/report-requests", headers=manager, json=body)
+    assert r.status_code == 201, r.text
+    return r.json()["id"], r.json()["version"]
+
+
+async def _open_request(ctx: Ctx, *, plan: bool = False) -> tuple[str, int]:
+    request_id, version = await _draft_request(ctx, plan=plan)
+    r = await ctx.client.post(
+        f"/api/v1/report-requests/{request_id}/open",
+        headers={**await ctx.login("syt.kehoach"), "If-Match": f'"{version}"'},
+    )
+    assert r.status_code == 200, r.text
+    return request_id, r.json()["version"]
+
+
+async def _sonhai_report(ctx: Ctx, *, submitted: bool, plan: bool = False) -> tuple[str, int]:
+    request_id, _ = await _open_request(ctx, plan=plan)
+    reporter = await ctx.login("sonhai.baocao")
+    r = await ctx.client.get(
+        "/api/v1/submissions", headers=reporter, params={"request_id": request_id}
+    )
+    sub = r.json()["items"][0]
+    r = await ctx.client.patch(
+        f"/api/v1/submissions/{sub['id']}",
+        headers={**reporter, "If-Match": f'"{sub["version"]}"'},
+        json={"sections": [{"key": "I", "heading": "I", "body": "Nội dung"}]},
+    )
+    assert r.status_code == 200, r.text
+    version = r.json()["version"]
+    if submitted:
+        r = await ctx.client.post(
+            f"/api/v1/submissions/{sub['id']}/submit",
+            headers={**reporter, "If-Match": f'"{version}"'},
+        )
+        assert r.status_code == 200, r.text
+        version = r.json()["version"]
+    return sub["id"], version
+
+
+def _on_request(
+    method: str, suffix: str, *, state: str = "draft", **kw: Any
+) -> Callable[[Ctx, str], Awaitable[Request]]:
+    async def build(ctx: Ctx, caller: str) -> Request:
+        if state == "seed":
+            return method, f"/api/v1/report-requests/{await _seed_request(ctx)}{suffix}", kw
+        make = _open_request if state == "open" else _draft_request
+        request_id, version = await make(ctx)
+        headers = {"If-Match": f'"{version}"'}
+        return method, f"/api/v1/report-requests/{request_id}{suffix}", {"headers": headers, **kw}
+
+    return build
+
+
+def _on_report(
+    method: str, suffix: str, *, submitted: bool, plan: bool = False, **kw: Any
+) -> Callable[[Ctx, str], Awaitable[Request]]:
+    async def build(ctx: Ctx, caller: str) -> Request:
+        sub_id, version = await _sonhai_report(ctx, submitted=submitted, plan=plan)
+        headers = {"If-Match": f'"{version}"'}
+        return method, f"/api/v1/submissions/{sub_id}{suffix}", {"headers": headers, **kw}
+
+    return build
+
+
+async def _create_request(ctx: Ctx, caller: str) -> Request:
+    admin = await ctx.login("admin")
+    body = {
+        "requester_id": await unit_id(ctx.client, admin, "BN-SYT"),
+        "title": "Báo cáo",
+        "period": "2026Q3",
+        "due_date": "2026-10-10",
+        "units": {"unit_ids": [ctx.ids["sonhai"]]},
+    }
+    return "POST", "/api/v1/report-requests", {"json": body}
+
+
+async def _bulk_accept(ctx: Ctx, caller: str) -> Request:
+    sub_id, _ = await _sonhai_report(ctx, submitted=True)
+    r = await ctx.client.get(f"/api/v1/submissions/{sub_id}", headers=await ctx.login("admin"))
+    request_id = r.json()["request_id"]
+    return (
+        "POST",
+        f"/api/v1/report-requests/{request_id}/accept",
+        {"json": {"submission_ids": [sub_id]}},
+    )
+
+
+def _legacy_docx() -> bytes:
+    import io
+
+    from docx import Document
+
+    doc = Document()
+    table = doc.add_table(rows=2, cols=3)
+    for cell, text in zip(
+        table.rows[0].cells, ["STT", "Tên nhiệm vụ", "Kết quả thực hiện"], strict=True
+    ):
+        cell.text = text
+    row = ["1", "Tuyên truyền, phổ biến kiến thức chăm sóc sức khỏe", "Đã thực hiện"]
+    for cell, text in zip(table.rows[1].cells, row, strict=True):
+        cell.text = text
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
 RULES: dict[str, Rule] = {
     "health": Rule(static("GET", "/api/v1/health"), everyone(), public=True),
     "ready": Rule(static("GET", "/api/v1/ready"), everyone(), public=True),
@@ -580,6 +717,51 @@ RULES: dict[str, Rule] = {
         ),
         everyone(),
     ),
+    "list_report_requests": Rule(static("GET", "/api/v1/report-requests"), everyone()),
+    # The seed request is addressed to Sơn Hải and Lục Ngạn: their reporters see it too.
+    "get_report_request": Rule(
+        _on_request("GET", "", state="seed"), everyone() - {"backan.kehoach"}
+    ),
+    "create_report_request": Rule(_create_request, REQUEST_MANAGERS),
+    "update_report_request": Rule(
+        _on_request("PATCH", "", json={"title": "Đổi"}), REQUEST_MANAGERS
+    ),
+    "open_report_request": Rule(_on_request("POST", "/open"), REQUEST_MANAGERS),
+    "close_report_request": Rule(_on_request("POST", "/close", state="open"), REQUEST_MANAGERS),
+    "get_report_request_status": Rule(_on_request("GET", "/status", state="seed"), REQUESTER_SIDE),
+    "get_report_compilation": Rule(
+        _on_request("GET", "/compilation", state="seed"), REQUESTER_SIDE
+    ),
+    "bulk_accept_submissions": Rule(_bulk_accept, REVIEWERS_OF_SYT),
+    "list_submissions": Rule(static("GET", "/api/v1/submissions"), everyone()),
+    "get_submission": Rule(_on_report("GET", "", submitted=False), SONHAI_WRITERS),
+    "save_submission": Rule(
+        _on_report("PATCH", "", submitted=False, json={"title": "Báo cáo"}), SONHAI_WRITERS
+    ),
+    "submit_submission": Rule(_on_report("POST", "/submit", submitted=False), SONHAI_WRITERS),
+    "import_legacy_report": Rule(
+        _on_report(
+            "POST",
+            "/legacy-docx",
+            submitted=False,
+            plan=True,
+            files={"file": ("bc.docx", _legacy_docx())},
+        ),
+        SONHAI_WRITERS,
+    ),
+    "return_submission": Rule(
+        _on_report("POST", "/return", submitted=True, json={"comment": "Sửa"}), REVIEWERS_OF_SYT
+    ),
+    "accept_submission": Rule(
+        _on_report("POST", "/accept", submitted=True, json={}), REVIEWERS_OF_SYT
+    ),
+    "list_submission_revisions": Rule(
+        _on_report("GET", "/revisions", submitted=True), FILED_READERS
+    ),
+    "get_submission_revision": Rule(
+        _on_report("GET", "/revisions/1", submitted=True), FILED_READERS
+    ),
+    "diff_submission": Rule(_on_report("GET", "/diff", submitted=True), FILED_READERS),
 }
 
 

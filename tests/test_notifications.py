@@ -30,7 +30,8 @@ async def _user(session: AsyncSession, username: str) -> User:
 async def test_notifications_list_count_and_read(
     client: httpx.AsyncClient, login: Login, session: AsyncSession
 ) -> None:
-    reporter = await _user(session, "sonhai.baocao")
+    # A user the demo data has not notified yet.
+    reporter = await _user(session, "backan.kehoach")
     await notify(
         session,
         user_ids=[reporter.id, reporter.id],
@@ -41,14 +42,14 @@ async def test_notifications_list_count_and_read(
         email=False,
     )
     await notify(session, user_ids=[reporter.id], kind="due_soon", title="Còn 3 ngày", email=False)
-    headers = await login("sonhai.baocao")
+    headers = await login("backan.kehoach")
     r = await client.get("/api/v1/notifications", headers=headers)
     body = r.json()
     assert body["unread"] == 2 and [n["kind"] for n in body["items"]] == ["due_soon", "new_request"]
     first = body["items"][1]
     assert first["title"] == "Yêu cầu báo cáo mới: 2429/SYT-KHTH"
 
-    other = await login("lucngan.baocao")
+    other = await login("bn.xem")
     assert_problem(
         await client.post(f"/api/v1/notifications/{first['id']}/read", headers=other), 404
     )

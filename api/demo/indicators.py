@@ -328,15 +328,6 @@ INDICATORS: list[tuple[str, str, str, dict[str, Any], str | None, str | None, di
     ),
 ]
 
-SON_HAI_PERIOD = "2026-01-01_2026-05-30"
-# (indicator, numerator, denominator, value) — Sơn Hải's report, seed 001.
-SON_HAI_VALUES = [
-    ("KCB_BHYT", None, None, "908"),
-    ("TCDD", "50", "130", "38,46"),
-    ("TCAT", "864", "864", "100"),
-    ("SDD_NC", "64", "639", "10,015"),
-    ("BHYT", None, None, "98"),
-]
 DUC_TRONG_SATISFACTION = {
     "inpatient": ["95", "99,8", "95,3", "98,5"],
     "outpatient": ["92", "100", "91,2", "97"],
@@ -398,21 +389,8 @@ async def load_indicators(session: AsyncSession, admin: Principal) -> dict[str, 
             targets += 1
     await session.flush()
 
-    rows = [
-        Row(
-            n,
-            {
-                "indicator": ind,
-                "org_unit": "BN-SONHAI",
-                "period": SON_HAI_PERIOD,
-                "numerator": num or "",
-                "denominator": den or "",
-                "value": value,
-                "status": "submitted",
-            },
-        )
-        for n, (ind, num, den, value) in enumerate(SON_HAI_VALUES, start=1)
-    ]
+    # Sơn Hải's values arrive with its report (api/demo/reports.py), as they did in 2026.
+    rows: list[Row] = []
     for care, series in DUC_TRONG_SATISFACTION.items():
         rows += [
             Row(

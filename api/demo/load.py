@@ -149,4 +149,13 @@ async def load_demo(session: AsyncSession) -> dict[str, int]:
     from api.demo.plans import load_plans
 
     plans = await load_plans(session)
-    return {"org_units": units, "users": users, **loaded, "plans": plans}
+    from api.demo.reports import load_reports
+
+    requests = await load_reports(session)
+    return {
+        "org_units": units,
+        "users": users,
+        **loaded,
+        "plans": plans,
+        "report_requests": requests,
+    }

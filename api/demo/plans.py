@@ -208,7 +208,7 @@ SON_HAI_MATRIX: tuple[Row, ...] = (
 )
 
 
-async def _document(
+async def ensure_document(
     session: AsyncSession,
     codes: dict[str, uuid.UUID],
     issuer: str,
@@ -217,19 +217,20 @@ async def _document(
     issued_on: date,
     title: str,
     basis: list[Document],
+    doc_type: str = "KH",
 ) -> Document:
     found = await session.scalar(
         select(Document).where(
             Document.issuer_id == codes[issuer],
             Document.number == number,
             Document.year == issued_on.year,
-            Document.type == "KH",
+            Document.type == doc_type,
         )
     )
     if found is not None:
         return found
     doc = Document(
-        type="KH",
+        type=doc_type,
         number=number,
         symbol=symbol,
         issuer_id=codes[issuer],
@@ -249,7 +250,7 @@ async def load_plans(session: AsyncSession) -> int:
     """Create the demo plans that are missing; return how many were created."""
     codes = {c: i for c, i in await session.execute(select(OrgUnit.code, OrgUnit.id))}
     created = 0
-    doc142 = await _document(
+    doc142 = await ensure_document(
         session,
         codes,
         "BN-UBND",
@@ -273,7 +274,7 @@ async def load_plans(session: AsyncSession) -> int:
         )
         session.add(plan142)
         created += 1
-    doc81 = await _document(
+    doc81 = await ensure_document(
         session,
         codes,
         "BN-SONHAI-UBND",

@@ -14,11 +14,23 @@ from api.models.indicator import (
 from api.models.notification import EmailMessage, Notification
 from api.models.org_unit import OrgUnit, OrgUnitType
 from api.models.plan import PLAN_STATUSES, Assignment, Plan, PlanAmendment, Task, plan_parent
+from api.models.report import (
+    REQUEST_KINDS,
+    REQUEST_STATUSES,
+    SUBMISSION_STATUSES,
+    ReportRequest,
+    Submission,
+    SubmissionRevision,
+    report_request_unit,
+)
 from api.models.user import ApiToken, LoginFailure, Role, RoleAssignment, TokenScope, User
 
 __all__ = [
     "DEFAULT_OPTION",
     "PLAN_STATUSES",
+    "REQUEST_KINDS",
+    "REQUEST_STATUSES",
+    "SUBMISSION_STATUSES",
     "ApiToken",
     "Assignment",
     "AuditEvent",
@@ -36,12 +48,16 @@ __all__ = [
     "OrgUnitType",
     "Plan",
     "PlanAmendment",
+    "ReportRequest",
     "Role",
     "RoleAssignment",
+    "Submission",
+    "SubmissionRevision",
     "Target",
     "Task",
     "TokenScope",
     "User",
     "document_legal_basis",
     "plan_parent",
+    "report_request_unit",
 ]

@@ -1,0 +1,165 @@
+"""Report requests (công văn đề nghị báo cáo), the units' submissions and their revisions."""
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from api.models.base import Base, IdMixin, TimestampMixin, VersionedMixin
+from api.models.document import Document
+from api.models.org_unit import OrgUnit
+from api.models.plan import Plan
+
+REQUEST_STATUSES = ("draft", "open", "closed")
+REQUEST_KINDS = ("periodic", "thematic", "ad_hoc")
+SUBMISSION_STATUSES = ("draft", "submitted", "returned", "accepted")
+
+report_request_unit = Table(
+    "report_request_unit",
+    Base.metadata,
+    Column("request_id", ForeignKey("report_request.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "org_unit_id", ForeignKey("org_unit.id", ondelete="RESTRICT"), primary_key=True, index=True
+    ),
+)
+
+
+class ReportRequest(IdMixin, TimestampMixin, VersionedMixin, Base):
+    """What a unit asks others to report, about which plan, for which period, by when."""
+
+    __tablename__ = "report_request"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'open', 'closed')", name="status"),
+        CheckConstraint("kind IN ('periodic', 'thematic', 'ad_hoc')", name="kind"),
+        CheckConstraint("period_start <= period_end", name="period"),
+        Index("ix_report_request_status_due", "status", "due_date"),
+    )
+
+    requester_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("org_unit.id", ondelete="RESTRICT"), index=True
+    )
+    document_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("document.id", ondelete="RESTRICT"), index=True
+    )
+    plan_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("plan.id", ondelete="RESTRICT"), index=True
+    )
+    title: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16), default="periodic")
+    period: Mapped[str] = mapped_column(String(40))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    cutoff: Mapped[bool] = mapped_column(default=False)
+    due_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    # [{"key": "I", "heading": "...", "guidance": "..."}]: the outline the answers follow.
+    outline: Mapped[list[dict[str, str]]] = mapped_column(JSONB, default=list)
+    # Tasks to report on (groups select their tasks); empty: every assigned task.
+    task_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid), default=list)
+    include_child_plans: Mapped[bool] = mapped_column(default=True)
+    indicator_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid), default=list)
+    # "quarterly" / "six_monthly" / "yearly": the next request is created by a scheduled job.
+    recurrence: Mapped[str | None] = mapped_column(String(16))
+    due_days_after_period: Mapped[int | None]
+    recurred_from_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("report_request.id", ondelete="SET NULL"), unique=True
+    )
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Reminder stages already sent ("7", "3", "1", "overdue"), so a job never sends one twice.
+    reminders_sent: Mapped[list[str]] = mapped_column(ARRAY(String(10)), default=list)
+
+    requester: Mapped[OrgUnit] = relationship(lazy="selectin")
+    document: Mapped[Document | None] = relationship(lazy="selectin")
+    plan: Mapped[Plan | None] = relationship(lazy="selectin")
+    units: Mapped[list[OrgUnit]] = relationship(secondary=report_request_unit, lazy="selectin")
+
+
+class Submission(IdMixin, TimestampMixin, VersionedMixin, Base):
+    """One unit's answer to one request: its report as a draft, then as filed."""
+
+    __tablename__ = "submission"
+    __table_args__ = (
+        UniqueConstraint("request_id", "org_unit_id"),
+        CheckConstraint("status IN ('draft', 'submitted', 'returned', 'accepted')", name="status"),
+    )
+
+    request_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("report_request.id", ondelete="CASCADE")
+    )
+    org_unit_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("org_unit.id", ondelete="RESTRICT"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    # The report's own document header: "Số: 45/BC-UBND", place, date, title.
+    doc_number: Mapped[str | None] = mapped_column(String(16))
+    doc_symbol: Mapped[str | None] = mapped_column(String(64))
+    place: Mapped[str | None] = mapped_column(String(200))
+    report_date: Mapped[date | None] = mapped_column(Date)
+    title: Mapped[str | None] = mapped_column(Text)
+    # [{"key": "I", "heading": "...", "body": "..."}], outline keys first, free sections after.
+    sections: Mapped[list[dict[str, str]]] = mapped_column(JSONB, default=list)
+    # {task_id: {"status", "result", "outputs": [{"label", "value", "unit"}], "note"}}
+    task_results: Mapped[dict[str, dict[str, object]]] = mapped_column(JSONB, default=dict)
+    # [{"reference", "number", "symbol", "issued_on", "title", "issuer"}]
+    issued_documents: Mapped[list[dict[str, object]]] = mapped_column(JSONB, default=list)
+    # [{"name", "url", "note"}]: links to files kept elsewhere (the document system).
+    attachments: Mapped[list[dict[str, object]]] = mapped_column(JSONB, default=list)
+    signer_mode: Mapped[str | None] = mapped_column(String(8))
+    signer_authority: Mapped[str | None] = mapped_column(String(200))
+    signer_position: Mapped[str | None] = mapped_column(String(200))
+    signer_name: Mapped[str | None] = mapped_column(String(200))
+    recipients: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
+    first_submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    submitted_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL")
+    )
+    late: Mapped[bool] = mapped_column(default=False)
+    returned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    review_comment: Mapped[str | None] = mapped_column(Text)
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reviewed_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL")
+    )
+    updated_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL")
+    )
+
+    org_unit: Mapped[OrgUnit] = relationship(lazy="selectin")
+    request: Mapped[ReportRequest] = relationship(lazy="selectin")
+
+
+class SubmissionRevision(IdMixin, Base):
+    """The report as it stood at each workflow move: retrievable and diffable."""
+
+    __tablename__ = "submission_revision"
+    __table_args__ = (UniqueConstraint("submission_id", "number"),)
+
+    submission_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("submission.id", ondelete="CASCADE")
+    )
+    number: Mapped[int]
+    action: Mapped[str] = mapped_column(String(16))  # submit, return, accept
+    status: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int]
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL")
+    )
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    content: Mapped[dict[str, object]] = mapped_column(JSONB)

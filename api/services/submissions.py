@@ -1,0 +1,873 @@
+"""Submissions: a unit's answer to a report request, and its workflow.
+
+draft (autosaved; If-Match on every write) -> submitted (locked; late after the due date)
+-> returned with comments (editable again) -> submitted -> accepted. The unit's reporters
+edit and submit; the requesting unit's reviewers return and accept. Every move is audited and
+keeps a revision of the whole report, so any two can be compared. Indicator values live in
+the data-value model (source "submission") and follow the report: draft, submitted, accepted.
+"""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, or_, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from api.access import Principal
+from api.errors import Conflict, Forbidden, InvalidInput, NotFound
+from api.models import (
+    Assignment,
+    DataValue,
+    OrgUnit,
+    ReportRequest,
+    Role,
+    Submission,
+    SubmissionRevision,
+    Task,
+    User,
+)
+from api.paging import decode_cursor, encode_cursor
+from api.schemas.report import (
+    Attachment,
+    Change,
+    Diff,
+    IssuedDocument,
+    OutlineSection,
+    Output,
+    Revision,
+    RevisionRef,
+    Section,
+    SubmissionRead,
+    SubmissionSummary,
+    SubmissionUpdate,
+    TaskRow,
+    ValueRow,
+)
+from api.services import audit, data_values, notifications
+from api.services.documents import Reference, format_reference
+from api.services.imports import Outcome
+from api.services.org_units import check_version
+from api.services.report_requests import (
+    deadline_of,
+    holders_of,
+    indicator_ref,
+    indicators_of,
+    is_late,
+    plan_ids_in_scope,
+    reference,
+    unit_ref,
+)
+from api.tabular import Row
+
+ENTITY = "submission"
+EDITORS = (Role.reporter,)
+REVIEWERS = (Role.reviewer,)
+UNIT_ROLES = (Role.reporter, Role.plan_manager)
+
+
+def readable_statement(actor: Principal) -> Select[Submission]:
+    """Drafts only for the unit's own people; filed reports also for those above the unit
+    and for the requesting unit's reviewers, managers and viewers."""
+    unit = aliased(OrgUnit)
+    requester = aliased(OrgUnit)
+    return (
+        select(Submission)
+        .join(unit, unit.id == Submission.org_unit_id)
+        .join(ReportRequest, ReportRequest.id == Submission.request_id)
+        .join(requester, requester.id == ReportRequest.requester_id)
+        .where(
+            or_(
+                actor.unit_condition(unit.path, UNIT_ROLES),
+                unit.path == actor.unit_path,
+                and_(
+                    Submission.status != "draft",
+                    or_(
+                        actor.unit_condition(requester.path, tuple(Role)),
+                        actor.unit_condition(unit.path, tuple(Role)),
+                    ),
+                ),
+            )
+        )
+    )
+
+
+async def get(
+    session: AsyncSession, *, actor: Principal, submission_id: uuid.UUID, lock: bool = False
+) -> Submission:
+    stmt = readable_statement(actor).where(Submission.id == submission_id)
+    if lock:
+        # Serialises a save, a submit and a return racing on one report.
+        stmt = stmt.with_for_update(of=Submission)
+    found = await session.scalar(stmt.execution_options(populate_existing=True))
+    if found is None:
+        raise NotFound(f"Không có báo cáo {submission_id}.")
+    return found
+
+
+def can_edit(actor: Principal, sub: Submission) -> bool:
+    return sub.status in ("draft", "returned") and actor.can(EDITORS, sub.org_unit.path)
+
+
+def can_review(actor: Principal, sub: Submission) -> bool:
+    return actor.can(REVIEWERS, sub.request.requester.path)
+
+
+def _reference(sub: Submission) -> str:
+    symbol = sub.doc_symbol or "BC"
+    ref = Reference(type="BC", number=sub.doc_number, symbol=symbol, issued_on=sub.report_date)
+    return format_reference(ref) if sub.doc_number else f"Số: /{symbol}"
+
+
+def summary(sub: Submission, now: datetime | None = None) -> SubmissionSummary:
+    request = sub.request
+    now = now or datetime.now(UTC)
+    return SubmissionSummary(
+        id=sub.id,
+        version=sub.version,
+        request_id=request.id,
+        request_title=request.title,
+        request_reference=reference(request),
+        due_date=request.due_date,
+        org_unit=unit_ref(sub.org_unit),
+        status=sub.status,
+        started=sub.status != "draft" or sub.version > 1,
+        first_submitted_at=sub.first_submitted_at,
+        submitted_at=sub.submitted_at,
+        late=sub.late,
+        overdue=request.status == "open"
+        and sub.status in ("draft", "returned")
+        and now >= deadline_of(request.due_date),
+        returned_at=sub.returned_at,
+        accepted_at=sub.accepted_at,
+        review_comment=sub.review_comment,
+        updated_at=sub.updated_at,
+    )
+
+
+# --- what the unit reports on ---------------------------------------------------------------
+
+
+async def task_rows(session: AsyncSession, sub: Submission) -> list[TaskRow]:
+    """The tasks assigned to the unit (or a unit under it) in the request's plans, each under
+    its group heading; a request that names tasks or groups narrows it to those."""
+    request = sub.request
+    plan_ids = await plan_ids_in_scope(session, request)
+    if not plan_ids:
+        return []
+    unit = sub.org_unit
+    assigned = (
+        select(Assignment.task_id, Assignment.role)
+        .join(OrgUnit, OrgUnit.id == Assignment.org_unit_id)
+        .join(Task, Task.id == Assignment.task_id)
+        .where(Task.plan_id.in_(plan_ids), OrgUnit.path.startswith(unit.path, autoescape=True))
+    )
+    roles: dict[uuid.UUID, str] = {}
+    for task_id, role in await session.execute(assigned):
+        if roles.get(task_id) != "lead":
+            roles[task_id] = role
+    if not roles:
+        return []
+    tasks = list(await session.scalars(select(Task).where(Task.plan_id.in_(plan_ids))))
+    by_id = {t.id: t for t in tasks}
+    wanted = set(request.task_ids or [])
+    chosen: set[uuid.UUID] = set()
+    for task_id in roles:
+        task = by_id[task_id]
+        if wanted and task.id not in wanted and task.parent_id not in wanted:
+            continue
+        chosen.add(task.id)
+        parent = task.parent_id
+        while parent is not None and parent in by_id:
+            chosen.add(parent)
+            parent = by_id[parent].parent_id
+    people = await _assignments(session, list(chosen))
+    plan_order = {pid: n for n, pid in enumerate(plan_ids)}
+    results = sub.task_results or {}
+    rows = []
+    for task in sorted(
+        (by_id[t] for t in chosen), key=lambda t: (plan_order[t.plan_id], t.position, t.number)
+    ):
+        answer: dict[str, Any] = dict(results.get(str(task.id)) or {})
+        lead, coordinating = people.get(task.id, (None, []))
+        is_group = task.id not in roles and any(by_id[c].parent_id == task.id for c in chosen)
+        rows.append(
+            TaskRow(
+                task_id=task.id,
+                plan_id=task.plan_id,
+                number=task.number,
+                title=task.title,
+                is_group=is_group,
+                role=roles.get(task.id),
+                lead=lead,
+                coordinating=coordinating,
+                deadline=task.deadline,
+                status=answer.get("status"),
+                result=str(answer.get("result") or ""),
+                outputs=[Output.model_validate(o) for o in answer.get("outputs") or []],
+                note=str(answer.get("note") or ""),
+            )
+        )
+    return rows
+
+
+async def _assignments(
+    session: AsyncSession, task_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, tuple[str | None, list[str]]]:
+    out: dict[uuid.UUID, tuple[str | None, list[str]]] = {}
+    stmt = (
+        select(Assignment.task_id, Assignment.role, OrgUnit.name)
+        .join(OrgUnit, OrgUnit.id == Assignment.org_unit_id)
+        .where(Assignment.task_id.in_(task_ids))
+        .order_by(OrgUnit.code)
+    )
+    for task_id, role, name in await session.execute(stmt):
+        lead, coordinating = out.get(task_id, (None, []))
+        if role == "lead":
+            lead = name
+        else:
+            coordinating = [*coordinating, name]
+        out[task_id] = (lead, coordinating)
+    return out
+
+
+async def value_rows(session: AsyncSession, sub: Submission) -> list[ValueRow]:
+    indicators = await indicators_of(session, sub.request)
+    stored = await session.scalars(
+        select(DataValue).where(
+            DataValue.indicator_id.in_([i.id for i in indicators]),
+            DataValue.org_unit_id == sub.org_unit_id,
+            DataValue.period == sub.request.period,
+            DataValue.deleted_at.is_(None),
+        )
+    )
+    by_key: dict[uuid.UUID, list[DataValue]] = {}
+    for stored_value in stored:
+        by_key.setdefault(stored_value.indicator_id, []).append(stored_value)
+    rows = []
+    for ind in indicators:
+        found: list[DataValue | None] = [*sorted(by_key.get(ind.id, []), key=lambda d: d.option)]
+        for dv in found or [None]:
+            rows.append(
+                ValueRow(
+                    indicator=indicator_ref(ind),
+                    option=dv.option if dv else "default",
+                    numerator=dv.numerator if dv else None,
+                    denominator=dv.denominator if dv else None,
+                    value=dv.value if dv else None,
+                    text_value=dv.text_value if dv else None,
+                    comment=dv.comment if dv else None,
+                    status=dv.status if dv else None,
+                )
+            )
+    return rows
+
+
+async def read_model(session: AsyncSession, actor: Principal, sub: Submission) -> SubmissionRead:
+    base = summary(sub)
+    return SubmissionRead(
+        **base.model_dump(),
+        reference=_reference(sub),
+        doc_number=sub.doc_number,
+        doc_symbol=sub.doc_symbol,
+        place=sub.place,
+        report_date=sub.report_date,
+        title=sub.title,
+        outline=[OutlineSection.model_validate(s) for s in sub.request.outline or []],
+        sections=[Section.model_validate(s) for s in sub.sections or []],
+        tasks=await task_rows(session, sub),
+        values=await value_rows(session, sub),
+        issued_documents=[IssuedDocument.model_validate(d) for d in sub.issued_documents or []],
+        attachments=[Attachment.model_validate(a) for a in sub.attachments or []],
+        signer_mode=sub.signer_mode,
+        signer_authority=sub.signer_authority,
+        signer_position=sub.signer_position,
+        signer_name=sub.signer_name,
+        recipients=list(sub.recipients or []),
+        can_edit=can_edit(actor, sub),
+        can_review=can_review(actor, sub),
+    )
+
+
+# --- saving a draft ---------------------------------------------------------------------------
+
+
+def _bad(errors: list[dict[str, Any]]) -> InvalidInput:
+    first = errors[0]
+    return InvalidInput(f"{first['field']}: {first['message']}", errors=errors)
+
+
+def _require_editable(actor: Principal, sub: Submission) -> None:
+    if not actor.can(EDITORS, sub.org_unit.path):
+        raise Forbidden("Chỉ cán bộ báo cáo của đơn vị mới được sửa và nộp báo cáo này.")
+    if sub.status not in ("draft", "returned"):
+        raise Conflict(
+            f"Báo cáo đang ở trạng thái {sub.status}: đã khóa. Chỉ sửa khi là bản nháp hoặc "
+            "bị trả lại."
+        )
+    if sub.request.status != "open":
+        raise Conflict("Yêu cầu báo cáo không còn mở (đã đóng).")
+
+
+async def save(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    submission_id: uuid.UUID,
+    expected_version: int,
+    data: SubmissionUpdate,
+) -> tuple[Submission, int]:
+    """Merge an autosave into the draft; values go through the data-value checks."""
+    sub = await get(session, actor=actor, submission_id=submission_id, lock=True)
+    _require_editable(actor, sub)
+    check_version(sub, expected_version)
+    changes = data.model_dump(exclude_unset=True)
+    # Checks and value writes first: they query, and a query flushes pending changes, which
+    # would count as a version of their own. The report's fields change after, in one UPDATE.
+    if data.task_results is not None:
+        allowed = {r.task_id for r in await task_rows(session, sub) if not r.is_group}
+        errors = [
+            {
+                "in": "body",
+                "field": f"task_results[{n}].task_id",
+                "message": "Nhiệm vụ này không được giao cho đơn vị trong yêu cầu báo cáo",
+                "code": "task_not_assigned",
+            }
+            for n, item in enumerate(data.task_results)
+            if item.task_id not in allowed
+        ]
+        if errors:
+            raise _bad(errors)
+    written = await _write_values(session, actor, sub, data) if data.values else 0
+    for key in (
+        "doc_number",
+        "doc_symbol",
+        "place",
+        "report_date",
+        "title",
+        "signer_mode",
+        "signer_authority",
+        "signer_position",
+        "signer_name",
+    ):
+        if key in changes:
+            setattr(sub, key, changes[key])
+    if "recipients" in changes:
+        sub.recipients = list(changes["recipients"] or [])
+    if data.sections is not None or data.remove_sections:
+        sections = {s["key"]: s for s in sub.sections or []}
+        for key in data.remove_sections or []:
+            sections.pop(key, None)
+        for section in data.sections or []:
+            sections[section.key] = section.model_dump()
+        order = {s["key"]: n for n, s in enumerate(sub.request.outline or [])}
+        sub.sections = sorted(sections.values(), key=lambda s: (order.get(s["key"], 999),))
+    if data.task_results is not None:
+        results = dict(sub.task_results or {})
+        for item in data.task_results:
+            results[str(item.task_id)] = item.model_dump(mode="json", exclude={"task_id"})
+        sub.task_results = results
+    if data.issued_documents is not None:
+        sub.issued_documents = [d.model_dump(mode="json") for d in data.issued_documents]
+    if data.attachments is not None:
+        sub.attachments = [a.model_dump(mode="json") for a in data.attachments]
+    # Always a new version, even when only values changed: the ETag covers the whole report.
+    sub.updated_by = actor.user_id
+    sub.updated_at = datetime.now(UTC)
+    await session.flush()
+    await audit.record(
+        session,
+        actor=actor,
+        action="save",
+        entity_type=ENTITY,
+        entity_id=sub.id,
+        after={"version": sub.version, "fields": sorted(changes)},
+    )
+    return sub, written
+
+
+async def _write_values(
+    session: AsyncSession, actor: Principal, sub: Submission, data: SubmissionUpdate
+) -> int:
+    indicators = await indicators_of(session, sub.request)
+    catalog = data_values.Catalog(
+        indicators={k: i for i in indicators for k in (i.code, str(i.id))},
+        units={str(sub.org_unit_id): (sub.org_unit_id, sub.org_unit.path, sub.org_unit.active)},
+    )
+    outcome = Outcome()
+    staged = []
+    for n, item in enumerate(data.values or []):
+        cells = {
+            "indicator": item.indicator,
+            "org_unit": str(sub.org_unit_id),
+            "period": sub.request.period,
+            "option": item.option or "",
+            "numerator": "" if item.numerator is None else str(item.numerator),
+            "denominator": "" if item.denominator is None else str(item.denominator),
+            "value": "" if item.value is None else str(item.value),
+            "comment": item.comment or "",
+            "status": "draft",
+            "deleted": "true" if item.delete else "",
+        }
+        row = data_values.validate_row(
+            Row(n, cells),
+            catalog,
+            actor,
+            default_status="draft",
+            cutoff=sub.request.cutoff,
+            outcome=outcome,
+        )
+        if row is not None:
+            staged.append(row)
+    if not outcome.conflicts_total:
+        await data_values.create_stage(session)
+        await data_values.stage(session, staged)
+        await data_values.apply(session, actor=actor, source="submission", outcome=outcome)
+    if outcome.conflicts_total:
+        names = {"indicator": "indicator", "org_unit": "indicator"}
+        raise _bad(
+            [
+                {
+                    "in": "body",
+                    "field": f"values[{c.row}].{names.get(c.column or '', c.column or 'value')}",
+                    "message": c.message,
+                    "code": c.code,
+                }
+                for c in outcome.conflicts
+            ]
+        )
+    return outcome.created + outcome.updated + outcome.deleted
+
+
+VALUE_STATUS_HISTORY_SQL = """
+INSERT INTO data_value_history (id, data_value_id, action, changed_at, changed_by, source,
+    numerator, denominator, value, text_value, comment, status)
+SELECT gen_random_uuid(), d.id, 'update', :now, :actor, d.source, d.numerator, d.denominator,
+       d.value, d.text_value, d.comment, d.status
+FROM data_value d
+WHERE d.indicator_id = ANY(:indicators) AND d.org_unit_id = :unit AND d.period = :period
+  AND d.deleted_at IS NULL AND d.status <> :status"""
+VALUE_STATUS_SQL = """
+UPDATE data_value d SET status = :status, updated_at = :now, updated_by = :actor,
+       version = d.version + 1
+WHERE d.indicator_id = ANY(:indicators) AND d.org_unit_id = :unit AND d.period = :period
+  AND d.deleted_at IS NULL AND d.status <> :status"""
+
+
+async def _set_value_status(
+    session: AsyncSession, actor: Principal, sub: Submission, status: str
+) -> None:
+    """The report's values follow it through the workflow, with their history kept."""
+    if not sub.request.indicator_ids:
+        return
+    params = {
+        "indicators": list(sub.request.indicator_ids),
+        "unit": sub.org_unit_id,
+        "period": sub.request.period,
+        "status": status,
+        "now": datetime.now(UTC),
+        "actor": actor.user_id,
+    }
+    await session.execute(text(VALUE_STATUS_HISTORY_SQL), params)
+    await session.execute(text(VALUE_STATUS_SQL), params)
+
+
+# --- workflow -------------------------------------------------------------------------------
+
+
+def content(sub: Submission, values: list[ValueRow]) -> dict[str, Any]:
+    """The whole report as data: what a revision keeps and a diff compares."""
+    return {
+        "doc_number": sub.doc_number,
+        "doc_symbol": sub.doc_symbol,
+        "place": sub.place,
+        "report_date": sub.report_date.isoformat() if sub.report_date else None,
+        "title": sub.title,
+        "sections": {
+            s["key"]: {"heading": s["heading"], "body": s.get("body", "")}
+            for s in sub.sections or []
+        },
+        "task_results": dict(sub.task_results or {}),
+        "values": {
+            f"{v.indicator.code}.{v.option}" if v.option != "default" else v.indicator.code: {
+                "numerator": _num(v.numerator),
+                "denominator": _num(v.denominator),
+                "value": _num(v.value) if v.text_value is None else v.text_value,
+                "comment": v.comment,
+            }
+            for v in values
+            if v.status is not None
+        },
+        "issued_documents": list(sub.issued_documents or []),
+        "attachments": list(sub.attachments or []),
+        "signer": {
+            "mode": sub.signer_mode,
+            "authority": sub.signer_authority,
+            "position": sub.signer_position,
+            "name": sub.signer_name,
+        },
+        "recipients": list(sub.recipients or []),
+    }
+
+
+def _num(value: Any) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+async def _revise(
+    session: AsyncSession, actor: Principal, sub: Submission, action: str, comment: str | None
+) -> None:
+    number = (
+        await session.scalar(
+            select(SubmissionRevision.number)
+            .where(SubmissionRevision.submission_id == sub.id)
+            .order_by(SubmissionRevision.number.desc())
+            .limit(1)
+        )
+        or 0
+    ) + 1
+    session.add(
+        SubmissionRevision(
+            submission_id=sub.id,
+            number=number,
+            action=action,
+            status=sub.status,
+            version=sub.version,
+            actor_id=actor.user_id,
+            comment=comment,
+            created_at=datetime.now(UTC),
+            content=content(sub, await value_rows(session, sub)),
+        )
+    )
+
+
+def _is_empty(sub: Submission) -> bool:
+    return not any(str(s.get("body") or "").strip() for s in sub.sections or []) and not any(
+        str(r.get("result") or "").strip() for r in (sub.task_results or {}).values()
+    )
+
+
+async def submit(
+    session: AsyncSession, *, actor: Principal, submission_id: uuid.UUID, expected_version: int
+) -> Submission:
+    sub = await get(session, actor=actor, submission_id=submission_id, lock=True)
+    _require_editable(actor, sub)
+    check_version(sub, expected_version)
+    if _is_empty(sub):
+        raise InvalidInput(
+            "Báo cáo trống: cần ít nhất một mục có nội dung hoặc một kết quả nhiệm vụ.",
+            errors=[
+                {"in": "body", "field": "sections", "message": "Trống", "code": "empty_report"}
+            ],
+        )
+    now = datetime.now(UTC)
+    resubmission = sub.first_submitted_at is not None
+    sub.status = "submitted"
+    sub.submitted_at = now
+    sub.submitted_by = actor.user_id
+    sub.first_submitted_at = sub.first_submitted_at or now
+    sub.late = is_late(sub.first_submitted_at, sub.request.due_date)
+    sub.updated_by = actor.user_id
+    await _set_value_status(session, actor, sub, "submitted")
+    await session.flush()
+    await _revise(session, actor, sub, "resubmit" if resubmission else "submit", None)
+    await audit.record(
+        session,
+        actor=actor,
+        action="submit",
+        entity_type=ENTITY,
+        entity_id=sub.id,
+        after={"version": sub.version, "late": sub.late},
+    )
+    ref = reference(sub.request) or sub.request.title
+    await notifications.notify(
+        session,
+        user_ids=await holders_of(session, Role.reviewer, sub.request.requester),
+        kind="submitted",
+        title=f"{sub.org_unit.name} {'nộp lại' if resubmission else 'đã nộp'} báo cáo: {ref}",
+        body=f"Nộp lúc {now.astimezone(_tz()):%H:%M %d/%m/%Y}{' (muộn)' if sub.late else ''}.",
+        link=f"/submissions/{sub.id}",
+        entity=(ENTITY, sub.id),
+        email=False,
+    )
+    return sub
+
+
+def _tz() -> Any:
+    from api.services.report_requests import TZ
+
+    return TZ
+
+
+def _require_reviewer(actor: Principal, sub: Submission) -> None:
+    if not can_review(actor, sub):
+        raise Forbidden(
+            "Chỉ người thẩm định của đơn vị yêu cầu mới trả lại hoặc chấp nhận báo cáo."
+        )
+    if sub.status != "submitted":
+        raise Conflict(
+            f"Báo cáo đang ở trạng thái {sub.status}: chỉ báo cáo đã nộp mới trả lại hoặc "
+            "chấp nhận được."
+        )
+
+
+async def return_submission(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    submission_id: uuid.UUID,
+    expected_version: int,
+    comment: str,
+) -> Submission:
+    sub = await get(session, actor=actor, submission_id=submission_id, lock=True)
+    _require_reviewer(actor, sub)
+    check_version(sub, expected_version)
+    sub.status = "returned"
+    sub.returned_at = datetime.now(UTC)
+    sub.review_comment = comment
+    sub.reviewed_by = actor.user_id
+    await _set_value_status(session, actor, sub, "draft")
+    await session.flush()
+    await _revise(session, actor, sub, "return", comment)
+    await audit.record(
+        session,
+        actor=actor,
+        action="return",
+        entity_type=ENTITY,
+        entity_id=sub.id,
+        after={"version": sub.version, "comment": comment},
+    )
+    await notifications.notify(
+        session,
+        user_ids=await holders_of(session, Role.reporter, sub.org_unit),
+        kind="returned",
+        title=f"Báo cáo bị trả lại: {reference(sub.request) or sub.request.title}",
+        body=f"{sub.request.requester.name} trả lại báo cáo của {sub.org_unit.name}: {comment}",
+        link=f"/submissions/{sub.id}",
+        entity=(ENTITY, sub.id),
+    )
+    return sub
+
+
+async def _accept(
+    session: AsyncSession, actor: Principal, sub: Submission, comment: str | None
+) -> None:
+    sub.status = "accepted"
+    sub.accepted_at = datetime.now(UTC)
+    sub.reviewed_by = actor.user_id
+    if comment:
+        sub.review_comment = comment
+    await _set_value_status(session, actor, sub, "accepted")
+    await session.flush()
+    await _revise(session, actor, sub, "accept", comment)
+    await audit.record(
+        session,
+        actor=actor,
+        action="accept",
+        entity_type=ENTITY,
+        entity_id=sub.id,
+        after={"version": sub.version},
+    )
+    await notifications.notify(
+        session,
+        user_ids=await holders_of(session, Role.reporter, sub.org_unit),
+        kind="accepted",
+        title=f"Báo cáo đã được chấp nhận: {reference(sub.request) or sub.request.title}",
+        body=f"{sub.request.requester.name} đã chấp nhận báo cáo của {sub.org_unit.name}.",
+        link=f"/submissions/{sub.id}",
+        entity=(ENTITY, sub.id),
+    )
+
+
+async def accept(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    submission_id: uuid.UUID,
+    expected_version: int,
+    comment: str | None,
+) -> Submission:
+    sub = await get(session, actor=actor, submission_id=submission_id, lock=True)
+    _require_reviewer(actor, sub)
+    check_version(sub, expected_version)
+    await _accept(session, actor, sub, comment)
+    return sub
+
+
+async def bulk_accept(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    request_id: uuid.UUID,
+    submission_ids: list[uuid.UUID],
+    comment: str | None,
+) -> list[uuid.UUID]:
+    """Accept a reviewer's backlog at once: all of them, or none with every reason listed."""
+    request = await session.get(ReportRequest, request_id)
+    if request is None or not actor.can(REVIEWERS, request.requester.path):
+        raise Forbidden("Chỉ người thẩm định của đơn vị yêu cầu mới chấp nhận báo cáo.")
+    ids = list(dict.fromkeys(submission_ids))
+    found = {
+        s.id: s
+        for s in await session.scalars(
+            readable_statement(actor)
+            .where(Submission.id.in_(ids), Submission.request_id == request_id)
+            .order_by(Submission.id)
+            .with_for_update(of=Submission)
+            .execution_options(populate_existing=True)
+        )
+    }
+    errors = []
+    for n, sid in enumerate(ids):
+        sub = found.get(sid)
+        message = code = None
+        if sub is None:
+            message, code = "Không có báo cáo này trong yêu cầu", "not_found"
+        elif not can_review(actor, sub):
+            message, code = "Không có quyền thẩm định", "forbidden"
+        elif sub.status != "submitted":
+            message, code = f"Đang ở trạng thái {sub.status}", "wrong_status"
+        if message:
+            errors.append(
+                {"in": "body", "field": f"submission_ids[{n}]", "message": message, "code": code}
+            )
+    if errors:
+        raise Conflict(
+            f"{len(errors)} báo cáo không chấp nhận được; không báo cáo nào được chấp nhận.",
+            errors=errors,
+        )
+    for sid in ids:
+        await _accept(session, actor, found[sid], comment)
+    return ids
+
+
+async def list_submissions(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    request_id: uuid.UUID | None,
+    org_unit_id: uuid.UUID | None,
+    status: str | None,
+    overdue: bool | None,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[Submission], str | None]:
+    stmt = readable_statement(actor)
+    if request_id:
+        stmt = stmt.where(Submission.request_id == request_id)
+    if org_unit_id:
+        stmt = stmt.where(Submission.org_unit_id == org_unit_id)
+    if status:
+        stmt = stmt.where(Submission.status == status)
+    if overdue is not None:
+        from api.services.report_requests import TZ
+
+        today = datetime.now(TZ).date()
+        late_now = and_(
+            ReportRequest.status == "open",
+            Submission.status.in_(("draft", "returned")),
+            ReportRequest.due_date < today,
+        )
+        stmt = stmt.where(late_now if overdue else ~late_now)
+    after = decode_cursor(cursor, 1)
+    if after is not None:
+        try:
+            last = uuid.UUID(str(after[0]))
+        except ValueError as exc:
+            raise InvalidInput(
+                "cursor không hợp lệ.",
+                errors=[
+                    {"in": "query", "field": "cursor", "message": "Sai", "code": "invalid_cursor"}
+                ],
+            ) from exc
+        stmt = stmt.where(Submission.id > last)
+    rows = list((await session.scalars(stmt.order_by(Submission.id).limit(limit + 1))).all())
+    next_cursor = encode_cursor([str(rows[limit - 1].id)]) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+# --- history -------------------------------------------------------------------------------
+
+
+async def revisions(session: AsyncSession, sub: Submission) -> list[RevisionRef]:
+    stmt = (
+        select(SubmissionRevision, User.full_name)
+        .outerjoin(User, User.id == SubmissionRevision.actor_id)
+        .where(SubmissionRevision.submission_id == sub.id)
+        .order_by(SubmissionRevision.number)
+    )
+    return [
+        RevisionRef(
+            number=r.number,
+            action=r.action,
+            status=r.status,
+            version=r.version,
+            actor=name,
+            comment=r.comment,
+            created_at=r.created_at,
+        )
+        for r, name in await session.execute(stmt)
+    ]
+
+
+async def revision(session: AsyncSession, sub: Submission, number: int) -> Revision:
+    stmt = (
+        select(SubmissionRevision, User.full_name)
+        .outerjoin(User, User.id == SubmissionRevision.actor_id)
+        .where(SubmissionRevision.submission_id == sub.id, SubmissionRevision.number == number)
+    )
+    row = (await session.execute(stmt)).first()
+    if row is None:
+        raise NotFound(f"Báo cáo chưa có phiên bản {number}.")
+    r, name = row
+    return Revision(
+        number=r.number,
+        action=r.action,
+        status=r.status,
+        version=r.version,
+        actor=name,
+        comment=r.comment,
+        created_at=r.created_at,
+        content=r.content,
+    )
+
+
+def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:
+    if isinstance(value, dict) and value:
+        for key, inner in value.items():
+            _flatten(inner, f"{prefix}.{key}" if prefix else str(key), out)
+    else:
+        out[prefix] = value
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
+    """Field-level changes between two contents, paths like "sections.III.2.body"."""
+    a: dict[str, Any] = {}
+    b: dict[str, Any] = {}
+    _flatten(before, "", a)
+    _flatten(after, "", b)
+    return [
+        Change(path=path, before=a.get(path), after=b.get(path))
+        for path in sorted(set(a) | set(b))
+        if a.get(path) != b.get(path)
+    ]
+
+
+async def compare(
+    session: AsyncSession, sub: Submission, from_: int | None, to: int | None
+) -> Diff:
+    """Revision `from_` (default: the latest) against `to` (default: the report as it is)."""
+    refs = await revisions(session, sub)
+    if from_ is None:
+        if not refs:
+            raise NotFound("Báo cáo chưa có phiên bản nào để so sánh.")
+        from_ = refs[-1].number
+    before = (await revision(session, sub, from_)).content
+    if to is None:
+        after = content(sub, await value_rows(session, sub))
+        to_label = "current"
+    else:
+        after = (await revision(session, sub, to)).content
+        to_label = str(to)
+    return Diff.model_validate({"from": str(from_), "to": to_label, "changes": diff(before, after)})

@@ -1,0 +1,462 @@
+"""The reporting cycle of seeds 000 and 001 over HTTP: request 2429/SYT-KHTH, Sơn Hải's and
+Sở Dân tộc và Tôn giáo's reports, return, resubmit, accept, status and rates, compilation."""
+
+import io
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import openpyxl
+from docx import Document
+
+from tests.conftest import Login, assert_problem, unit_id
+
+REQUESTS = "/api/v1/report-requests"
+SUBMISSIONS = "/api/v1/submissions"
+
+
+async def seed_request(client: httpx.AsyncClient, headers: dict[str, str]) -> dict[str, Any]:
+    r = await client.get(REQUESTS, headers=headers)
+    assert r.status_code == 200, r.text
+    return next(
+        i for i in r.json()["items"] if i["reference"] and "2429/SYT-KHTH" in i["reference"]
+    )
+
+
+async def submission_of(
+    client: httpx.AsyncClient, headers: dict[str, str], request_id: str, unit_code: str
+) -> dict[str, Any]:
+    r = await client.get(SUBMISSIONS, params={"request_id": request_id}, headers=headers)
+    assert r.status_code == 200, r.text
+    summary = next(s for s in r.json()["items"] if s["org_unit"]["code"] == unit_code)
+    r = await client.get(f"{SUBMISSIONS}/{summary['id']}", headers=headers)
+    assert r.status_code == 200, r.text
+    assert r.headers["ETag"] == f'"{r.json()["version"]}"'
+    body: dict[str, Any] = r.json()
+    return body
+
+
+def if_match(headers: dict[str, str], version: int) -> dict[str, str]:
+    return {**headers, "If-Match": f'"{version}"'}
+
+
+async def test_seed_request_as_sent(client: httpx.AsyncClient, login: Login) -> None:
+    request = await seed_request(client, await login("syt.thamdinh"))
+    assert request["reference"] == "Công văn số 2429/SYT-KHTH ngày 14/5/2026"
+    assert request["plan_reference"] == "Kế hoạch số 142/KH-UBND ngày 21/11/2025"
+    assert request["status"] == "open" and request["period_start"] == "2026-01-01"
+    assert [i["code"] for i in request["indicators"]] == [
+        "KCB_BHYT",
+        "TCDD",
+        "TCAT",
+        "SDD_NC",
+        "BHYT",
+    ]
+    assert {u["code"] for u in request["units"]} == {"BN-SONHAI", "BN-SDTTG", "BN-LUCNGAN"}
+    assert [s["key"] for s in request["outline"]][:2] == ["I", "II"]
+
+
+async def test_son_hai_report_holds_the_seed(client: httpx.AsyncClient, login: Login) -> None:
+    headers = await login("sonhai.baocao")
+    request = await seed_request(client, headers)
+    sub = await submission_of(client, headers, request["id"], "BN-SONHAI")
+    assert sub["status"] == "submitted" and not sub["late"] and not sub["can_edit"]
+    tasks = [t for t in sub["tasks"] if not t["is_group"]]
+    groups = [t for t in sub["tasks"] if t["is_group"]]
+    assert len(tasks) == 21 and [g["number"] for g in groups] == ["I", "II", "III", "IV", "V", "VI"]
+    first = tasks[0]
+    assert first["number"] == "1" and first["role"] == "lead" and first["lead"] == "UBND xã Sơn Hải"
+    assert first["result"].startswith("Thực hiện 30 tin bài tuyên truyền, 170 lượt phát thanh")
+    values = {v["indicator"]["code"]: v for v in sub["values"]}
+    assert Decimal(values["KCB_BHYT"]["value"]) == 908
+    tcdd = values["TCDD"]
+    assert (Decimal(tcdd["numerator"]), Decimal(tcdd["denominator"])) == (50, 130)
+    assert round(Decimal(tcdd["value"]), 2) == Decimal("38.46") and tcdd["status"] == "submitted"
+    assert Decimal(values["BHYT"]["value"]) == 98
+    assert len(sub["issued_documents"]) == 11
+    assert sub["issued_documents"][0]["reference"] == "Kế hoạch số 81/KH-UBND"
+    assert sub["signer_name"] == "Nguyễn Văn Hải" and sub["signer_mode"] == "TM"
+    assert "908 lượt" in next(s["body"] for s in sub["sections"] if s["key"] == "II")
+
+
+async def test_status_and_rates(client: httpx.AsyncClient, login: Login) -> None:
+    headers = await login("syt.thamdinh")
+    request = await seed_request(client, headers)
+    r = await client.get(f"{REQUESTS}/{request['id']}/status", headers=headers)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    states = {u["org_unit"]["code"]: u for u in body["units"]}
+    assert states["BN-SDTTG"]["state"] == "accepted" and not states["BN-SDTTG"]["late"]
+    assert states["BN-SONHAI"]["state"] == "submitted"
+    assert states["BN-LUCNGAN"]["state"] == "not_started" and states["BN-LUCNGAN"]["overdue"]
+    rates = body["rates"]
+    assert (rates["expected"], rates["submitted"], rates["on_time"], rates["accepted"]) == (
+        3,
+        2,
+        2,
+        1,
+    )
+    assert Decimal(rates["completeness"]) == Decimal("66.67")
+    assert Decimal(rates["timeliness"]) == Decimal("66.67")
+    r = await client.get(SUBMISSIONS, params={"overdue": "true"}, headers=headers)
+    # Lục Ngạn's draft is overdue, but a draft is not the reviewer's to see.
+    assert r.status_code == 200 and r.json()["items"] == []
+    lucngan = await login("lucngan.baocao")
+    r = await client.get(SUBMISSIONS, params={"overdue": "true"}, headers=lucngan)
+    assert [s["org_unit"]["code"] for s in r.json()["items"]] == ["BN-LUCNGAN"]
+
+
+async def test_the_cycle_return_resubmit_accept_compile(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    reviewer, reporter = await login("syt.thamdinh"), await login("sonhai.baocao")
+    request = await seed_request(client, reviewer)
+    sub = await submission_of(client, reviewer, request["id"], "BN-SONHAI")
+    assert sub["can_review"] and not sub["can_edit"]
+    url = f"{SUBMISSIONS}/{sub['id']}"
+
+    # Returned with a comment: editable again, its values back to draft.
+    r = await client.post(
+        f"{url}/return",
+        json={"comment": "Bổ sung bài học kinh nghiệm (mục III.4)."},
+        headers=if_match(reviewer, sub["version"]),
+    )
+    assert r.status_code == 200, r.text
+    returned = r.json()
+    assert returned["status"] == "returned" and returned["review_comment"].startswith("Bổ sung")
+    mine = (await client.get(url, headers=reporter)).json()
+    assert mine["can_edit"] and all(v["status"] == "draft" for v in mine["values"] if v["status"])
+    notes = (await client.get("/api/v1/notifications", headers=reporter)).json()["items"]
+    assert any(n["kind"] == "returned" and n["link"] == f"/submissions/{sub['id']}" for n in notes)
+
+    # The unit fixes it (an autosave) and submits again.
+    r = await client.patch(
+        url,
+        json={
+            "sections": [
+                {
+                    "key": "III.4",
+                    "heading": "Bài học kinh nghiệm",
+                    "body": "Phát huy vai trò y tế thôn.",
+                }
+            ],
+            "values": [{"indicator": "BHYT", "value": "98,2"}],
+        },
+        headers=if_match(reporter, mine["version"]),
+    )
+    assert r.status_code == 200, r.text
+    saved = r.json()
+    assert saved["version"] == mine["version"] + 1 and saved["values_written"] == 1
+    assert len(r.content) < 1000  # an autosave answers in bytes, not the whole report
+    r = await client.post(f"{url}/submit", headers=if_match(reporter, saved["version"]))
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "submitted"
+
+    revisions = (await client.get(f"{url}/revisions", headers=reviewer)).json()
+    assert [x["action"] for x in revisions] == ["submit", "return", "resubmit"]
+    assert revisions[1]["comment"].startswith("Bổ sung")
+    r = await client.get(f"{url}/diff", params={"from": 2, "to": 3}, headers=reviewer)
+    changes = {c["path"]: c for c in r.json()["changes"]}
+    assert changes["sections.III.4.body"]["after"] == "Phát huy vai trò y tế thôn."
+    assert changes["values.BHYT.value"] == {
+        "path": "values.BHYT.value",
+        "before": "98",
+        "after": "98.2",
+    }
+    first = (await client.get(f"{url}/revisions/1", headers=reviewer)).json()
+    assert first["content"]["values"]["BHYT"]["value"] == "98"
+
+    current = (await client.get(url, headers=reviewer)).json()
+    r = await client.post(f"{url}/accept", json={}, headers=if_match(reviewer, current["version"]))
+    assert r.status_code == 200, r.text
+    accepted = r.json()
+    assert accepted["status"] == "accepted"
+    assert all(v["status"] == "accepted" for v in accepted["values"] if v["status"])
+    r = await client.get(
+        "/api/v1/data-values",
+        params={"indicator": "TCDD", "org_unit": "BN-SONHAI", "period": "2026-01-01_2026-05-30"},
+        headers=reviewer,
+    )
+    assert [(v["status"], v["source"]) for v in r.json()["items"]] == [("accepted", "submission")]
+
+    # Compiled upward: both accepted reports, values rolled up, the texts under each unit.
+    compiled = (
+        await client.get(f"{REQUESTS}/{request['id']}/compilation", headers=reviewer)
+    ).json()
+    assert compiled["included_units"] == ["Sở Dân tộc và Tôn giáo", "Xã Sơn Hải"]
+    assert compiled["reference"] == "Số: /BC-SYT" and compiled["issuer"] == "Sở Y tế"
+    assert compiled["status"]["rates"]["accepted"] == 2
+    indicators = {i["indicator"]["code"]: i for i in compiled["indicators"]}
+    assert indicators["TCDD"]["value_text"] == "38,46 %"
+    assert indicators["TCDD"]["evaluation"] == "not_met" and "98" in indicators["TCDD"]["target"]
+    assert indicators["KCB_BHYT"]["value_text"].startswith("908")
+    assert indicators["BHYT"]["value_text"] == "98,2 %"
+    section_one = next(s for s in compiled["sections"] if s["key"] == "I")["body"]
+    assert section_one.index("Sở Dân tộc và Tôn giáo:") < section_one.index("Xã Sơn Hải:")
+    assert "Kế hoạch số 81/KH-UBND" in section_one
+    assert sum(1 for t in compiled["task_results"] if not t["is_group"]) == 21
+    assert len(compiled["issued_documents"]) == 11
+
+    r = await client.get(
+        f"{REQUESTS}/{request['id']}/compilation", params={"format": "docx"}, headers=reviewer
+    )
+    assert r.status_code == 200 and r.headers["content-type"].endswith("document")
+    doc = Document(io.BytesIO(r.content))
+    header = [c.text for c in doc.tables[0].rows[0].cells]
+    assert "SỞ Y TẾ" in header[0] and "Số: /BC-SYT" in header[0]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header[1]
+    assert "Độc lập - Tự do - Hạnh phúc" in header[1] and "Bắc Ninh, ngày" in header[1]
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "BÁO CÁO" in text and "Công văn số 2429/SYT-KHTH" in text
+    assert "Nơi nhận:" in doc.tables[1].rows[0].cells[0].text
+    assert "KT. GIÁM ĐỐC" in doc.tables[1].rows[0].cells[1].text
+    cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
+    assert "38,46 %" in cells and "Chưa đạt" in cells
+    assert any(c.startswith("Thực hiện 30 tin bài") for c in cells)
+
+    r = await client.get(
+        f"{REQUESTS}/{request['id']}/compilation", params={"format": "xlsx"}, headers=reviewer
+    )
+    book = openpyxl.load_workbook(io.BytesIO(r.content))
+    assert book.sheetnames == ["Tình hình báo cáo", "Chỉ tiêu", "Nhiệm vụ", "Văn bản"]
+    rows = list(book["Chỉ tiêu"].iter_rows(values_only=True))
+    tcdd = next(row for row in rows if row[1] == "TCDD")
+    assert tcdd[4:6] == (50, 130) and tcdd[7] == "38,46 %"
+    assert (
+        sum(1 for row in book["Nhiệm vụ"].iter_rows(values_only=True) if row[0] == "Xã Sơn Hải")
+        == 27
+    )
+
+
+async def test_draft_autosave_etag_submit_lock(client: httpx.AsyncClient, login: Login) -> None:
+    reporter = await login("lucngan.baocao")
+    request = await seed_request(client, reporter)
+    sub = await submission_of(client, reporter, request["id"], "BN-LUCNGAN")
+    assert sub["status"] == "draft" and not sub["started"] and sub["can_edit"]
+    assert sub["overdue"] and sub["tasks"] == []
+    url = f"{SUBMISSIONS}/{sub['id']}"
+    body = {"sections": [{"key": "I", "heading": "Chỉ đạo", "body": "Đã triển khai."}]}
+    assert_problem(await client.patch(url, json=body, headers=reporter), 428)
+    r = await client.patch(url, json=body, headers=if_match(reporter, sub["version"]))
+    assert r.status_code == 200 and r.headers["ETag"] == f'"{sub["version"] + 1}"'
+    # A second tab saving from the old version is refused, not merged over.
+    stale = await client.patch(
+        url, json={"title": "Khác"}, headers=if_match(reporter, sub["version"])
+    )
+    assert assert_problem(stale, 412)["current_version"] == sub["version"] + 1
+    again = (await client.get(url, headers=reporter)).json()
+    assert again["title"] is None and again["sections"][0]["body"] == "Đã triển khai."
+
+    # Merge semantics: one section added, the other kept; removal is explicit.
+    r = await client.patch(
+        url,
+        json={"sections": [{"key": "V", "heading": "Kiến nghị", "body": "Không."}]},
+        headers=if_match(reporter, again["version"]),
+    )
+    assert r.status_code == 200
+    again = (await client.get(url, headers=reporter)).json()
+    assert [s["key"] for s in again["sections"]] == ["I", "V"]
+
+    r = await client.post(f"{url}/submit", headers=if_match(reporter, again["version"]))
+    assert r.status_code == 200, r.text
+    filed = r.json()
+    assert filed["late"] and filed["status"] == "submitted"  # due 05/6/2026, filed today
+    locked = await client.patch(url, json=body, headers=if_match(reporter, filed["version"]))
+    assert_problem(locked, 409)
+
+
+async def test_empty_and_invalid_reports_are_refused(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    reporter = await login("lucngan.baocao")
+    request = await seed_request(client, reporter)
+    sub = await submission_of(client, reporter, request["id"], "BN-LUCNGAN")
+    url = f"{SUBMISSIONS}/{sub['id']}"
+    assert_problem(await client.post(f"{url}/submit", headers=if_match(reporter, 1)), 422)
+    bad = await client.patch(
+        url,
+        json={
+            "values": [
+                {"indicator": "TCDD", "numerator": "150", "denominator": "130"},
+                {"indicator": "BS_VANDAN", "value": "3"},
+                {"indicator": "BHYT", "value": "mười"},
+            ]
+        },
+        headers=if_match(reporter, 1),
+    )
+    errors = {e["field"]: e["code"] for e in assert_problem(bad, 422)["errors"]}
+    assert errors == {
+        "values[0].numerator": "numerator_above_denominator",
+        "values[1].indicator": "unknown_indicator",
+        "values[2].value": "not_a_number",
+    }
+    sonhai = await login("sonhai.baocao")
+    other = await submission_of(client, sonhai, request["id"], "BN-SONHAI")
+    task_of_another_unit = other["tasks"][1]["task_id"]
+    r = await client.patch(
+        url,
+        json={"task_results": [{"task_id": task_of_another_unit, "result": "x"}]},
+        headers=if_match(reporter, 1),
+    )
+    assert assert_problem(r, 422)["errors"][0]["code"] == "task_not_assigned"
+    # Nothing of the refused saves was kept.
+    assert (await client.get(url, headers=reporter)).json()["version"] == 1
+
+
+async def test_another_commune_gets_404_on_a_draft_through_every_endpoint(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    owner = await login("lucngan.baocao")
+    request = await seed_request(client, owner)
+    draft = await submission_of(client, owner, request["id"], "BN-LUCNGAN")
+    url = f"{SUBMISSIONS}/{draft['id']}"
+    await client.patch(
+        url,
+        json={"sections": [{"key": "I", "heading": "I", "body": "Bản nháp riêng."}]},
+        headers=if_match(owner, 1),
+    )
+    docx = io.BytesIO()
+    Document().save(docx)
+    for outsider in ("sonhai.baocao", "bn.xem", "syt.thamdinh", "backan.kehoach"):
+        headers = await login(outsider)
+        calls = [
+            ("GET", url, None),
+            ("PATCH", url, {"title": "x"}),
+            ("POST", f"{url}/submit", None),
+            ("POST", f"{url}/return", {"comment": "x"}),
+            ("POST", f"{url}/accept", {}),
+            ("GET", f"{url}/revisions", None),
+            ("GET", f"{url}/revisions/1", None),
+            ("GET", f"{url}/diff", None),
+        ]
+        for method, path, body in calls:
+            r = await client.request(method, path, json=body, headers=if_match(headers, 2))
+            assert_problem(r, 404)
+        r = await client.post(
+            f"{url}/legacy-docx",
+            files={"file": ("bc.docx", docx.getvalue())},
+            headers=if_match(headers, 2),
+        )
+        assert_problem(r, 404)
+        listed = await client.get(
+            SUBMISSIONS, params={"request_id": request["id"]}, headers=headers
+        )
+        assert draft["id"] not in {s["id"] for s in listed.json()["items"]}
+        r = await client.post(
+            f"{REQUESTS}/{request['id']}/accept",
+            json={"submission_ids": [draft["id"]]},
+            headers=headers,
+        )
+        assert r.status_code in (403, 404, 409) and "Bản nháp" not in r.text
+    assert (await client.get(url, headers=owner)).json()["version"] == 2
+
+
+async def test_who_may_move_a_report(client: httpx.AsyncClient, login: Login) -> None:
+    reviewer, reporter = await login("syt.thamdinh"), await login("sonhai.baocao")
+    request = await seed_request(client, reviewer)
+    sub = await submission_of(client, reviewer, request["id"], "BN-SONHAI")
+    url, v = f"{SUBMISSIONS}/{sub['id']}", sub["version"]
+    assert_problem(await client.post(f"{url}/accept", json={}, headers=if_match(reporter, v)), 403)
+    manager = await login("syt.kehoach")
+    assert_problem(await client.post(f"{url}/accept", json={}, headers=if_match(manager, v)), 403)
+    assert_problem(
+        await client.post(f"{url}/return", json={"comment": "x"}, headers=if_match(reporter, v)),
+        403,
+    )
+    # A reviewer cannot edit a unit's report, nor submit it.
+    returned = await client.post(
+        f"{url}/return", json={"comment": "Sửa."}, headers=if_match(reviewer, v)
+    )
+    v = returned.json()["version"]
+    assert_problem(await client.patch(url, json={"title": "x"}, headers=if_match(reviewer, v)), 403)
+    assert_problem(await client.post(f"{url}/submit", headers=if_match(reviewer, v)), 403)
+    # A submit racing a return: the second one to arrive holds a stale version and changes
+    # nothing.
+    r = await client.post(f"{url}/submit", headers=if_match(reporter, v))
+    assert r.status_code == 200
+    stale = await client.post(f"{url}/return", json={"comment": "y"}, headers=if_match(reviewer, v))
+    assert_problem(stale, 412)
+    final = (await client.get(url, headers=reviewer)).json()
+    assert final["status"] == "submitted" and final["review_comment"] == "Sửa."
+
+
+async def test_bulk_accept_is_all_or_nothing(client: httpx.AsyncClient, login: Login) -> None:
+    reviewer = await login("syt.thamdinh")
+    request = await seed_request(client, reviewer)
+    status = (await client.get(f"{REQUESTS}/{request['id']}/status", headers=reviewer)).json()
+    ids = {u["org_unit"]["code"]: u["submission_id"] for u in status["units"]}
+    url = f"{REQUESTS}/{request['id']}/accept"
+    r = await client.post(
+        url, json={"submission_ids": [ids["BN-SONHAI"], ids["BN-SDTTG"]]}, headers=reviewer
+    )
+    body = assert_problem(r, 409)
+    assert [e["code"] for e in body["errors"]] == ["wrong_status"]
+    sonhai = (await client.get(f"{SUBMISSIONS}/{ids['BN-SONHAI']}", headers=reviewer)).json()
+    assert sonhai["status"] == "submitted"
+    r = await client.post(url, json={"submission_ids": [ids["BN-SONHAI"]]}, headers=reviewer)
+    assert r.status_code == 200 and r.json()["accepted"] == [ids["BN-SONHAI"]]
+
+
+async def test_a_request_from_draft_to_closed(client: httpx.AsyncClient, login: Login) -> None:
+    manager, reporter = await login("syt.kehoach"), await login("lucngan.baocao")
+    syt = await unit_id(client, manager, "BN-SYT")
+    lucngan = await unit_id(client, manager, "BN-LUCNGAN")
+    inactive = await unit_id(client, manager, "BN-BV-UB")
+    body = {
+        "requester_id": syt,
+        "title": "Báo cáo quý II/2026 về tiêm chủng",
+        "period": "2026Q2",
+        "due_date": "2026-07-10",
+        "indicators": ["TCDD"],
+        "units": {"unit_ids": [lucngan]},
+    }
+    r = await client.post(REQUESTS, json=body, headers=manager)
+    assert r.status_code == 201, r.text
+    created = r.json()
+    assert created["status"] == "draft" and created["period_end"] == "2026-06-30"
+    url = f"{REQUESTS}/{created['id']}"
+    # A draft request is not the units' to see yet.
+    assert_problem(await client.get(url, headers=reporter), 404)
+    assert_problem(await client.post(REQUESTS, json=body, headers=reporter), 403)
+    bad = await client.post(REQUESTS, json={**body, "period": "2026Q5"}, headers=manager)
+    assert assert_problem(bad, 422)["errors"][0]["field"] == "period"
+    r = await client.post(f"{url}/open", headers=if_match(manager, 1))
+    assert r.status_code == 200 and r.json()["status"] == "open"
+    notes = (await client.get("/api/v1/notifications", headers=reporter)).json()["items"]
+    assert notes[0]["kind"] == "new_request" and "10/07/2026" in notes[0]["body"]
+    assert (await client.get(url, headers=reporter)).status_code == 200
+    # Open: the period is fixed; units may be added, not removed.
+    r = await client.patch(url, json={"period": "2026Q3"}, headers=if_match(manager, 2))
+    assert_problem(r, 409)
+    r = await client.patch(
+        url, json={"units": {"unit_ids": [lucngan, inactive]}}, headers=if_match(manager, 2)
+    )
+    assert r.status_code == 200, r.text
+    r = await client.post(f"{url}/close", headers=if_match(manager, 3))
+    assert r.status_code == 200 and r.json()["status"] == "closed"
+    subs = await client.get(SUBMISSIONS, params={"request_id": created["id"]}, headers=reporter)
+    sub = subs.json()["items"][0]
+    r = await client.patch(
+        f"{SUBMISSIONS}/{sub['id']}", json={"title": "x"}, headers=if_match(reporter, 1)
+    )
+    assert_problem(r, 409)
+
+
+async def test_rates_never_exceed_100(client: httpx.AsyncClient, login: Login) -> None:
+    manager, admin = await login("syt.kehoach"), await login("admin")
+    reviewer = await login("syt.thamdinh")
+    request = await seed_request(client, reviewer)
+    # Lục Ngạn closes down: it no longer counts as expected, so 2 of 2 have answered.
+    unit = await unit_id(client, manager, "BN-LUCNGAN")
+    current = await client.get(f"/api/v1/org-units/{unit}", headers=admin)
+    r = await client.patch(
+        f"/api/v1/org-units/{unit}",
+        json={"active": False},
+        headers=if_match(admin, current.json()["version"]),
+    )
+    assert r.status_code == 200, r.text
+    rates = (await client.get(f"{REQUESTS}/{request['id']}/status", headers=reviewer)).json()[
+        "rates"
+    ]
+    assert (rates["expected"], rates["submitted"]) == (2, 2)
+    assert Decimal(rates["completeness"]) == 100 and Decimal(rates["timeliness"]) == 100
