@@ -7,7 +7,11 @@ import { Layout } from "./components/Layout";
 import { LoginPage } from "./pages/LoginPage";
 import { IndicatorsPage } from "./pages/IndicatorsPage";
 import { OrgUnitsPage } from "./pages/OrgUnitsPage";
+import { NotificationsPage } from "./pages/NotificationsPage";
 import { PlansPage } from "./pages/PlansPage";
+import { ReportsPage } from "./pages/ReportsPage";
+import { RequestPage } from "./pages/RequestPage";
+import { SubmissionPage } from "./pages/SubmissionPage";
 import "./styles.css";
 
 const queryClient = new QueryClient({
@@ -30,6 +34,10 @@ createRoot(document.getElementById("root")!).render(
             <Route path="/org-units" element={<OrgUnitsPage />} />
             <Route path="/indicators" element={<IndicatorsPage />} />
             <Route path="/plans" element={<PlansPage />} />
+            <Route path="/reports" element={<ReportsPage />} />
+            <Route path="/report-requests/:id" element={<RequestPage />} />
+            <Route path="/submissions/:id" element={<SubmissionPage />} />
+            <Route path="/notifications" element={<NotificationsPage />} />
           </Route>
           <Route path="*" element={<Navigate to="/org-units" replace />} />
         </Routes>

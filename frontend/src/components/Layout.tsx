@@ -8,6 +8,7 @@ const NAV = [
   { to: "/org-units", label: t.nav.orgUnits },
   { to: "/plans", label: t.nav.plans },
   { to: "/indicators", label: t.nav.indicators },
+  { to: "/reports", label: t.nav.reports },
 ];
 
 export function Layout() {
@@ -16,6 +17,12 @@ export function Layout() {
     queryKey: ["me"],
     queryFn: async () => unwrap(await api.GET("/api/v1/auth/me")),
     enabled: Boolean(tokens.access),
+  });
+  const unread = useQuery({
+    queryKey: ["unread"],
+    queryFn: async () => unwrap(await api.GET("/api/v1/notifications/unread-count")),
+    enabled: Boolean(tokens.access),
+    refetchInterval: 60_000,
   });
   if (!tokens.access) return <Navigate to="/login" replace />;
 
@@ -30,6 +37,10 @@ export function Layout() {
         <span className="who" data-testid="who">
           {me.data ? `${me.data.user.full_name} · ${me.data.org_unit_name}` : t.layout.loading}
         </span>
+        <NavLink to="/notifications" className="link bell" data-testid="unread">
+          {t.nav.notifications}
+          {unread.data && unread.data.unread > 0 ? ` (${unread.data.unread})` : ""}
+        </NavLink>
         <button type="button" className="link" onClick={logout}>
           {t.layout.logout}
         </button>

@@ -1,0 +1,120 @@
+// The reporting cycle of seeds 000 and 001 in the SPA: the department returns Sơn Hải's
+// report, the commune fixes and resubmits it, the department accepts it and downloads the
+// compiled DOCX; and two tabs editing one draft, where the stale save is caught, not lost.
+// Runs against a live server with the demo data (E2E_BASE_URL).
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { chromium } from "playwright-core";
+
+const BASE = process.env.E2E_BASE_URL;
+if (!BASE) throw new Error("Set E2E_BASE_URL to a running healthplan server (with demo data).");
+
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"],
+  });
+});
+after(async () => browser?.close());
+
+async function signIn(username) {
+  const context = await browser.newContext({ locale: "vi-VN", acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on("dialog", (dialog) => dialog.accept());
+  await page.goto(`${BASE}/login`);
+  await page.getByLabel("Tên đăng nhập").fill(username);
+  await page.getByLabel("Mật khẩu").fill("healthplan");
+  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  await page.waitForURL(`${BASE}/org-units`);
+  return page;
+}
+
+async function openSeedRequest(page) {
+  await page.getByRole("link", { name: "Báo cáo", exact: true }).click();
+  await page.getByTestId("request-list").getByRole("link", { name: /2429\/SYT-KHTH/ }).click();
+  await page.getByTestId("unit-status").waitFor();
+}
+
+test("return, fix, resubmit, accept and compile Sơn Hải's report", async () => {
+  const reviewer = await signIn("syt.thamdinh");
+  await openSeedRequest(reviewer);
+  assert.match(await reviewer.getByTestId("rates").innerText(), /Đã nộp 2\/3 \(66,67 %\)/);
+  await reviewer.getByTestId("unit-status").getByRole("link", { name: "Xã Sơn Hải" }).click();
+  await reviewer.getByTestId("tasks").waitFor();
+  assert.equal(await reviewer.getByTestId("tasks").locator("tbody tr:not(.group)").count(), 21);
+  await reviewer.getByLabel("Lý do trả lại").fill("Bổ sung bài học kinh nghiệm (mục III.4).");
+  await reviewer.getByRole("button", { name: "Trả lại" }).click();
+  await reviewer.getByTestId("status").getByText("Bị trả lại").waitFor();
+
+  const reporter = await signIn("sonhai.baocao");
+  await reporter.getByTestId("unread").getByText(/\(\d+\)/).waitFor();
+  await reporter.getByRole("link", { name: "Báo cáo", exact: true }).click();
+  await reporter.getByTestId("my-reports").getByRole("link", { name: "Xã Sơn Hải" }).click();
+  assert.match(await reporter.getByTestId("review-comment").innerText(), /III\.4/);
+  await reporter.getByLabel("III.4. Bài học kinh nghiệm").fill("Phát huy vai trò y tế thôn, bản.");
+  await reporter.getByLabel("Kết quả thực hiện 7").fill("Tỷ lệ trẻ < 1 tuổi được tiêm chủng đạt 97,5%");
+  await reporter.getByTestId("save-state").getByText(/Đã lưu lúc/).waitFor();
+  await reporter.getByRole("button", { name: "Nộp báo cáo" }).click();
+  await reporter.getByTestId("status").getByText("Đã nộp").waitFor();
+  await reporter.reload();
+  assert.equal(await reporter.getByLabel("III.4. Bài học kinh nghiệm").inputValue(),
+    "Phát huy vai trò y tế thôn, bản.");
+
+  await reviewer.getByRole("link", { name: /Về yêu cầu báo cáo/ }).click();
+  await reviewer.getByTestId("unit-status").getByRole("link", { name: "Xã Sơn Hải" }).click();
+  await reviewer.getByTestId("status").getByText("Đã nộp").waitFor().catch(async (e) => {
+    await reviewer.screenshot({ path: "e2e/artifacts/reviewer.png", fullPage: true });
+    throw e;
+  });
+  await reviewer.getByRole("button", { name: "Chấp nhận" }).click();
+  await reviewer.getByTestId("status").getByText("Đã chấp nhận").waitFor();
+  await reviewer.getByRole("link", { name: /Về yêu cầu báo cáo/ }).click();
+  await reviewer.getByTestId("unit-status").getByText("Đã chấp nhận").nth(1).waitFor();
+  const [download] = await Promise.all([
+    reviewer.waitForEvent("download"),
+    reviewer.getByRole("button", { name: "Báo cáo tổng hợp (DOCX)" }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), "bao-cao-tong-hop.docx");
+  const path = await download.path();
+  const { statSync } = await import("node:fs");
+  assert.ok(statSync(path).size > 10_000);
+  await reviewer.context().close();
+  await reporter.context().close();
+});
+
+test("two tabs on one draft: the stale save gets 412 and the UI merges", async () => {
+  const first = await signIn("lucngan.baocao");
+  await first.getByRole("link", { name: "Báo cáo", exact: true }).click();
+  await first.getByTestId("my-reports").getByRole("link", { name: "Xã Lục Ngạn" }).first().click();
+  const url = first.url();
+  const second = await first.context().newPage();
+  second.setDefaultTimeout(15_000);
+  // A new tab has its own session storage: sign in there too, then open the same draft.
+  await second.goto(`${BASE}/login`);
+  await second.getByLabel("Tên đăng nhập").fill("lucngan.baocao");
+  await second.getByLabel("Mật khẩu").fill("healthplan");
+  await second.getByRole("button", { name: "Đăng nhập" }).click();
+  await second.waitForURL(`${BASE}/org-units`);
+  await second.goto(url);
+  await second.getByLabel("V. Đề xuất, kiến nghị").waitFor();
+
+  await first.getByLabel("I. Công tác lãnh đạo, chỉ đạo, tổ chức triển khai").fill("Tab một: đã quán triệt.");
+  await first.getByTestId("save-state").getByText(/Đã lưu lúc/).waitFor();
+  await second.getByLabel("V. Đề xuất, kiến nghị").fill("Tab hai: đề nghị bổ sung kinh phí.");
+  await second.getByTestId("conflict").waitFor();
+  await second.getByRole("button", { name: "Giữ thay đổi của tôi và lưu lên bản mới nhất" }).click();
+  await second.getByTestId("save-state").getByText(/Đã lưu lúc/).waitFor();
+  assert.equal(await second.getByTestId("conflict").count(), 0);
+
+  await first.reload();
+  assert.equal(await first.getByLabel("I. Công tác lãnh đạo, chỉ đạo, tổ chức triển khai").inputValue(),
+    "Tab một: đã quán triệt.");
+  assert.equal(await first.getByLabel("V. Đề xuất, kiến nghị").inputValue(),
+    "Tab hai: đề nghị bổ sung kinh phí.");
+  await first.context().close();
+});
