@@ -1,0 +1,112 @@
+"""Races on one report over a real server and real connections: concurrent workflow moves
+and saves holding the same version. Exactly one wins; the others get 412 (or 409 when the
+winner already moved the report on), and nothing is half-applied: one revision per move."""
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from tests.conftest import BASE_URL, running_server
+
+RACE_URL = BASE_URL + "_race"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with running_server(RACE_URL) as base:
+        yield base
+
+
+@pytest.fixture
+async def http(server: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=server, timeout=30) as client:
+        yield client
+
+
+async def _login(http: httpx.AsyncClient, username: str) -> dict[str, str]:
+    r = await http.post("/api/v1/auth/token", data={"username": username, "password": "healthplan"})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+async def _report(http: httpx.AsyncClient, headers: dict[str, str], unit: str) -> dict[str, Any]:
+    r = await http.get("/api/v1/submissions", params={"limit": 500}, headers=headers)
+    sub = next(s for s in r.json()["items"] if s["org_unit"]["code"] == unit)
+    return dict(sub)
+
+
+async def _revisions(submission_id: str) -> list[str]:
+    conn = await asyncpg.connect(RACE_URL)
+    try:
+        rows = await conn.fetch(
+            "SELECT action FROM submission_revision WHERE submission_id = $1 ORDER BY number",
+            submission_id,
+        )
+        return [r["action"] for r in rows]
+    finally:
+        await conn.close()
+
+
+async def test_accept_racing_return(http: httpx.AsyncClient) -> None:
+    reviewer = await _login(http, "syt.thamdinh")
+    sub = await _report(http, reviewer, "BN-SONHAI")
+    assert sub["status"] == "submitted"
+    url = f"/api/v1/submissions/{sub['id']}"
+    before = await _revisions(sub["id"])
+    stale = {**reviewer, "If-Match": f'"{sub["version"]}"'}
+    moves = [
+        http.post(f"{url}/accept", json={}, headers=stale)
+        if n % 2
+        else http.post(f"{url}/return", json={"comment": "Sửa lại"}, headers=stale)
+        for n in range(8)
+    ]
+    answers = await asyncio.gather(*moves)
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses.count(200) == 1, statuses
+    assert set(statuses) <= {200, 409, 412}
+    assert all(
+        a.headers["content-type"].startswith("application/problem+json")
+        for a in answers
+        if a.status_code != 200
+    )
+    winner = next(a for a in answers if a.status_code == 200).json()
+    final = (await http.get(url, headers=reviewer)).json()
+    assert final["status"] == winner["status"] and final["version"] == winner["version"]
+    after = await _revisions(sub["id"])
+    assert len(after) == len(before) + 1 and after[-1] in ("accept", "return")
+
+
+async def test_saves_racing_a_submit(http: httpx.AsyncClient) -> None:
+    reporter = await _login(http, "lucngan.baocao")
+    sub = await _report(http, reporter, "BN-LUCNGAN")
+    url = f"/api/v1/submissions/{sub['id']}"
+    r = await http.patch(
+        url,
+        json={"sections": [{"key": "I", "heading": "I", "body": "Đã triển khai."}]},
+        headers={**reporter, "If-Match": f'"{sub["version"]}"'},
+    )
+    version = r.json()["version"]
+    stale = {**reporter, "If-Match": f'"{version}"'}
+    calls = [http.post(f"{url}/submit", headers=stale)] + [
+        http.patch(
+            url,
+            json={"sections": [{"key": "V", "heading": "V", "body": f"Tab {n}"}]},
+            headers=stale,
+        )
+        for n in range(5)
+    ]
+    answers = await asyncio.gather(*calls)
+    codes = [a.status_code for a in answers]
+    assert codes.count(200) == 1 and set(codes) <= {200, 409, 412}, codes
+    final = (await http.get(url, headers=reporter)).json()
+    if codes[0] == 200:
+        assert final["status"] == "submitted" and await _revisions(sub["id"]) == ["submit"]
+        assert [s["key"] for s in final["sections"]] == ["I"]
+    else:
+        assert final["status"] == "draft" and await _revisions(sub["id"]) == []
+        assert [s["key"] for s in final["sections"]] == ["I", "V"]
+    assert final["version"] == version + 1
