@@ -518,6 +518,13 @@ async def _create_request(ctx: Ctx, caller: str) -> Request:
     return "POST", "/api/v1/report-requests", {"json": body}
 
 
+async def _edit_compilation(ctx: Ctx, caller: str) -> Request:
+    url = f"/api/v1/report-requests/{await _seed_request(ctx)}/compilation"
+    current = await ctx.client.get(url, headers=await ctx.login("admin"))
+    headers = {"If-Match": current.headers["ETag"]}
+    return "PATCH", url, {"json": {"signer_name": "Nguyễn Thị Bình"}, "headers": headers}
+
+
 async def _bulk_accept(ctx: Ctx, caller: str) -> Request:
     sub_id, _ = await _sonhai_report(ctx, submitted=True)
     r = await ctx.client.get(f"/api/v1/submissions/{sub_id}", headers=await ctx.login("admin"))
@@ -733,6 +740,7 @@ RULES: dict[str, Rule] = {
         _on_request("GET", "/compilation", state="seed"), REQUESTER_SIDE
     ),
     "bulk_accept_submissions": Rule(_bulk_accept, REVIEWERS_OF_SYT),
+    "update_report_compilation": Rule(_edit_compilation, REQUEST_MANAGERS | REVIEWERS_OF_SYT),
     "list_submissions": Rule(static("GET", "/api/v1/submissions"), everyone()),
     "get_submission": Rule(_on_report("GET", "", submitted=False), SONHAI_WRITERS),
     "save_submission": Rule(

@@ -460,3 +460,50 @@ async def test_rates_never_exceed_100(client: httpx.AsyncClient, login: Login) -
     ]
     assert (rates["expected"], rates["submitted"]) == (2, 2)
     assert Decimal(rates["completeness"]) == 100 and Decimal(rates["timeliness"]) == 100
+
+
+async def test_officers_edit_the_compiled_report_before_signing(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    reviewer = await login("syt.thamdinh")
+    request = await seed_request(client, reviewer)
+    url = f"{REQUESTS}/{request['id']}/compilation"
+    r = await client.get(url, headers=reviewer)
+    assert r.headers["ETag"] == '"0"' and r.json()["version"] == 0
+    prefilled = next(s for s in r.json()["sections"] if s["key"] == "III.2")
+    assert not prefilled["edited"] and "Sở Dân tộc và Tôn giáo:" in prefilled["body"]
+    edit = {
+        "doc_number": "315",
+        "report_date": "2026-06-10",
+        "sections": [{"key": "III.2", "body": "Cơ sở vật chất trạm y tế xã còn thiếu."}],
+        "signer_name": "Nguyễn Thị Bình",
+    }
+    assert_problem(await client.patch(url, json=edit, headers=if_match(reviewer, 1)), 412)
+    assert_problem(
+        await client.patch(url, json=edit, headers=if_match(await login("sonhai.baocao"), 0)),
+        403,
+    )
+    r = await client.patch(url, json=edit, headers=if_match(reviewer, 0))
+    assert r.status_code == 200, r.text
+    compiled = r.json()
+    assert r.headers["ETag"] == '"1"'
+    assert compiled["reference"] == "Số: 315/BC-SYT"
+    assert compiled["place_and_date"] == "Bắc Ninh, ngày 10 tháng 06 năm 2026"
+    section = next(s for s in compiled["sections"] if s["key"] == "III.2")
+    assert section["edited"] and section["body"] == "Cơ sở vật chất trạm y tế xã còn thiếu."
+    assert section["prefilled"] == prefilled["body"]
+    bad = await client.patch(
+        url, json={"sections": [{"key": "IX", "body": "x"}]}, headers=if_match(reviewer, 1)
+    )
+    assert assert_problem(bad, 422)["errors"][0]["code"] == "unknown_section"
+
+    r = await client.get(url, params={"format": "docx"}, headers=reviewer)
+    doc = Document(io.BytesIO(r.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Cơ sở vật chất trạm y tế xã còn thiếu." in text
+    assert "Số: 315/BC-SYT" in doc.tables[0].rows[0].cells[0].text
+    assert "Nguyễn Thị Bình" in doc.tables[1].rows[0].cells[1].text
+
+    r = await client.patch(url, json={"reset_sections": ["III.2"]}, headers=if_match(reviewer, 1))
+    back = next(s for s in r.json()["sections"] if s["key"] == "III.2")
+    assert not back["edited"] and back["body"] == prefilled["body"]

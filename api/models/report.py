@@ -163,3 +163,30 @@ class SubmissionRevision(IdMixin, Base):
     comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     content: Mapped[dict[str, object]] = mapped_column(JSONB)
+
+
+class CompiledReport(IdMixin, TimestampMixin, VersionedMixin, Base):
+    """The requesting unit's own report upward, as its officers edit it before signing: the
+    header and signer, and the sections they rewrote (the rest stay pre-filled from the units'
+    answers)."""
+
+    __tablename__ = "compiled_report"
+
+    request_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("report_request.id", ondelete="CASCADE"), unique=True
+    )
+    doc_number: Mapped[str | None] = mapped_column(String(16))
+    report_date: Mapped[date | None] = mapped_column(Date)
+    place: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(Text)
+    preamble: Mapped[str | None] = mapped_column(Text)
+    # {section key: body as edited}
+    sections: Mapped[dict[str, str]] = mapped_column(JSONB, default=dict)
+    signer_mode: Mapped[str | None] = mapped_column(String(8))
+    signer_authority: Mapped[str | None] = mapped_column(String(200))
+    signer_position: Mapped[str | None] = mapped_column(String(200))
+    signer_name: Mapped[str | None] = mapped_column(String(200))
+    recipients: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
+    updated_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL")
+    )

@@ -12,6 +12,7 @@ from api.schemas.report import (
     BulkAcceptIn,
     BulkAcceptOut,
     Compilation,
+    CompilationUpdate,
     Diff,
     LegacyImportResult,
     ReportRequestCreate,
@@ -192,6 +193,7 @@ async def get_report_compilation(
     request_id: uuid.UUID,
     principal: CurrentPrincipal,
     session: DbSession,
+    response: Response,
     format: Literal["json", "docx", "xlsx"] = "json",
     include: Literal["accepted", "submitted"] = "submitted",
 ) -> Compilation | Response:
@@ -203,6 +205,7 @@ async def get_report_compilation(
         session, actor=principal, request=found, include=include
     )
     if format == "json":
+        response.headers["ETag"] = etag(compiled.version)
         return compiled
     name = f"bao-cao-tong-hop-{request_id}"
     if format == "docx":
@@ -216,6 +219,28 @@ async def get_report_compilation(
         media_type=XLSX_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{name}-phu-luc.xlsx"'},
     )
+
+
+@router.patch("/{request_id}/compilation", response_model=Compilation, responses=WRITE_ERRORS)
+async def update_report_compilation(
+    request_id: uuid.UUID,
+    body: CompilationUpdate,
+    version: IfMatch,
+    principal: WritingPrincipal,
+    session: DbSession,
+    response: Response,
+) -> Compilation:
+    """Edit the compiled report before signing: its number and date, signer, recipients and
+    any section's text (If-Match "0" the first time). The DOCX then carries the edits."""
+    found = await report_requests.get(session, actor=principal, request_id=request_id)
+    await compilation.update_draft(
+        session, actor=principal, request=found, expected_version=version, data=body
+    )
+    compiled = await compilation.compile_request(
+        session, actor=principal, request=found, include="submitted"
+    )
+    response.headers["ETag"] = etag(compiled.version)
+    return compiled
 
 
 # --- submissions ---------------------------------------------------------------------------

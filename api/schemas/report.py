@@ -433,7 +433,40 @@ class CompiledDocument(Schema):
     title: str
 
 
+class CompiledSection(Section):
+    edited: bool = Field(description="Đã được cán bộ tổng hợp sửa (không còn lấy tự động)")
+    prefilled: str | None = Field(
+        description="Nội dung tổng hợp tự động từ các đơn vị, khi mục đã được sửa"
+    )
+
+
+class CompiledSectionIn(Schema):
+    key: SectionKey
+    body: LongText
+
+
+class CompilationUpdate(Schema):
+    """The compiled report's edits: header, signer, and sections rewritten by hand
+    (`reset_sections` puts a section back to the text pre-filled from the units)."""
+
+    doc_number: DocNumber | None = None
+    report_date: date | None = None
+    place: OptionalText | None = None
+    title: Annotated[str, Field(max_length=2000)] | None = None
+    preamble: Annotated[str, Field(max_length=8000)] | None = None
+    sections: Annotated[list[CompiledSectionIn], Field(max_length=60)] | None = None
+    reset_sections: Annotated[list[SectionKey], Field(max_length=60)] | None = None
+    signer_mode: SignerMode | None = None
+    signer_authority: OptionalText | None = None
+    signer_position: OptionalText | None = None
+    signer_name: OptionalText | None = None
+    recipients: Annotated[list[ShortText], Field(max_length=100)] | None = None
+
+
 class Compilation(Schema):
+    version: int = Field(
+        description="Phiên bản bản tổng hợp đã sửa (0: chưa sửa); dùng cho If-Match"
+    )
     request: ReportRequestRead
     issuer: str
     issuer_parent: str | None
@@ -441,13 +474,15 @@ class Compilation(Schema):
     place_and_date: str
     title: str
     preamble: str
-    sections: list[Section]
+    report_date: date | None
+    sections: list[CompiledSection]
     status: RequestStatus
     indicators: list[CompiledIndicator]
     task_results: list[CompiledTaskResult]
     issued_documents: list[CompiledDocument]
     included_units: list[str]
     signer_mode: str | None
+    signer_authority: str | None
     signer_position: str | None
     signer_name: str | None
     recipients: list[str]

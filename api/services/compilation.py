@@ -9,7 +9,7 @@ name, for the reviewer to edit: nothing is invented.
 
 import io
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -17,17 +17,28 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.access import Principal
-from api.models import DataValue, Indicator, OrgUnit, ReportRequest, Submission
+from api.errors import Forbidden, InvalidInput, PreconditionFailed
+from api.models import (
+    CompiledReport,
+    DataValue,
+    Indicator,
+    OrgUnit,
+    ReportRequest,
+    Role,
+    Submission,
+)
 from api.numbers import format_decimal
 from api.schemas.report import (
     Compilation,
+    CompilationUpdate,
     CompiledDocument,
     CompiledIndicator,
+    CompiledSection,
     CompiledTaskResult,
-    Section,
 )
-from api.services import report_requests, submissions
+from api.services import audit, report_requests, submissions
 from api.services.analytics import evaluate, targets_for
+from api.services.org_units import check_version
 from api.tabular import Sheet, write_workbook
 
 TASK_STATUS_VI = {
@@ -113,7 +124,9 @@ async def compile_request(
     subs.sort(key=lambda s: s.org_unit.code)
     status = await report_requests.status(session, actor=actor, request=request)
 
-    sections: list[Section] = []
+    draft = await draft_of(session, request)
+    edits = draft.sections if draft else {}
+    sections: list[CompiledSection] = []
     for outline in request.outline or []:
         parts = []
         for sub in subs:
@@ -122,8 +135,16 @@ async def compile_request(
             )
             if body.strip():
                 parts.append(f"{sub.org_unit.name}:\n{body.strip()}")
+        prefilled = "\n\n".join(parts)
+        key = outline["key"]
         sections.append(
-            Section(key=outline["key"], heading=outline["heading"], body="\n\n".join(parts))
+            CompiledSection(
+                key=key,
+                heading=outline["heading"],
+                body=edits.get(key, prefilled),
+                edited=key in edits,
+                prefilled=prefilled if key in edits else None,
+            )
         )
 
     task_results: list[CompiledTaskResult] = []
@@ -225,31 +246,125 @@ async def compile_request(
         if request.period_end.year >= datetime.now().year
         else datetime.now().year
     )
+    when = f"ngày    tháng    năm {year}"
+    if draft and draft.report_date:
+        d = draft.report_date
+        when = f"ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"
+    place = (draft.place if draft else None) or _short_place(province)
+    number = draft.doc_number if draft and draft.doc_number else ""
+    default_recipients = [
+        *([f"{parent.name} (b/c)"] if parent else []),
+        *[f"{u.name}" for u in sorted(request.units, key=lambda u: u.code)][:5],
+        "Lưu: VT.",
+    ]
     return Compilation(
+        version=draft.version if draft else 0,
         request=await report_requests.read_model(session, request),
         issuer=requester.name,
         issuer_parent=parent.name
         if parent and parent.type != "province"
         else (f"UBND {province.name[0].lower()}{province.name[1:]}" if parent else None),
-        reference=f"Số: /BC-{symbol_head}",
-        place_and_date=f"{_short_place(province)}, ngày    tháng    năm {year}",
-        title=f"Tổng hợp kết quả: {request.title}",
-        preamble=preamble,
+        reference=f"Số: {number}/BC-{symbol_head}",
+        place_and_date=f"{place}, {when}",
+        title=(draft.title if draft and draft.title else None)
+        or f"Tổng hợp kết quả: {request.title}",
+        preamble=(draft.preamble if draft and draft.preamble else None) or preamble,
+        report_date=draft.report_date if draft else None,
         sections=sections,
         status=status,
         indicators=compiled,
         task_results=task_results,
         issued_documents=documents,
         included_units=[s.org_unit.name for s in subs],
-        signer_mode="KT",
-        signer_position="PHÓ GIÁM ĐỐC",
-        signer_name=None,
-        recipients=[
-            *([f"{parent.name} (b/c)"] if parent else []),
-            *[f"{u.name}" for u in sorted(request.units, key=lambda u: u.code)][:5],
-            "Lưu: VT.",
-        ],
+        signer_mode=(draft.signer_mode if draft else None) or "KT",
+        signer_authority=(draft.signer_authority if draft else None) or "GIÁM ĐỐC",
+        signer_position=(draft.signer_position if draft else None) or "PHÓ GIÁM ĐỐC",
+        signer_name=draft.signer_name if draft else None,
+        recipients=list(draft.recipients) if draft and draft.recipients else default_recipients,
     )
+
+
+async def draft_of(session: AsyncSession, request: ReportRequest) -> CompiledReport | None:
+    return await session.scalar(
+        select(CompiledReport)
+        .where(CompiledReport.request_id == request.id)
+        .execution_options(populate_existing=True)
+    )
+
+
+async def update_draft(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    request: ReportRequest,
+    expected_version: int,
+    data: CompilationUpdate,
+) -> CompiledReport:
+    """Save the officers' edits to the compiled report. Version 0 is "not edited yet": the
+    first save (If-Match "0") creates the draft; two first saves racing get one 409."""
+    if not actor.can((Role.plan_manager, Role.reviewer), request.requester.path):
+        raise Forbidden(
+            "Chỉ cán bộ kế hoạch hoặc thẩm định của đơn vị yêu cầu mới sửa bản tổng hợp."
+        )
+    draft = await draft_of(session, request)
+    if draft is None:
+        if expected_version != 0:
+            raise PreconditionFailed(
+                f"Bản tổng hợp chưa được sửa lần nào (phiên bản 0), bạn gửi If-Match "
+                f"{expected_version}: tải lại rồi sửa tiếp.",
+                current_version=0,
+            )
+        draft = CompiledReport(request_id=request.id, sections={}, recipients=None)
+        session.add(draft)
+    else:
+        check_version(draft, expected_version)
+    before = audit.snapshot(draft) if draft.id else None
+    changes = data.model_dump(exclude_unset=True)
+    for key in (
+        "doc_number",
+        "report_date",
+        "place",
+        "title",
+        "preamble",
+        "signer_mode",
+        "signer_authority",
+        "signer_position",
+        "signer_name",
+    ):
+        if key in changes:
+            setattr(draft, key, changes[key])
+    if "recipients" in changes:
+        draft.recipients = list(changes["recipients"]) if changes["recipients"] else None
+    if data.sections is not None or data.reset_sections:
+        known = {o["key"] for o in request.outline or []}
+        unknown = [s.key for s in data.sections or [] if s.key not in known]
+        if unknown:
+            raise InvalidInput(
+                f"Mục không có trong đề cương: {', '.join(unknown)}",
+                errors=[
+                    {"in": "body", "field": "sections", "message": k, "code": "unknown_section"}
+                    for k in unknown
+                ],
+            )
+        edited = dict(draft.sections or {})
+        for key in data.reset_sections or []:
+            edited.pop(key, None)
+        for section in data.sections or []:
+            edited[section.key] = section.body
+        draft.sections = edited
+    draft.updated_by = actor.user_id
+    draft.updated_at = datetime.now(UTC)
+    await session.flush()
+    await audit.record(
+        session,
+        actor=actor,
+        action="edit",
+        entity_type="compiled_report",
+        entity_id=request.id,
+        before=before,
+        after=audit.snapshot(draft),
+    )
+    return draft
 
 
 # --- DOCX (Decree 30/2020: Times New Roman 13–14, national header, signer block) -----------
@@ -328,7 +443,7 @@ def to_docx(c: Compilation) -> bytes:
         line(left, f"- {r};" if not r.endswith(".") else f"- {r}", size=11, center=False)
     right.paragraphs[0].text = ""
     if c.signer_mode:
-        line(right, f"{c.signer_mode}. GIÁM ĐỐC", bold=True, size=14)
+        line(right, f"{c.signer_mode}. {c.signer_authority or 'GIÁM ĐỐC'}", bold=True, size=14)
     line(right, c.signer_position or "", bold=True, size=14)
     for _ in range(4):
         line(right, "")

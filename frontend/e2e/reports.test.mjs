@@ -75,6 +75,13 @@ test("return, fix, resubmit, accept and compile Sơn Hải's report", async () =
   await reviewer.getByTestId("status").getByText("Đã chấp nhận").waitFor();
   await reviewer.getByRole("link", { name: /Về yêu cầu báo cáo/ }).click();
   await reviewer.getByTestId("unit-status").getByText("Đã chấp nhận").nth(1).waitFor();
+  const compiled = reviewer.getByTestId("compiled");
+  assert.match(await reviewer.getByTestId("compiled-indicators").innerText(), /38,46 %/);
+  await compiled.getByLabel("Số", { exact: true }).fill("315");
+  await compiled.getByLabel(/III\.2\. Khó khăn, vướng mắc/).fill("Trang thiết bị trạm y tế còn thiếu.");
+  await compiled.getByRole("button", { name: "Lưu bản tổng hợp" }).click();
+  await compiled.getByRole("status").getByText("Đã lưu bản tổng hợp.").waitFor();
+  assert.match(await compiled.locator("legend").innerText(), /Số: 315\/BC-SYT/);
   const [download] = await Promise.all([
     reviewer.waitForEvent("download"),
     reviewer.getByRole("button", { name: "Báo cáo tổng hợp (DOCX)" }).click(),

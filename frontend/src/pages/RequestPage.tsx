@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { ApiError, api, unwrap } from "../api/client";
+import { CompiledReport } from "../components/CompiledReport";
 import { ErrorBox } from "../components/ErrorBox";
 import { dateVi, numberVi, periodVi } from "../format";
 import { t } from "../i18n/vi";
@@ -106,6 +107,7 @@ export function RequestPage() {
             <button type="button" onClick={() => saveFile(id, "docx").catch(setError)}>{t.reports.docx}</button>
             <button type="button" onClick={() => saveFile(id, "xlsx").catch(setError)}>{t.reports.xlsx}</button>
           </div>
+          <CompiledReport requestId={id} />
         </section>
       )}
     </div>
