@@ -1,5 +1,6 @@
 """The ASGI application: routers under /api/v1, problem handlers, middleware, the SPA."""
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -116,6 +117,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         limit=settings.max_body_bytes,
         large_limit=settings.import_max_bytes,
         large_paths=(f"{API_PREFIX}/imports", f"{API_PREFIX}/dataValueSets"),
+        path_limits=(
+            (
+                re.compile(rf"^{API_PREFIX}/submissions/[^/]+/(attachments|legacy-docx)$"),
+                settings.attachment_max_bytes,
+            ),
+        ),
     )
     app.add_middleware(ControlCharacterMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)

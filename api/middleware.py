@@ -1,6 +1,7 @@
 """Transport guards: NUL in URLs, request body limit, security headers."""
 
 import json
+import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -66,16 +67,24 @@ class ControlCharacterMiddleware:
 class BodyLimitMiddleware:
     """Refuse bodies over a size before reading them (declared or streamed).
 
-    Paths in `large_paths` (bulk uploads) get `large_limit` instead.
+    Paths in `large_paths` (bulk uploads) get `large_limit` instead; paths matching one of
+    `path_limits` (file uploads) get that pattern's limit.
     """
 
     def __init__(
-        self, app: ASGIApp, *, limit: int, large_limit: int = 0, large_paths: tuple[str, ...] = ()
+        self,
+        app: ASGIApp,
+        *,
+        limit: int,
+        large_limit: int = 0,
+        large_paths: tuple[str, ...] = (),
+        path_limits: tuple[tuple[re.Pattern[str], int], ...] = (),
     ) -> None:
         self.app = app
         self.limit = limit
         self.large_limit = large_limit
         self.large_paths = large_paths
+        self.path_limits = path_limits
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -85,7 +94,7 @@ class BodyLimitMiddleware:
         limit = (
             self.large_limit
             if path.startswith(self.large_paths) and self.large_paths
-            else self.limit
+            else next((n for pattern, n in self.path_limits if pattern.match(path)), self.limit)
         )
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     # Bulk uploads: the largest accepted file, and the size up to which it is processed inline.
     import_max_bytes: int = 512 * 1024 * 1024
     import_inline_max_bytes: int = 2 * 1024 * 1024
+    # One file attached to a report (and a legacy Word report to read).
+    attachment_max_bytes: int = 20 * 1024 * 1024
 
 
 @lru_cache

@@ -506,6 +506,21 @@ def _on_report(
     return build
 
 
+def _on_attachment(method: str) -> Callable[[Ctx, str], Awaitable[Request]]:
+    async def build(ctx: Ctx, caller: str) -> Request:
+        sub_id, version = await _sonhai_report(ctx, submitted=False)
+        r = await ctx.client.post(
+            f"/api/v1/submissions/{sub_id}/attachments",
+            files={"file": ("bien-ban.pdf", b"%PDF-1.4 test")},
+            headers={**await ctx.login("sonhai.baocao"), "If-Match": f'"{version}"'},
+        )
+        assert r.status_code == 201, r.text
+        headers = {"If-Match": r.headers["ETag"]}
+        return method, r.json()["url"], {"headers": headers}
+
+    return build
+
+
 async def _create_request(ctx: Ctx, caller: str) -> Request:
     admin = await ctx.login("admin")
     body = {
@@ -757,6 +772,17 @@ RULES: dict[str, Rule] = {
         ),
         SONHAI_WRITERS,
     ),
+    "upload_submission_attachment": Rule(
+        _on_report(
+            "POST",
+            "/attachments",
+            submitted=False,
+            files={"file": ("bien-ban.pdf", b"%PDF-1.4 test")},
+        ),
+        SONHAI_WRITERS,
+    ),
+    "download_submission_attachment": Rule(_on_attachment("GET"), SONHAI_WRITERS),
+    "delete_submission_attachment": Rule(_on_attachment("DELETE"), SONHAI_WRITERS),
     "return_submission": Rule(
         _on_report("POST", "/return", submitted=True, json={"comment": "Sửa"}), REVIEWERS_OF_SYT
     ),

@@ -10,6 +10,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -117,8 +118,9 @@ class Submission(IdMixin, TimestampMixin, VersionedMixin, Base):
     task_results: Mapped[dict[str, dict[str, object]]] = mapped_column(JSONB, default=dict)
     # [{"reference", "number", "symbol", "issued_on", "title", "issuer"}]
     issued_documents: Mapped[list[dict[str, object]]] = mapped_column(JSONB, default=list)
-    # [{"name", "url", "note"}]: links to files kept elsewhere (the document system).
-    attachments: Mapped[list[dict[str, object]]] = mapped_column(JSONB, default=list)
+    # [{"name", "url", "note"}]: links to files kept elsewhere (the document system); files
+    # uploaded with the report are ReportAttachment rows.
+    links: Mapped[list[dict[str, object]]] = mapped_column(JSONB, default=list)
     signer_mode: Mapped[str | None] = mapped_column(String(8))
     signer_authority: Mapped[str | None] = mapped_column(String(200))
     signer_position: Mapped[str | None] = mapped_column(String(200))
@@ -190,3 +192,23 @@ class CompiledReport(IdMixin, TimestampMixin, VersionedMixin, Base):
     updated_by: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("app_user.id", ondelete="SET NULL")
     )
+
+
+class ReportAttachment(IdMixin, Base):
+    """A file uploaded with a report (a signed scan, an appendix), kept in the database so a
+    backup holds the report whole; sizes are bounded (ATTACHMENT_MAX_BYTES)."""
+
+    __tablename__ = "report_attachment"
+
+    submission_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("submission.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

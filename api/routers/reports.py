@@ -3,12 +3,14 @@ and the compiled report."""
 
 import uuid
 from typing import Annotated, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
 
 from api.deps import CurrentPrincipal, DbSession, IfMatch, WritingPrincipal, etag
 from api.schemas.common import PageMeta, problem_responses
 from api.schemas.report import (
+    AttachmentRead,
     BulkAcceptIn,
     BulkAcceptOut,
     Compilation,
@@ -29,7 +31,7 @@ from api.schemas.report import (
     SubmissionSaved,
     SubmissionUpdate,
 )
-from api.services import compilation, legacy_reports, report_requests, submissions
+from api.services import attachments, compilation, legacy_reports, report_requests, submissions
 from api.tabular import XLSX_TYPE
 
 router = APIRouter(prefix="/report-requests", tags=["reports"])
@@ -414,6 +416,92 @@ async def diff_submission(
 
 
 @submissions_router.post(
+    "/{submission_id}/attachments",
+    response_model=AttachmentRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 404, 409, 412, 413, 422, 428),
+)
+async def upload_submission_attachment(
+    submission_id: uuid.UUID,
+    file: Annotated[UploadFile, File(description="PDF, Word, Excel, OpenDocument, JPEG, PNG")],
+    version: IfMatch,
+    principal: WritingPrincipal,
+    session: DbSession,
+    response: Response,
+) -> AttachmentRead:
+    """Attach a file to a draft report (checked by its content, at most 20 MB); the report's
+    version moves on, so send the new ETag with the next save."""
+    sub, stored = await attachments.upload(
+        session,
+        actor=principal,
+        submission_id=submission_id,
+        expected_version=version,
+        filename=file.filename,
+        data=await file.read(),
+    )
+    response.headers["ETag"] = etag(sub.version)
+    response.headers["Location"] = submissions.attachment_read(stored).url
+    return submissions.attachment_read(stored)
+
+
+@submissions_router.get(
+    "/{submission_id}/attachments/{attachment_id}",
+    responses={
+        200: {
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            }
+        },
+        **READ_ERRORS,
+    },
+    response_class=Response,
+)
+async def download_submission_attachment(
+    submission_id: uuid.UUID,
+    attachment_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+) -> Response:
+    """A file of a report, to whoever may read the report; always as a download."""
+    stored = await attachments.get(
+        session, actor=principal, submission_id=submission_id, attachment_id=attachment_id
+    )
+    return Response(
+        stored.data,
+        media_type=stored.content_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(stored.filename)}",
+            "ETag": f'"{stored.sha256}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@submissions_router.delete(
+    "/{submission_id}/attachments/{attachment_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=WRITE_ERRORS,
+    response_class=Response,
+)
+async def delete_submission_attachment(
+    submission_id: uuid.UUID,
+    attachment_id: uuid.UUID,
+    version: IfMatch,
+    principal: WritingPrincipal,
+    session: DbSession,
+) -> Response:
+    """Remove a file from a draft report (the audit keeps its name and checksum)."""
+    sub = await attachments.delete(
+        session,
+        actor=principal,
+        submission_id=submission_id,
+        attachment_id=attachment_id,
+        expected_version=version,
+    )
+    return Response(status_code=204, headers={"ETag": etag(sub.version)})
+
+
+@submissions_router.post(
     "/{submission_id}/legacy-docx",
     response_model=LegacyImportResult,
     responses=problem_responses(401, 403, 404, 409, 412, 413, 422, 428),
@@ -433,7 +521,7 @@ async def import_legacy_report(
         actor=principal,
         submission_id=submission_id,
         expected_version=version,
-        data=file.file.read(),
+        data=await file.read(),
     )
     response.headers["ETag"] = etag(result.version)
     return result

@@ -209,7 +209,9 @@ class IssuedDocument(Schema):
     title: Annotated[Text, Field(max_length=2000)]
 
 
-class Attachment(Schema):
+class Link(Schema):
+    """A file kept elsewhere (the document system), referred to by its address."""
+
     name: ShortText
     url: Annotated[str, Field(max_length=2000, pattern=r"^(https?://|/)")]
     note: OptionalText | None = None
@@ -217,7 +219,8 @@ class Attachment(Schema):
 
 class SubmissionUpdate(Schema):
     """An autosave: only what changed. Sections and task results are merged by key/task,
-    values by indicator and option; lists of documents and attachments are replaced."""
+    values by indicator and option; the lists of documents and links are replaced. Files are
+    uploaded on their own (POST …/attachments)."""
 
     doc_number: DocNumber | None = None
     doc_symbol: Symbol | None = None
@@ -229,7 +232,7 @@ class SubmissionUpdate(Schema):
     task_results: Annotated[list[TaskResultIn], Field(max_length=2000)] | None = None
     values: Annotated[list[ValueIn], Field(max_length=1000)] | None = None
     issued_documents: Annotated[list[IssuedDocument], Field(max_length=500)] | None = None
-    attachments: Annotated[list[Attachment], Field(max_length=100)] | None = None
+    links: Annotated[list[Link], Field(max_length=100)] | None = None
     signer_mode: SignerMode | None = None
     signer_authority: OptionalText | None = Field(default=None, examples=["ỦY BAN NHÂN DÂN"])
     signer_position: OptionalText | None = Field(default=None, examples=["PHÓ CHỦ TỊCH"])
@@ -298,7 +301,8 @@ class SubmissionRead(SubmissionSummary):
     tasks: list[TaskRow]
     values: list[ValueRow]
     issued_documents: list[IssuedDocument]
-    attachments: list[Attachment]
+    links: list[Link]
+    attachments: list["AttachmentRead"]
     signer_mode: str | None
     signer_authority: str | None
     signer_position: str | None
@@ -306,6 +310,16 @@ class SubmissionRead(SubmissionSummary):
     recipients: list[str]
     can_edit: bool
     can_review: bool
+
+
+class AttachmentRead(Schema):
+    id: uuid.UUID
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    url: str = Field(description="Tải tệp (cần đăng nhập, cùng quyền xem báo cáo)")
+    created_at: datetime
 
 
 class SubmissionSaved(Schema):

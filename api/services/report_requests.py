@@ -487,7 +487,7 @@ async def _open_submissions(
                 sections=[],
                 task_results={},
                 issued_documents=[],
-                attachments=[],
+                links=[],
                 recipients=[],
                 updated_by=actor_id,
             )

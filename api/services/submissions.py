@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, defer
 
 from api.access import Principal
 from api.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -21,6 +21,7 @@ from api.models import (
     Assignment,
     DataValue,
     OrgUnit,
+    ReportAttachment,
     ReportRequest,
     Role,
     Submission,
@@ -30,10 +31,11 @@ from api.models import (
 )
 from api.paging import decode_cursor, encode_cursor
 from api.schemas.report import (
-    Attachment,
+    AttachmentRead,
     Change,
     Diff,
     IssuedDocument,
+    Link,
     OutlineSection,
     Output,
     Revision,
@@ -279,7 +281,8 @@ async def read_model(session: AsyncSession, actor: Principal, sub: Submission) -
         tasks=await task_rows(session, sub),
         values=await value_rows(session, sub),
         issued_documents=[IssuedDocument.model_validate(d) for d in sub.issued_documents or []],
-        attachments=[Attachment.model_validate(a) for a in sub.attachments or []],
+        links=[Link.model_validate(a) for a in sub.links or []],
+        attachments=[attachment_read(a) for a in await attachments_of(session, sub)],
         signer_mode=sub.signer_mode,
         signer_authority=sub.signer_authority,
         signer_position=sub.signer_position,
@@ -287,6 +290,29 @@ async def read_model(session: AsyncSession, actor: Principal, sub: Submission) -
         recipients=list(sub.recipients or []),
         can_edit=can_edit(actor, sub),
         can_review=can_review(actor, sub),
+    )
+
+
+async def attachments_of(session: AsyncSession, sub: Submission) -> list[ReportAttachment]:
+    """The files' metadata (their bytes are loaded only to be downloaded)."""
+    stmt = (
+        select(ReportAttachment)
+        .where(ReportAttachment.submission_id == sub.id)
+        .options(defer(ReportAttachment.data))
+        .order_by(ReportAttachment.created_at, ReportAttachment.id)
+    )
+    return list(await session.scalars(stmt))
+
+
+def attachment_read(a: ReportAttachment) -> AttachmentRead:
+    return AttachmentRead(
+        id=a.id,
+        filename=a.filename,
+        content_type=a.content_type,
+        size=a.size,
+        sha256=a.sha256,
+        url=f"/api/v1/submissions/{a.submission_id}/attachments/{a.id}",
+        created_at=a.created_at,
     )
 
 
@@ -298,7 +324,7 @@ def _bad(errors: list[dict[str, Any]]) -> InvalidInput:
     return InvalidInput(f"{first['field']}: {first['message']}", errors=errors)
 
 
-def _require_editable(actor: Principal, sub: Submission) -> None:
+def require_editable(actor: Principal, sub: Submission) -> None:
     if not actor.can(EDITORS, sub.org_unit.path):
         raise Forbidden("Chỉ cán bộ báo cáo của đơn vị mới được sửa và nộp báo cáo này.")
     if sub.status not in ("draft", "returned"):
@@ -320,7 +346,7 @@ async def save(
 ) -> tuple[Submission, int]:
     """Merge an autosave into the draft; values go through the data-value checks."""
     sub = await get(session, actor=actor, submission_id=submission_id, lock=True)
-    _require_editable(actor, sub)
+    require_editable(actor, sub)
     check_version(sub, expected_version)
     changes = data.model_dump(exclude_unset=True)
     # Checks and value writes first: they query, and a query flushes pending changes, which
@@ -370,8 +396,8 @@ async def save(
         sub.task_results = results
     if data.issued_documents is not None:
         sub.issued_documents = [d.model_dump(mode="json") for d in data.issued_documents]
-    if data.attachments is not None:
-        sub.attachments = [a.model_dump(mode="json") for a in data.attachments]
+    if data.links is not None:
+        sub.links = [a.model_dump(mode="json") for a in data.links]
     # Always a new version, even when only values changed: the ETag covers the whole report.
     sub.updated_by = actor.user_id
     sub.updated_at = datetime.now(UTC)
@@ -476,7 +502,9 @@ async def _set_value_status(
 # --- workflow -------------------------------------------------------------------------------
 
 
-def content(sub: Submission, values: list[ValueRow]) -> dict[str, Any]:
+def content(
+    sub: Submission, values: list[ValueRow], files: list[ReportAttachment]
+) -> dict[str, Any]:
     """The whole report as data: what a revision keeps and a diff compares."""
     return {
         "doc_number": sub.doc_number,
@@ -500,7 +528,10 @@ def content(sub: Submission, values: list[ValueRow]) -> dict[str, Any]:
             if v.status is not None
         },
         "issued_documents": list(sub.issued_documents or []),
-        "attachments": list(sub.attachments or []),
+        "links": list(sub.links or []),
+        "attachments": {
+            str(f.id): {"filename": f.filename, "size": f.size, "sha256": f.sha256} for f in files
+        },
         "signer": {
             "mode": sub.signer_mode,
             "authority": sub.signer_authority,
@@ -537,7 +568,9 @@ async def _revise(
             actor_id=actor.user_id,
             comment=comment,
             created_at=datetime.now(UTC),
-            content=content(sub, await value_rows(session, sub)),
+            content=content(
+                sub, await value_rows(session, sub), await attachments_of(session, sub)
+            ),
         )
     )
 
@@ -552,7 +585,7 @@ async def submit(
     session: AsyncSession, *, actor: Principal, submission_id: uuid.UUID, expected_version: int
 ) -> Submission:
     sub = await get(session, actor=actor, submission_id=submission_id, lock=True)
-    _require_editable(actor, sub)
+    require_editable(actor, sub)
     check_version(sub, expected_version)
     if _is_empty(sub):
         raise InvalidInput(
@@ -865,7 +898,7 @@ async def compare(
         from_ = refs[-1].number
     before = (await revision(session, sub, from_)).content
     if to is None:
-        after = content(sub, await value_rows(session, sub))
+        after = content(sub, await value_rows(session, sub), await attachments_of(session, sub))
         to_label = "current"
     else:
         after = (await revision(session, sub, to)).content

@@ -59,6 +59,13 @@ test("return, fix, resubmit, accept and compile Sơn Hải's report", async () =
   await reporter.getByLabel("III.4. Bài học kinh nghiệm").fill("Phát huy vai trò y tế thôn, bản.");
   await reporter.getByLabel("Kết quả thực hiện 7").fill("Tỷ lệ trẻ < 1 tuổi được tiêm chủng đạt 97,5%");
   await reporter.getByTestId("save-state").getByText(/Đã lưu lúc/).waitFor();
+  await reporter.getByLabel(/Đính kèm tệp/).setInputFiles({
+    name: "Biên bản kiểm tra.pdf", mimeType: "application/pdf",
+    buffer: Buffer.from("%PDF-1.4\n% bien ban\n"),
+  });
+  await reporter.getByTestId("attachments").getByText("Biên bản kiểm tra.pdf").waitFor();
+  assert.equal(await reporter.getByLabel("III.4. Bài học kinh nghiệm").inputValue(),
+    "Phát huy vai trò y tế thôn, bản.");
   await reporter.getByRole("button", { name: "Nộp báo cáo" }).click();
   await reporter.getByTestId("status").getByText("Đã nộp").waitFor();
   await reporter.reload();

@@ -98,3 +98,26 @@ export function unwrap<T>(result: { data?: T; error?: unknown; response: Respons
 }
 
 export type Schemas = import("./schema").components["schemas"];
+
+/** Hand a fetched file to the browser as a download. */
+export function saveBlob(blob: Blob, filename: string): void {
+  const href = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = href;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 10_000);
+}
+
+/** Download a file the API serves at `url` (a plain link cannot carry the bearer token). */
+export async function downloadFile(url: string, filename: string): Promise<void> {
+  const r = await fetch(url, { headers: { Authorization: `Bearer ${tokens.access}` } });
+  if (!r.ok) {
+    const p = (await r.json().catch(() => ({}))) as Partial<Problem>;
+    throw new ApiError({ type: p.type ?? "about:blank", title: p.title ?? t.errors.title,
+      status: r.status, detail: p.detail ?? `HTTP ${r.status}`, errors: p.errors });
+  }
+  saveBlob(await r.blob(), filename);
+}

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useParams } from "react-router-dom";
-import { ApiError, api, unwrap } from "../api/client";
+import { ApiError, api, saveBlob, unwrap } from "../api/client";
 import { CompiledReport } from "../components/CompiledReport";
 import { ErrorBox } from "../components/ErrorBox";
 import { dateVi, numberVi, periodVi } from "../format";
@@ -13,15 +13,7 @@ async function saveFile(requestId: string, format: "docx" | "xlsx") {
     params: { path: { request_id: requestId }, query: { format } },
     parseAs: "blob",
   });
-  const blob = unwrap(result) as unknown as Blob;
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = `bao-cao-tong-hop.${format}`;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveBlob(unwrap(result) as unknown as Blob, `bao-cao-tong-hop.${format}`);
 }
 
 export function RequestPage() {

@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Link, useParams } from "react-router-dom";
-import { ApiError, api, type Schemas, unwrap } from "../api/client";
+import { ApiError, api, downloadFile, type Schemas, unwrap } from "../api/client";
 import { ErrorBox } from "../components/ErrorBox";
 import { dateVi, numberVi } from "../format";
 import { t } from "../i18n/vi";
@@ -137,6 +137,40 @@ export function SubmissionPage() {
     pending.current = empty();
     setConflict(false);
     await reload().catch(setError);
+  }
+
+  async function attach(file: File) {
+    setError(null);
+    if (!(await save())) return;
+    const form = new FormData();
+    form.append("file", file);
+    try {
+      const r = await api.POST("/api/v1/submissions/{submission_id}/attachments", {
+        params: { path: { submission_id: id }, header: ifMatch(version.current ?? 0) },
+        body: form as unknown as { file: string },
+        bodySerializer: (b) => b as unknown as FormData,
+      });
+      unwrap(r);
+      await reload();
+    } catch (e) {
+      if (e instanceof ApiError && e.problem.status === 412) setConflict(true);
+      else setError(e);
+    }
+  }
+
+  async function detach(attachmentId: string) {
+    setError(null);
+    if (!(await save())) return;
+    try {
+      const r = await api.DELETE("/api/v1/submissions/{submission_id}/attachments/{attachment_id}", {
+        params: { path: { submission_id: id, attachment_id: attachmentId }, header: ifMatch(version.current ?? 0) },
+      });
+      if (!r.response.ok) unwrap(r);
+      await reload();
+    } catch (e) {
+      if (e instanceof ApiError && e.problem.status === 412) setConflict(true);
+      else setError(e);
+    }
   }
 
   async function act(action: "submit" | "accept" | "return") {
@@ -294,6 +328,31 @@ export function SubmissionPage() {
 
       <Documents documents={s.issued_documents} disabled={!edit}
         onChange={(docs) => change((p) => { p.fields.issued_documents = docs; })} />
+
+      <fieldset>
+        <legend>{t.submission.attachments}</legend>
+        {s.attachments.length === 0 && <p className="muted">{t.submission.noAttachments}</p>}
+        <ul data-testid="attachments">
+          {s.attachments.map((a) => (
+            <li key={a.id}>
+              <button type="button" className="unit" onClick={() => void downloadFile(a.url, a.filename).catch(setError)}>
+                {a.filename}
+              </button>
+              <span className="muted"> · {numberVi(a.size / 1024, 0)} KB</span>
+              {edit && (
+                <button type="button" className="small" onClick={() => void detach(a.id)}>{t.submission.remove}</button>
+              )}
+            </li>
+          ))}
+        </ul>
+        {edit && (
+          <label>
+            {t.submission.attach}
+            <input type="file" accept=".pdf,.doc,.docx,.xls,.xlsx,.odt,.ods,.jpg,.jpeg,.png"
+              onChange={(e) => { const f = e.target.files?.[0]; if (f) void attach(f); }} />
+          </label>
+        )}
+      </fieldset>
 
       <fieldset disabled={!edit}>
         <legend>{t.submission.signer}</legend>

@@ -1,0 +1,169 @@
+"""Files uploaded with a report: checked by what they are (not what they claim), named
+safely, bounded in size and number, stored with the report, downloadable by exactly those
+who may read the report."""
+
+import hashlib
+import re
+import unicodedata
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.access import Principal
+from api.errors import InvalidInput, NotFound, PayloadTooLarge
+from api.models import ReportAttachment, Submission
+from api.services import audit, submissions
+from api.services.org_units import check_version
+from api.settings import get_settings
+
+MAX_FILES = 50
+# Extension -> (content type, the bytes the file must start with).
+KINDS: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        (b"PK\x03\x04",),
+    ),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+    "odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
+    "ods": ("application/vnd.oasis.opendocument.spreadsheet", (b"PK\x03\x04",)),
+    "doc": ("application/msword", (b"\xd0\xcf\x11\xe0",)),
+    "xls": ("application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+}
+
+
+def _bad(message: str, code: str) -> InvalidInput:
+    return InvalidInput(
+        message, errors=[{"in": "body", "field": "file", "message": message, "code": code}]
+    )
+
+
+def safe_filename(name: str | None) -> str:
+    """The last path part, NFC, without control or reserved characters, at most 150 chars.
+    Browsers escape quotes and control characters in a form's file name (%22, %0A): those
+    are read back before they are removed."""
+    name = re.sub(
+        r"%(0[0-9A-Fa-f]|1[0-9A-Fa-f]|22|7[Ff])", lambda m: chr(int(m[1], 16)), name or ""
+    )
+    base = unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1])
+    base = re.sub(r'[\x00-\x1f\x7f<>:"|?*]', "", base).strip(" .")
+    if not base:
+        raise _bad("Tệp cần có tên.", "missing_filename")
+    stem, dot, ext = base.rpartition(".")
+    if not dot:
+        stem, ext = base, ""
+    return (stem[: 150 - len(ext) - 1] + "." + ext) if ext else stem[:150]
+
+
+def kind_of(filename: str, head: bytes) -> str:
+    ext = filename.rpartition(".")[2].lower() if "." in filename else ""
+    if ext not in KINDS:
+        raise _bad(
+            f"Không nhận tệp .{ext or '(không đuôi)'}: "
+            "chỉ PDF, Word, Excel, OpenDocument, JPEG, PNG.",
+            "unsupported_type",
+        )
+    content_type, magics = KINDS[ext]
+    if not head.startswith(magics):
+        raise _bad(
+            f"Nội dung tệp không phải {ext.upper()} như tên tệp nói "
+            "(có thể tệp hỏng hoặc bị đổi đuôi).",
+            "content_mismatch",
+        )
+    return content_type
+
+
+async def upload(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    submission_id: uuid.UUID,
+    expected_version: int,
+    filename: str | None,
+    data: bytes,
+) -> tuple[Submission, ReportAttachment]:
+    sub = await submissions.get(session, actor=actor, submission_id=submission_id, lock=True)
+    submissions.require_editable(actor, sub)
+    check_version(sub, expected_version)
+    limit = get_settings().attachment_max_bytes
+    if len(data) > limit:
+        raise PayloadTooLarge(f"Tệp lớn hơn {limit // (1024 * 1024)} MB.")
+    if not data:
+        raise _bad("Tệp rỗng.", "empty_file")
+    name = safe_filename(filename)
+    content_type = kind_of(name, data[:16])
+    count = await session.scalar(
+        select(func.count()).where(ReportAttachment.submission_id == sub.id)
+    )
+    if (count or 0) >= MAX_FILES:
+        raise _bad(f"Mỗi báo cáo đính kèm tối đa {MAX_FILES} tệp.", "too_many_files")
+    file = ReportAttachment(
+        submission_id=sub.id,
+        filename=name,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+        uploaded_by=actor.user_id,
+        created_at=datetime.now(UTC),
+    )
+    session.add(file)
+    # The report's version covers its files: a tab that did not see this upload is stale.
+    sub.updated_by = actor.user_id
+    sub.updated_at = datetime.now(UTC)
+    await session.flush()
+    await audit.record(
+        session,
+        actor=actor,
+        action="attach",
+        entity_type="submission",
+        entity_id=sub.id,
+        after={"attachment_id": str(file.id), "filename": name, "sha256": file.sha256},
+    )
+    return sub, file
+
+
+async def get(
+    session: AsyncSession, *, actor: Principal, submission_id: uuid.UUID, attachment_id: uuid.UUID
+) -> ReportAttachment:
+    await submissions.get(session, actor=actor, submission_id=submission_id)
+    file = await session.scalar(
+        select(ReportAttachment).where(
+            ReportAttachment.id == attachment_id, ReportAttachment.submission_id == submission_id
+        )
+    )
+    if file is None:
+        raise NotFound(f"Báo cáo không có tệp {attachment_id}.")
+    return file
+
+
+async def delete(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    submission_id: uuid.UUID,
+    attachment_id: uuid.UUID,
+    expected_version: int,
+) -> Submission:
+    sub = await submissions.get(session, actor=actor, submission_id=submission_id, lock=True)
+    file = await get(session, actor=actor, submission_id=submission_id, attachment_id=attachment_id)
+    submissions.require_editable(actor, sub)
+    check_version(sub, expected_version)
+    await session.delete(file)
+    sub.updated_by = actor.user_id
+    sub.updated_at = datetime.now(UTC)
+    await session.flush()
+    await audit.record(
+        session,
+        actor=actor,
+        action="detach",
+        entity_type="submission",
+        entity_id=sub.id,
+        before={"attachment_id": str(file.id), "filename": file.filename, "sha256": file.sha256},
+    )
+    return sub
