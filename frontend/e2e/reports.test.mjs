@@ -132,3 +132,31 @@ test("two tabs on one draft: the stale save gets 412 and the UI merges", async (
     "Tab hai: đề nghị bổ sung kinh phí.");
   await first.context().close();
 });
+
+test("a plan manager drafts a request, sends it, and the commune finds it to answer", async () => {
+  const manager = await signIn("syt.kehoach");
+  await manager.getByRole("link", { name: "Báo cáo", exact: true }).click();
+  await manager.getByRole("link", { name: "+ Tạo yêu cầu báo cáo" }).click();
+  await manager.getByLabel("Đơn vị yêu cầu").selectOption({ label: "Sở Y tế" });
+  await manager.getByLabel("Nội dung yêu cầu").fill("Báo cáo tiêm chủng quý III/2026");
+  await manager.getByLabel("Kỳ báo cáo").fill("2026Q3");
+  await manager.getByLabel("Hạn nộp", { exact: true }).fill("2026-10-15");
+  await manager.getByLabel(/Thêm đơn vị phải báo cáo/).fill("luc ngan");
+  await manager.getByRole("button", { name: "Xã Lục Ngạn (BN-LUCNGAN)" }).click();
+  await manager.getByTestId("picked-units").getByText("Xã Lục Ngạn").waitFor();
+  await manager.getByLabel("Tìm chỉ số (không cần dấu)").fill("tiem chung day du");
+  await manager.getByLabel(/Tỷ lệ trẻ dưới 1 tuổi được tiêm chủng đầy đủ/).check();
+  await manager.getByRole("button", { name: "Lưu nháp" }).click();
+  await manager.getByTestId("request-status").getByText("Nháp").waitFor();
+  await manager.getByRole("button", { name: "Gửi yêu cầu đến các đơn vị" }).click();
+  await manager.getByTestId("request-status").getByText("Đang mở").waitFor();
+  assert.match(await manager.getByTestId("rates").innerText(), /Đã nộp 0\/1/);
+
+  const commune = await signIn("lucngan.baocao");
+  await commune.getByRole("link", { name: "Thông báo" }).click();
+  await commune.getByTestId("notifications").getByText(/Yêu cầu báo cáo mới/).first().waitFor();
+  await commune.getByRole("link", { name: "Báo cáo", exact: true }).click();
+  await commune.getByTestId("request-list").getByText("Báo cáo tiêm chủng quý III/2026").waitFor();
+  await manager.context().close();
+  await commune.context().close();
+});

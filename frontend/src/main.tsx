@@ -7,6 +7,7 @@ import { Layout } from "./components/Layout";
 import { LoginPage } from "./pages/LoginPage";
 import { IndicatorsPage } from "./pages/IndicatorsPage";
 import { OrgUnitsPage } from "./pages/OrgUnitsPage";
+import { NewRequestPage } from "./pages/NewRequestPage";
 import { NotificationsPage } from "./pages/NotificationsPage";
 import { PlansPage } from "./pages/PlansPage";
 import { ReportsPage } from "./pages/ReportsPage";
@@ -35,6 +36,7 @@ createRoot(document.getElementById("root")!).render(
             <Route path="/indicators" element={<IndicatorsPage />} />
             <Route path="/plans" element={<PlansPage />} />
             <Route path="/reports" element={<ReportsPage />} />
+            <Route path="/report-requests/new" element={<NewRequestPage />} />
             <Route path="/report-requests/:id" element={<RequestPage />} />
             <Route path="/submissions/:id" element={<SubmissionPage />} />
             <Route path="/notifications" element={<NotificationsPage />} />

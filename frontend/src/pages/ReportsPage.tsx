@@ -49,6 +49,7 @@ export function ReportsPage() {
         </table>
       )}
       <h2>{t.reports.requests}</h2>
+      <p><Link to="/report-requests/new">+ {t.reports.create}</Link></p>
       <ErrorBox error={requests.error} />
       {requests.data && requests.data.items.length === 0 && (
         <p className="muted">{t.reports.noRequests}</p>

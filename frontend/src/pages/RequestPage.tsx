@@ -38,6 +38,19 @@ export function RequestPage() {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ["report-request-status", id] }),
     onError: setError,
   });
+  const move = useMutation({
+    mutationFn: async ({ action, version }: { action: "open" | "close"; version: number }) => {
+      const params = { path: { request_id: id }, header: { "if-match": `"${version}"` } };
+      return unwrap(action === "open"
+        ? await api.POST("/api/v1/report-requests/{request_id}/open", { params })
+        : await api.POST("/api/v1/report-requests/{request_id}/close", { params }));
+    },
+    onSuccess: (next) => {
+      queryClient.setQueryData(["report-request", id], next);
+      void queryClient.invalidateQueries({ queryKey: ["report-request-status", id] });
+    },
+    onError: setError,
+  });
   if (request.error) return <ErrorBox error={request.error} />;
   if (!request.data) return <p>{t.layout.loading}</p>;
   const r = request.data;
@@ -53,8 +66,23 @@ export function RequestPage() {
         {r.plan_reference && (<><dt>{t.reports.plan}</dt><dd>{r.plan_reference}</dd></>)}
         <dt>{t.reports.period}</dt><dd>{periodVi(r.period)}</dd>
         <dt>{t.reports.due}</dt><dd>{dateVi(r.due_date)}</dd>
-        <dt>{t.reports.status}</dt><dd>{t.reports.requestStatuses[r.status] ?? r.status}</dd>
+        <dt>{t.reports.status}</dt><dd data-testid="request-status">{t.reports.requestStatuses[r.status] ?? r.status}</dd>
+        <dt>{t.reports.units}</dt><dd>{r.units.map((u) => u.name).join(", ")}</dd>
+        {r.indicators.length > 0 && (<><dt>{t.reports.chooseIndicators}</dt>
+          <dd>{r.indicators.map((i) => i.name).join("; ")}</dd></>)}
       </dl>
+      {r.status !== "closed" && !forbidden && s && (
+        <div className="actions">
+          {r.status === "draft" && (
+            <button type="button" className="primary" disabled={move.isPending}
+              onClick={() => move.mutate({ action: "open", version: r.version })}>{t.reports.openIt}</button>
+          )}
+          {r.status === "open" && (
+            <button type="button" disabled={move.isPending}
+              onClick={() => move.mutate({ action: "close", version: r.version })}>{t.reports.closeIt}</button>
+          )}
+        </div>
+      )}
       <ErrorBox error={error} />
       {status.error && !forbidden && <ErrorBox error={status.error} />}
       {s && (

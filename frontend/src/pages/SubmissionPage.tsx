@@ -74,6 +74,7 @@ export function SubmissionPage() {
   const [conflict, setConflict] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [comment, setComment] = useState("");
+  const [legacy, setLegacy] = useState<Schemas["LegacyImportResult"] | null>(null);
 
   useEffect(() => {
     if (query.data && version.current === null) version.current = query.data.version;
@@ -152,6 +153,26 @@ export function SubmissionPage() {
       });
       unwrap(r);
       await reload();
+    } catch (e) {
+      if (e instanceof ApiError && e.problem.status === 412) setConflict(true);
+      else setError(e);
+    }
+  }
+
+  async function importLegacy(file: File) {
+    setError(null);
+    setLegacy(null);
+    if (!(await save())) return;
+    const form = new FormData();
+    form.append("file", file);
+    try {
+      const result = unwrap(await api.POST("/api/v1/submissions/{submission_id}/legacy-docx", {
+        params: { path: { submission_id: id }, header: ifMatch(version.current ?? 0) },
+        body: form as unknown as { file: string },
+        bodySerializer: (b) => b as unknown as FormData,
+      }));
+      await reload();
+      setLegacy(result);
     } catch (e) {
       if (e instanceof ApiError && e.problem.status === 412) setConflict(true);
       else setError(e);
@@ -261,6 +282,24 @@ export function SubmissionPage() {
 
       <fieldset disabled={!edit}>
         <legend>{t.submission.tasks}</legend>
+        {edit && s.tasks.length > 0 && (
+          <label>
+            {t.submission.legacy}
+            <input type="file" accept=".docx"
+              onChange={(e) => { const f = e.target.files?.[0]; if (f) void importLegacy(f); }} />
+          </label>
+        )}
+        {legacy && (
+          <div className="review" role="status" data-testid="legacy-result">
+            {t.submission.legacyResult(legacy.matched)}
+            {legacy.unmatched.length > 0 && (
+              <>
+                <div>{t.submission.legacyUnmatched}</div>
+                <ul>{legacy.unmatched.map((u, i) => <li key={i}>{u.number} · {u.title}</li>)}</ul>
+              </>
+            )}
+          </div>
+        )}
         {s.tasks.length === 0 ? <p className="muted">{t.submission.noTasks}</p> : (
           <div className="scroll">
             <table className="grid" data-testid="tasks">
