@@ -78,6 +78,13 @@ test("return, fix, resubmit, accept and compile Sơn Hải's report", async () =
     await reviewer.screenshot({ path: "e2e/artifacts/reviewer.png", fullPage: true });
     throw e;
   });
+  // What changed since it was returned: the new section, the task result, the file.
+  await reviewer.locator("summary", { hasText: "Lịch sử" }).click();
+  await reviewer.getByRole("button", { name: "So với hiện tại" }).nth(1).click();
+  const diff = reviewer.getByTestId("diff");
+  await diff.getByText("sections.III.4.body").waitFor();
+  assert.match(await diff.innerText(), /Tỷ lệ trẻ < 1 tuổi được tiêm chủng đạt 97,5%/);
+  assert.match(await diff.innerText(), /Biên bản kiểm tra\.pdf/);
   await reviewer.getByRole("button", { name: "Chấp nhận" }).click();
   await reviewer.getByTestId("status").getByText("Đã chấp nhận").waitFor();
   await reviewer.getByRole("link", { name: /Về yêu cầu báo cáo/ }).click();
