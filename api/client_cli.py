@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 
 console = Console(stderr=True)
-RESOURCES = ("org_units", "data_values")
+RESOURCES = ("org_units", "indicators", "data_values")
 
 
 def _client(server: str, token: str) -> httpx.Client:
@@ -66,7 +66,7 @@ def _unreachable(server: str, exc: Exception) -> typer.Exit:
 
 
 def import_command(
-    resource: Annotated[str, typer.Argument(help="org_units | data_values")],
+    resource: Annotated[str, typer.Argument(help="org_units | indicators | data_values")],
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
     server: Annotated[str, typer.Option(envvar="HEALTHPLAN_SERVER")] = "http://127.0.0.1:8000",
     token: Annotated[

@@ -25,6 +25,7 @@ TASK_MODULES = (
     "api.services.imports",
     "api.services.org_unit_import",
     "api.services.data_values",
+    "api.services.indicator_import",
     "api.services.notifications",
     "api.services.report_requests",
 )

@@ -117,6 +117,16 @@ def normalise_header(name: str) -> str:
     return fold(name.replace("\ufeff", ""))
 
 
+def pick(cells: dict[str, str], aliases: tuple[str, ...]) -> tuple[str | None, str]:
+    """The column holding a field under any of its accepted headers (accents, case, spaces
+    and underscores ignored), and its trimmed value; (None, "") when the file has none."""
+    wanted = {a.replace("_", " ") for a in aliases}
+    for header, value in cells.items():
+        if normalise_header(header).replace("_", " ") in wanted:
+            return header, value.strip()
+    return None, ""
+
+
 def read_csv(
     stream: IO[bytes], *, encoding: str | None = None, delimiter: str | None = None
 ) -> tuple[list[str], Iterator[Row]]:

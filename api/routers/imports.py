@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from sqlalchemy import tuple_
 
 import api.services.data_values
+import api.services.indicator_import
 import api.services.org_unit_import  # noqa: F401
 from api.deps import CurrentPrincipal, DbSession, WritingPrincipal
 from api.errors import DomainError, problem
@@ -78,7 +79,7 @@ def _answer(job: ImportJob) -> Any:
 async def upload_import(
     request: Request,
     resource: Annotated[
-        str, Path(pattern=r"^[a-z_]{1,40}$", description="org_units (và các loại khác khi có)")
+        str, Path(pattern=r"^[a-z_]{1,40}$", description="org_units, indicators, data_values")
     ],
     file: Annotated[UploadFile, File(description="CSV (UTF-8), XLSX hoặc JSON")],
     principal: WritingPrincipal,

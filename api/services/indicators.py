@@ -30,7 +30,7 @@ def _require_editor(actor: Principal) -> None:
         raise Forbidden("Chỉ quản trị viên hoặc người quản lý kế hoạch được sửa danh mục chỉ số.")
 
 
-def _check_definition(value_type: str, factor: int, aggregation: str) -> None:
+def check_definition(value_type: str, factor: int, aggregation: str) -> None:
     errors = []
     if factor not in (1, 100, 1000, 10_000, 100_000):
         errors.append(
@@ -93,7 +93,7 @@ async def resolve(session: AsyncSession, key: str, field: str = "indicator") -> 
 
 async def create(session: AsyncSession, *, actor: Principal, data: IndicatorCreate) -> Indicator:
     _require_editor(actor)
-    _check_definition(data.value_type, data.factor, data.aggregation)
+    check_definition(data.value_type, data.factor, data.aggregation)
     if await session.scalar(select(Indicator.id).where(Indicator.code == data.code)):
         raise Conflict(
             f"Mã chỉ số '{data.code}' đã tồn tại.",
@@ -133,7 +133,7 @@ async def update_indicator(
                 f"Trường {key} không được null.",
                 errors=[{"in": "body", "field": key, "message": "Không được null", "code": "null"}],
             )
-    _check_definition(
+    check_definition(
         indicator.value_type, indicator.factor, changes.get("aggregation") or indicator.aggregation
     )
     for key, value in changes.items():

@@ -20,7 +20,7 @@ from api.models import OrgUnit, OrgUnitType, Role
 from api.services import audit
 from api.services.imports import Outcome, Progress, RowConflict, register
 from api.services.org_units import search_key
-from api.tabular import Row, normalise_header
+from api.tabular import Row, pick
 
 COLUMNS = {
     "code": ("code", "ma", "ma don vi"),
@@ -37,13 +37,7 @@ TYPES = {t.value for t in OrgUnitType}
 
 
 def _field(cells: dict[str, str], name: str) -> tuple[str | None, str]:
-    """The column holding `name` under any of its accepted headers, and its value."""
-    for header, value in cells.items():
-        if normalise_header(header).replace("_", " ") in {
-            a.replace("_", " ") for a in COLUMNS[name]
-        }:
-            return header, value.strip()
-    return None, ""
+    return pick(cells, COLUMNS[name])
 
 
 class OrgUnitImporter:
