@@ -26,6 +26,7 @@ TASK_MODULES = (
     "api.services.org_unit_import",
     "api.services.data_values",
     "api.services.indicator_import",
+    "api.services.matrix_files",
     "api.services.notifications",
     "api.services.report_requests",
 )

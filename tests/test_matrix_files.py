@@ -143,3 +143,45 @@ async def test_csv_round_trip_and_row_errors(
         files={"file": ("x.xlsx", b"not a workbook", "x/y")},
     )
     assert assert_problem(r, 422)["errors"][0]["code"] == "not_xlsx"
+
+
+async def test_the_seed_appendix_through_the_import_pipeline(
+    client: httpx.AsyncClient, login: Login, session: AsyncSession
+) -> None:
+    """The exported Phụ lục (title row above its header) loads into a new draft plan as a
+    plan_matrix import; a stale plan version is refused and writes nothing."""
+    admin = await login("admin")
+    source = await _plan_81(session)
+    appendix = (await client.get(f"/api/v1/plans/{source}/matrix/export", headers=admin)).content
+    son_hai = (
+        await client.get("/api/v1/org-units", headers=admin, params={"q": "BN-SONHAI"})
+    ).json()["items"][0]["id"]
+    r = await client.post(
+        "/api/v1/plans", headers=admin, json={"owner_id": son_hai, "title": "Nhập từ phụ lục"}
+    )
+    plan_id = r.json()["id"]
+    files = {"file": ("phu-luc.xlsx", appendix, "application/octet-stream")}
+    url = "/api/v1/imports/plan_matrix"
+    stale = await client.post(
+        url, headers=admin, files=files, data={"plan_id": plan_id, "plan_version": "7"}
+    )
+    assert assert_problem(stale, 422)["errors"][0]["code"] == "stale_plan"
+    missing = await client.post(url, headers=admin, files=files)
+    assert assert_problem(missing, 422)["errors"][0]["code"] == "missing_plan"
+    assert (await client.get(f"/api/v1/plans/{plan_id}/matrix", headers=admin)).json()["rows"] == []
+
+    r = await client.post(
+        url, headers=admin, files=files, data={"plan_id": plan_id, "plan_version": "1"}
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["counts"]["created"] == 27 and r.json()["rows_total"] == 27
+    matrix = (await client.get(f"/api/v1/plans/{plan_id}/matrix", headers=admin)).json()
+    assert len([row for row in matrix["rows"] if not row["is_group"]]) == 21
+    # Someone else's plan: the reporter of another commune may not load it.
+    r = await client.post(
+        url,
+        headers=await login("lucngan.baocao"),
+        files=files,
+        data={"plan_id": plan_id, "plan_version": "2"},
+    )
+    assert assert_problem(r, 422)["errors"][0]["code"] in {"unknown_plan", "forbidden"}

@@ -11,6 +11,7 @@ from sqlalchemy import tuple_
 
 import api.services.data_values
 import api.services.indicator_import
+import api.services.matrix_files
 import api.services.org_unit_import  # noqa: F401
 from api.deps import CurrentPrincipal, DbSession, WritingPrincipal
 from api.errors import DomainError, problem
@@ -79,7 +80,10 @@ def _answer(job: ImportJob) -> Any:
 async def upload_import(
     request: Request,
     resource: Annotated[
-        str, Path(pattern=r"^[a-z_]{1,40}$", description="org_units, indicators, data_values")
+        str,
+        Path(
+            pattern=r"^[a-z_]{1,40}$", description="org_units, indicators, data_values, plan_matrix"
+        ),
     ],
     file: Annotated[UploadFile, File(description="CSV (UTF-8), XLSX hoặc JSON")],
     principal: WritingPrincipal,
@@ -90,11 +94,23 @@ async def upload_import(
         str | None, Form(max_length=40, description="Bảng mã nếu không phải UTF-8")
     ] = None,
     sheet: Annotated[str | None, Form(max_length=100)] = None,
+    plan_id: Annotated[
+        uuid.UUID | None, Form(description="plan_matrix: kế hoạch (dự thảo)")
+    ] = None,
+    plan_version: Annotated[
+        int | None, Form(ge=1, description="plan_matrix: ETag của kế hoạch khi đọc")
+    ] = None,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> Any:
     """Upload a file: small ones answer with the summary, large ones with 202 and a job."""
     _check_disk(request)
-    options = {k: v for k, v in {"encoding": encoding, "sheet": sheet}.items() if v}
+    given = {
+        "encoding": encoding,
+        "sheet": sheet,
+        "plan_id": str(plan_id) if plan_id else None,
+        "plan_version": plan_version,
+    }
+    options = {k: v for k, v in given.items() if v}
     job, _ = await imports.submit(
         session,
         actor=principal,

@@ -131,10 +131,14 @@ def detect_format(filename: str | None, content_type: str | None, declared: str 
     return "csv"
 
 
-def open_rows(stream: IO[bytes], fmt: str, options: dict[str, Any]) -> Iterator[Row]:
-    """Rows of the upload in any format, numbered as the person sees them."""
+def open_rows(
+    stream: IO[bytes], fmt: str, options: dict[str, Any], importer: Importer | None = None
+) -> Iterator[Row]:
+    """Rows of the upload in any format, numbered as the person sees them. A worksheet may
+    have a title above its header when the importer says what the header starts with."""
     if fmt == "xlsx":
-        _, rows = read_xlsx(stream, sheet=options.get("sheet"))
+        first = getattr(importer, "header_first_cell", None)
+        _, rows = read_xlsx(stream, sheet=options.get("sheet"), header_first_cell=first)
         return rows
     if fmt == "json":
         return _json_rows(stream)
@@ -283,7 +287,7 @@ async def _execute(
     importer = IMPORTERS[job.resource]
     savepoint = await session.begin_nested()
     try:
-        rows = open_rows(stream, job.format, job.options)
+        rows = open_rows(stream, job.format, job.options, importer)
         outcome = await importer.run(
             session, actor=actor, rows=rows, options=job.options, progress=progress
         )

@@ -1,13 +1,17 @@
 """The matrix as the appendix people file and send: CSV and XLSX with the seed's columns
 (STT, Tên nhiệm vụ, Đơn vị chủ trì, Đơn vị phối hợp, Kết quả thực hiện, Ghi chú), both ways."""
 
-from collections.abc import Iterator
+import uuid
+from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.errors import InvalidInput
+from api.access import Principal
+from api.errors import DomainError, InvalidInput
 from api.schemas.plan import Matrix, MatrixIn, MatrixRowIn
+from api.services.imports import Outcome, Progress, RowConflict, register
 from api.tabular import Row, normalise_header, read_csv, read_xlsx, write_csv, write_xlsx
 
 HEADER = [
@@ -61,12 +65,20 @@ def _split_units(text: str) -> list[str]:
     return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
 
 
+HEADER_FIRST_CELL = {"stt", "so tt"}
+
+
 def read(stream: IO[bytes], fmt: str) -> tuple[MatrixIn, list[int], dict[str, str]]:
     """The rows of an uploaded appendix, the file row of each, and field -> header."""
     if fmt == "xlsx":
-        header, rows = read_xlsx(stream, header_first_cell={"stt", "so tt"})
+        header, rows = read_xlsx(stream, header_first_cell=HEADER_FIRST_CELL)
     else:
         header, rows = read_csv(stream)
+    return from_rows(header, rows)
+
+
+def from_rows(header: list[str], rows: Iterable[Row]) -> tuple[MatrixIn, list[int], dict[str, str]]:
+    """The matrix in rows read by any reader (a file here, the import pipeline's job)."""
     columns: dict[str, str] = {}
     for name in header:
         field = FIELDS.get(normalise_header(name))
@@ -126,6 +138,80 @@ def _row(row: Row, columns: dict[str, str], errors: list[dict[str, Any]]) -> Mat
                 }
             )
         return None
+
+
+class PlanMatrixImporter:
+    """A draft plan's matrix through the import pipeline (`plan_id` and `plan_version` in
+    the upload's options: a file never overwrites a plan changed since it was read)."""
+
+    resource = "plan_matrix"
+    header_first_cell = HEADER_FIRST_CELL
+
+    async def run(
+        self,
+        session: AsyncSession,
+        *,
+        actor: Principal,
+        rows: Iterator[Row],
+        options: dict[str, Any],
+        progress: Progress,
+    ) -> Outcome:
+        from api.services import matrix
+
+        outcome = Outcome()
+        plan_id, version = options.get("plan_id"), options.get("plan_version")
+        if not plan_id or version is None:
+            outcome.reject(
+                RowConflict(
+                    None,
+                    "plan_id",
+                    None,
+                    "missing_plan",
+                    "Cần plan_id và plan_version (ETag của kế hoạch) để nhập ma trận.",
+                )
+            )
+            return outcome
+        listed = list(rows)
+        outcome.rows = len(listed)
+        numbers: list[int] = []
+        columns: dict[str, str] = {}
+        try:
+            data, numbers, columns = from_rows(list(listed[0].cells) if listed else [], listed)
+            _, changes = await matrix.replace(
+                session,
+                actor=actor,
+                plan_id=uuid.UUID(str(plan_id)),
+                expected_version=int(version),
+                data=data,
+                dry_run=False,
+            )
+        except InvalidInput as exc:
+            for e in to_file_rows(exc, numbers, columns).errors or []:
+                outcome.reject(
+                    RowConflict(
+                        e.get("row"),
+                        e.get("field"),
+                        e.get("value"),
+                        str(e.get("code", "invalid")),
+                        str(e.get("message", "")),
+                    )
+                )
+            return outcome
+        except DomainError as exc:
+            code = {412: "stale_plan", 404: "unknown_plan", 403: "forbidden"}.get(
+                exc.status, "plan_not_editable"
+            )
+            outcome.reject(RowConflict(None, "plan_id", str(plan_id), code, exc.detail))
+            return outcome
+        outcome.created = len(changes.tasks_created)
+        outcome.updated = len(changes.tasks_updated)
+        outcome.deleted = len(changes.tasks_deleted)
+        outcome.unchanged = len(data.rows) - outcome.created - outcome.updated
+        await progress(outcome.rows)
+        return outcome
+
+
+register(PlanMatrixImporter())
 
 
 def to_file_rows(exc: InvalidInput, numbers: list[int], columns: dict[str, str]) -> InvalidInput:
