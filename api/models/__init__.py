@@ -2,7 +2,7 @@
 
 from api.models.audit import AuditEvent
 from api.models.base import Base
-from api.models.document import Document, document_legal_basis
+from api.models.document import Document, DocumentAttachment, document_legal_basis
 from api.models.import_job import ImportChunk, ImportJob
 from api.models.indicator import (
     DEFAULT_OPTION,
@@ -41,6 +41,7 @@ __all__ = [
     "DataValue",
     "DataValueHistory",
     "Document",
+    "DocumentAttachment",
     "EmailMessage",
     "ImportChunk",
     "ImportJob",

@@ -16,7 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.models.base import Base, IdMixin, TimestampMixin, VersionedMixin
+from api.models.base import Base, IdMixin, StoredFileMixin, TimestampMixin, VersionedMixin
 
 document_legal_basis = Table(
     "document_legal_basis",
@@ -70,4 +70,14 @@ class Document(IdMixin, TimestampMixin, VersionedMixin, Base):
         primaryjoin=lambda: Document.id == document_legal_basis.c.document_id,
         secondaryjoin=lambda: Document.id == document_legal_basis.c.basis_id,
         lazy="selectin",
+    )
+
+
+class DocumentAttachment(IdMixin, StoredFileMixin, Base):
+    """A file of a registered document: the signed scan, its appendices."""
+
+    __tablename__ = "document_attachment"
+
+    document_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), index=True
     )

@@ -86,6 +86,10 @@ class Task(IdMixin, TimestampMixin, Base):
     __table_args__ = (UniqueConstraint("plan_id", "number"),)
 
     plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
+    # The parent plan's task this one was copied from when a child plan was created from it.
+    source_task_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("plan_task.id", ondelete="SET NULL"), index=True
+    )
     parent_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("plan_task.id", ondelete="CASCADE"), index=True
     )

@@ -10,7 +10,6 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
-    LargeBinary,
     String,
     Table,
     Text,
@@ -20,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.models.base import Base, IdMixin, TimestampMixin, VersionedMixin
+from api.models.base import Base, IdMixin, StoredFileMixin, TimestampMixin, VersionedMixin
 from api.models.document import Document
 from api.models.org_unit import OrgUnit
 from api.models.plan import Plan
@@ -194,21 +193,11 @@ class CompiledReport(IdMixin, TimestampMixin, VersionedMixin, Base):
     )
 
 
-class ReportAttachment(IdMixin, Base):
-    """A file uploaded with a report (a signed scan, an appendix), kept in the database so a
-    backup holds the report whole; sizes are bounded (ATTACHMENT_MAX_BYTES)."""
+class ReportAttachment(IdMixin, StoredFileMixin, Base):
+    """A file uploaded with a report (a signed scan, an appendix)."""
 
     __tablename__ = "report_attachment"
 
     submission_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("submission.id", ondelete="CASCADE"), index=True
     )
-    filename: Mapped[str] = mapped_column(String(255))
-    content_type: Mapped[str] = mapped_column(String(120))
-    size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(String(64))
-    data: Mapped[bytes] = mapped_column(LargeBinary)
-    uploaded_by: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("app_user.id", ondelete="SET NULL")
-    )
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
