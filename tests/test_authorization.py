@@ -372,6 +372,22 @@ async def _issued_plan_get(ctx: Ctx, caller: str) -> Request:
     return "GET", f"/api/v1/plans/{plan_id}/matrix", {}
 
 
+def _on_issued_plan(
+    method: str, suffix: str, **kw: Any
+) -> Callable[[Ctx, str], Awaitable[Request]]:
+    async def build(ctx: Ctx, caller: str) -> Request:
+        plan_id, _ = await _issued_plan(ctx)
+        return method, f"/api/v1/plans/{plan_id}{suffix}", kw
+
+    return build
+
+
+async def _create_child_plan(ctx: Ctx, caller: str) -> Request:
+    plan_id, _ = await _issued_plan(ctx)
+    body = {"owner_id": ctx.ids["sonhai"], "title": "Kế hoạch của đơn vị"}
+    return "POST", f"/api/v1/plans/{plan_id}/children", {"json": body}
+
+
 async def _create_plan(ctx: Ctx, caller: str) -> Request:
     return (
         "POST",
@@ -705,6 +721,8 @@ RULES: dict[str, Rule] = {
     "get_plan": Rule(_on_draft_plan("GET", ""), PLAN_READERS_OF_SONHAI_DRAFT),
     "get_plan_matrix": Rule(_on_draft_plan("GET", "/matrix"), PLAN_READERS_OF_SONHAI_DRAFT),
     "create_plan": Rule(_create_plan, ADMINS_OF_SONHAI),
+    "create_child_plan": Rule(_create_child_plan, ADMINS_OF_SONHAI),
+    "list_child_plans": Rule(_on_issued_plan("GET", "/children"), everyone()),
     "update_plan": Rule(_on_draft_plan("PATCH", "", json={"title": "Đổi tên"}), ADMINS_OF_SONHAI),
     "issue_plan": Rule(_issue_draft, ADMINS_OF_SONHAI),
     "amend_plan": Rule(_amend_issued, ADMINS_OF_SONHAI),

@@ -173,3 +173,45 @@ async def test_a_units_responsibilities_across_plans(
         "/api/v1/org-units/00000000-0000-0000-0000-000000000000/assignments", headers=viewer
     )
     assert r.status_code == 404
+
+
+async def test_a_child_plan_carries_the_tasks_its_unit_was_assigned(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    admin = await login("admin")
+    plans = (await client.get(URL, headers=admin, params={"limit": 100})).json()["items"]
+    parent = next(p for p in plans if (p["reference"] or "").startswith("Kế hoạch số 81/"))
+    matrix = (await client.get(f"{URL}/{parent['id']}/matrix", headers=admin)).json()
+    station = "BN-SONHAI-TYT"
+    theirs = {r["number"] for r in matrix["rows"] if station in r["cells"]}
+    assert "6" in theirs and "1" in theirs  # lead of 6, coordinating in 1
+    tyt = await unit_id(client, admin, station)
+
+    body = {"owner_id": tyt, "title": "Kế hoạch của Trạm Y tế xã Sơn Hải"}
+    assert_problem(
+        await client.post(
+            f"{URL}/{parent['id']}/children", json=body, headers=await login("lucngan.baocao")
+        ),
+        403,
+    )
+    r = await client.post(f"{URL}/{parent['id']}/children", json=body, headers=admin)
+    assert r.status_code == 201, r.text
+    child = r.json()
+    assert child["status"] == "draft" and child["parents"] == [
+        {"id": parent["id"], "title": parent["title"]}
+    ]
+    rows = (await client.get(f"{URL}/{child['id']}/matrix", headers=admin)).json()["rows"]
+    tasks = {r["number"] for r in rows if not r["is_group"]}
+    assert tasks == theirs
+    groups = {r["number"] for r in rows if r["is_group"]}
+    assert groups and groups <= {"I", "II", "III", "IV", "V", "VI"}
+    six = next(r for r in rows if r["number"] == "6")
+    assert six["lead"] == station  # the assignment came along
+
+    listed = (await client.get(f"{URL}/{parent['id']}/children", headers=admin)).json()
+    mine = next(c for c in listed if c["id"] == child["id"])
+    assert {c["number"] for c in mine["covered"]} >= theirs
+    # A draft child is the owner unit's: another commune's reporter does not see it listed.
+    other = await login("lucngan.baocao")
+    listed = (await client.get(f"{URL}/{parent['id']}/children", headers=other)).json()
+    assert child["id"] not in {c["id"] for c in listed}

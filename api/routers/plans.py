@@ -10,17 +10,19 @@ from api.deps import CurrentPrincipal, DbSession, IfMatch, WritingPrincipal, eta
 from api.errors import InvalidInput
 from api.schemas.common import PageMeta, problem_responses
 from api.schemas.plan import (
+    ChildPlan,
     Matrix,
     MatrixChanges,
     MatrixIn,
     PlanAmend,
+    PlanChildCreate,
     PlanCreate,
     PlanPage,
     PlanRead,
     PlanUpdate,
     UnitResponsibility,
 )
-from api.services import matrix, matrix_files, org_units, plans
+from api.services import cascade, matrix, matrix_files, org_units, plans
 from api.services.documents import format_reference, reference_of
 from api.tabular import XLSX_TYPE
 
@@ -117,6 +119,38 @@ async def amend_plan(
     )
     response.headers["ETag"] = etag(plan.version)
     return plans.read_model(plan)
+
+
+@router.post(
+    "/{plan_id}/children",
+    response_model=PlanRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE_ERRORS,
+)
+async def create_child_plan(
+    plan_id: uuid.UUID,
+    body: PlanChildCreate,
+    principal: WritingPrincipal,
+    session: DbSession,
+    response: Response,
+) -> PlanRead:
+    """Start a unit's plan implementing this one: a draft carrying copies of the tasks the
+    unit (or a unit under it) was assigned, with those assignments; the unit adds its own."""
+    child, copied = await cascade.create_child(
+        session, actor=principal, parent_id=plan_id, data=body
+    )
+    response.headers["ETag"] = etag(child.version)
+    response.headers["Location"] = f"/api/v1/plans/{child.id}"
+    response.headers["X-Tasks-Copied"] = str(copied)
+    return plans.read_model(child)
+
+
+@router.get("/{plan_id}/children", response_model=list[ChildPlan], responses=READ_ERRORS)
+async def list_child_plans(
+    plan_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
+) -> list[ChildPlan]:
+    """The plans implementing this one (those the caller may see) and the tasks each covers."""
+    return await cascade.children(session, actor=principal, parent_id=plan_id)
 
 
 @router.get("/{plan_id}/matrix", response_model=Matrix, responses=READ_ERRORS)

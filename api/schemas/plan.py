@@ -53,6 +53,34 @@ class PlanUpdate(_PlanFields):
     objectives: Annotated[list[LongText], Field(max_length=200)] | None = None
 
 
+class PlanChildCreate(_PlanFields):
+    """A unit's plan implementing this one; the unit's assigned tasks are copied into it."""
+
+    owner_id: uuid.UUID
+    document_id: uuid.UUID | None = None
+    title: Annotated[Text, Field(max_length=2000)]
+    period_start: Year | None = None
+    period_end: Year | None = None
+
+
+class CoveredTask(Schema):
+    task_id: uuid.UUID
+    number: str
+    title: str
+
+
+class ChildPlan(Schema):
+    id: uuid.UUID
+    title: str
+    status: str
+    owner_id: uuid.UUID
+    owner_name: str
+    reference: str | None
+    covered: list[CoveredTask] = Field(
+        description="Nhiệm vụ của kế hoạch cấp trên mà kế hoạch này thực hiện"
+    )
+
+
 class PlanAmend(PlanUpdate):
     reason: Annotated[Text, Field(max_length=2000)]
 
