@@ -119,7 +119,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         large_paths=(f"{API_PREFIX}/imports", f"{API_PREFIX}/dataValueSets"),
         path_limits=(
             (
-                re.compile(rf"^{API_PREFIX}/submissions/[^/]+/(attachments|legacy-docx)$"),
+                re.compile(
+                    rf"^{API_PREFIX}/(submissions/[^/]+/(attachments|legacy-docx)"
+                    rf"|documents/[^/]+/attachments)$"
+                ),
                 settings.attachment_max_bytes,
             ),
         ),

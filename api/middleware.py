@@ -35,7 +35,9 @@ class SecurityHeadersMiddleware:
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
                 headers.extend(h for h in SECURITY_HEADERS if h[0] not in present)
-                if scope["path"].startswith("/api/"):
+                if scope["path"].startswith("/api/") and b"cache-control" not in present:
+                    # API answers are per caller: never kept by shared caches, unless the
+                    # route said otherwise.
                     headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers
             await send(message)

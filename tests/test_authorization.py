@@ -411,6 +411,37 @@ async def _create_document(ctx: Ctx, caller: str) -> Request:
     )
 
 
+async def _draft_document(ctx: Ctx) -> tuple[str, str]:
+    r = await ctx.client.post(
+        "/api/v1/documents",
+        headers=await ctx.login("admin"),
+        json={
+            "type": "KH",
+            "symbol": "KH-UBND",
+            "issuer_id": ctx.ids["sonhai_ubnd"],
+            "title": "Dự thảo",
+        },
+    )
+    assert r.status_code == 201, r.text
+    return str(r.json()["id"]), r.headers["ETag"]
+
+
+def _on_document_file(method: str, suffix: str) -> Callable[[Ctx, str], Awaitable[Request]]:
+    async def build(ctx: Ctx, caller: str) -> Request:
+        doc_id, version = await _draft_document(ctx)
+        pdf = {"file": ("scan.pdf", b"%PDF-1.4 scan")}
+        url = f"/api/v1/documents/{doc_id}/attachments"
+        if method == "POST":
+            return method, url, {"files": pdf, "headers": {"If-Match": version}}
+        r = await ctx.client.post(
+            url, files=pdf, headers={**await ctx.login("admin"), "If-Match": version}
+        )
+        assert r.status_code == 201, r.text
+        return method, r.json()["url"] if suffix else url, {}
+
+    return build
+
+
 async def _get_document(ctx: Ctx, caller: str) -> Request:
     return "GET", f"/api/v1/documents/{await _numbered_document(ctx)}", {}
 
@@ -707,6 +738,9 @@ RULES: dict[str, Rule] = {
     ),
     "list_documents": Rule(static("GET", "/api/v1/documents"), everyone()),
     "get_document": Rule(_get_document, everyone()),
+    "list_document_attachments": Rule(_on_document_file("GET", ""), everyone()),
+    "download_document_attachment": Rule(_on_document_file("GET", "/file"), everyone()),
+    "upload_document_attachment": Rule(_on_document_file("POST", ""), ADMINS_OF_SONHAI),
     "parse_document_reference": Rule(
         static(
             "GET",

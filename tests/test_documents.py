@@ -169,3 +169,41 @@ async def test_register_refuses_bad_input_and_strangers(
     assert_problem(await client.post(URL, json=base, headers=other), 403)
     assert_problem(await client.get(f"{URL}/{ubnd}", headers=other), 404)
     assert_problem(await client.get(URL, params={"cursor": "garbage"}, headers=other), 422)
+
+
+async def test_a_document_keeps_its_files(client: httpx.AsyncClient, login: Login) -> None:
+    manager = await login("syt.kehoach")
+    syt = await unit_id(client, manager, "BN-SYT")
+    r = await client.post(
+        URL,
+        json={
+            "type": "CV",
+            "number": "2430",
+            "symbol": "SYT-KHTH",
+            "issuer_id": syt,
+            "issued_on": "2026-05-15",
+            "title": "V/v bổ sung số liệu",
+        },
+        headers=manager,
+    )
+    doc = r.json()
+    url = f"{URL}/{doc['id']}/attachments"
+    scan = b"%PDF-1.7\n" + b"x" * 4000
+    files = {"file": ("Công văn 2430 (bản ký).pdf", scan, "application/pdf")}
+    assert_problem(await client.post(url, files=files, headers=manager), 428)
+    other = await login("lucngan.baocao")
+    assert_problem(
+        await client.post(url, files=files, headers={**other, "If-Match": r.headers["ETag"]}), 403
+    )
+    bad = {"file": ("scan.pdf", b"GIF89a", "application/pdf")}
+    r2 = await client.post(url, files=bad, headers={**manager, "If-Match": r.headers["ETag"]})
+    assert assert_problem(r2, 422)["errors"][0]["code"] == "content_mismatch"
+    r2 = await client.post(url, files=files, headers={**manager, "If-Match": r.headers["ETag"]})
+    assert r2.status_code == 201, r2.text
+    assert r2.headers["ETag"] == f'"{doc["version"] + 1}"'
+    stale = await client.post(url, files=files, headers={**manager, "If-Match": r.headers["ETag"]})
+    assert_problem(stale, 412)
+    listed = (await client.get(url, headers=other)).json()
+    assert [f["filename"] for f in listed] == ["Công văn 2430 (bản ký).pdf"]
+    download = await client.get(listed[0]["url"], headers=other)
+    assert download.content == scan and download.headers["cache-control"] == "private, no-store"

@@ -3,13 +3,13 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, File, Query, Response, UploadFile, status
 
-from api.deps import CurrentPrincipal, DbSession, WritingPrincipal, etag
+from api.deps import CurrentPrincipal, DbSession, IfMatch, WritingPrincipal, etag
 from api.errors import InvalidInput
-from api.schemas.common import PageMeta, problem_responses
+from api.schemas.common import PageMeta, StoredFileRead, problem_responses
 from api.schemas.document import DocumentCreate, DocumentPage, DocumentRead, ReferenceParsed
-from api.services import documents
+from api.services import attachments, documents
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 
@@ -81,3 +81,73 @@ async def create_document(
     response.headers["ETag"] = etag(doc.version)
     response.headers["Location"] = f"/api/v1/documents/{doc.id}"
     return documents.read_model(doc)
+
+
+@router.get(
+    "/{document_id}/attachments", response_model=list[StoredFileRead], responses=READ_ERRORS
+)
+async def list_document_attachments(
+    document_id: uuid.UUID, _: CurrentPrincipal, session: DbSession
+) -> list[StoredFileRead]:
+    """The files of a document (the signed scan, appendices)."""
+    await documents.get(session, document_id)
+    return [
+        attachments.file_read(f, _file_url(document_id, f.id))
+        for f in await attachments.document_files(session, document_id)
+    ]
+
+
+def _file_url(document_id: uuid.UUID, file_id: uuid.UUID) -> str:
+    return f"/api/v1/documents/{document_id}/attachments/{file_id}"
+
+
+@router.post(
+    "/{document_id}/attachments",
+    response_model=StoredFileRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 404, 412, 413, 422, 428),
+)
+async def upload_document_attachment(
+    document_id: uuid.UUID,
+    file: Annotated[UploadFile, File(description="PDF, Word, Excel, OpenDocument, JPEG, PNG")],
+    version: IfMatch,
+    principal: WritingPrincipal,
+    session: DbSession,
+    response: Response,
+) -> StoredFileRead:
+    """Attach a file to a registered document (its issuer's plan managers); checked by its
+    content, at most 20 MB; the document's version moves on."""
+    doc, stored = await attachments.attach_to_document(
+        session,
+        actor=principal,
+        document_id=document_id,
+        expected_version=version,
+        filename=file.filename,
+        data=await file.read(),
+    )
+    url = _file_url(document_id, stored.id)
+    response.headers["ETag"] = etag(doc.version)
+    response.headers["Location"] = url
+    return attachments.file_read(stored, url)
+
+
+@router.get(
+    "/{document_id}/attachments/{attachment_id}",
+    responses={
+        200: {
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            }
+        },
+        **READ_ERRORS,
+    },
+    response_class=Response,
+)
+async def download_document_attachment(
+    document_id: uuid.UUID, attachment_id: uuid.UUID, _: CurrentPrincipal, session: DbSession
+) -> Response:
+    """A document's file, always as a download."""
+    stored = await attachments.document_file(
+        session, document_id=document_id, attachment_id=attachment_id
+    )
+    return attachments.as_download(stored)

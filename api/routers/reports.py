@@ -3,14 +3,12 @@ and the compiled report."""
 
 import uuid
 from typing import Annotated, Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
 
 from api.deps import CurrentPrincipal, DbSession, IfMatch, WritingPrincipal, etag
-from api.schemas.common import PageMeta, problem_responses
+from api.schemas.common import PageMeta, StoredFileRead, problem_responses
 from api.schemas.report import (
-    AttachmentRead,
     BulkAcceptIn,
     BulkAcceptOut,
     Compilation,
@@ -417,7 +415,7 @@ async def diff_submission(
 
 @submissions_router.post(
     "/{submission_id}/attachments",
-    response_model=AttachmentRead,
+    response_model=StoredFileRead,
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(401, 403, 404, 409, 412, 413, 422, 428),
 )
@@ -428,7 +426,7 @@ async def upload_submission_attachment(
     principal: WritingPrincipal,
     session: DbSession,
     response: Response,
-) -> AttachmentRead:
+) -> StoredFileRead:
     """Attach a file to a draft report (checked by its content, at most 20 MB); the report's
     version moves on, so send the new ETag with the next save."""
     sub, stored = await attachments.upload(
@@ -466,15 +464,7 @@ async def download_submission_attachment(
     stored = await attachments.get(
         session, actor=principal, submission_id=submission_id, attachment_id=attachment_id
     )
-    return Response(
-        stored.data,
-        media_type=stored.content_type,
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(stored.filename)}",
-            "ETag": f'"{stored.sha256}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return attachments.as_download(stored)
 
 
 @submissions_router.delete(

@@ -1,5 +1,7 @@
 """Shared schema pieces: normalised text types, pages and the problem document."""
 
+import uuid
+from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -87,3 +89,15 @@ class PageMeta(BaseModel):
         description="Gửi lại trong tham số cursor để lấy trang sau; null là hết."
     )
     total: int | None = Field(default=None, description="Chỉ có khi gọi với include_total=true")
+
+
+class StoredFileRead(Schema):
+    """A file kept with a report or a document (its bytes at `url`)."""
+
+    id: uuid.UUID
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    url: str = Field(description="Tải tệp (cần đăng nhập, cùng quyền xem đối tượng chứa tệp)")
+    created_at: datetime

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from api.schemas.common import OptionalText, PageMeta, Schema, ShortText, Text
+from api.schemas.common import OptionalText, PageMeta, Schema, ShortText, StoredFileRead, Text
 from api.schemas.document import DocNumber, SignerMode, Symbol
 
 LongText = Annotated[str, Field(max_length=50000)]
@@ -302,7 +302,7 @@ class SubmissionRead(SubmissionSummary):
     values: list[ValueRow]
     issued_documents: list[IssuedDocument]
     links: list[Link]
-    attachments: list["AttachmentRead"]
+    attachments: list[StoredFileRead]
     signer_mode: str | None
     signer_authority: str | None
     signer_position: str | None
@@ -310,16 +310,6 @@ class SubmissionRead(SubmissionSummary):
     recipients: list[str]
     can_edit: bool
     can_review: bool
-
-
-class AttachmentRead(Schema):
-    id: uuid.UUID
-    filename: str
-    content_type: str
-    size: int
-    sha256: str
-    url: str = Field(description="Tải tệp (cần đăng nhập, cùng quyền xem báo cáo)")
-    created_at: datetime
 
 
 class SubmissionSaved(Schema):

@@ -1,20 +1,25 @@
-"""Files uploaded with a report: checked by what they are (not what they claim), named
-safely, bounded in size and number, stored with the report, downloadable by exactly those
-who may read the report."""
+"""Files uploaded with a report or a registered document: checked by what they are (not
+what they claim), named safely, bounded in size and number, stored with what they belong to,
+downloadable by exactly those who may read it."""
 
 import hashlib
 import re
 import unicodedata
 import uuid
 from datetime import UTC, datetime
+from urllib.parse import quote
 
+from fastapi import Response
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
 from api.access import Principal
 from api.errors import InvalidInput, NotFound, PayloadTooLarge
-from api.models import ReportAttachment, Submission
-from api.services import audit, submissions
+from api.models import Document, DocumentAttachment, ReportAttachment, Submission
+from api.models.base import StoredFileMixin
+from api.schemas.common import StoredFileRead
+from api.services import audit, documents, submissions
 from api.services.org_units import check_version
 from api.settings import get_settings
 
@@ -78,6 +83,43 @@ def kind_of(filename: str, head: bytes) -> str:
     return content_type
 
 
+def as_download(file: StoredFileMixin) -> Response:
+    """A stored file as the HTTP answer: always a download (never rendered in the page),
+    private, its checksum as the ETag."""
+    return Response(
+        file.data,
+        media_type=file.content_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(file.filename)}",
+            "ETag": f'"{file.sha256}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+def file_read(file: StoredFileMixin, url: str) -> StoredFileRead:
+    return StoredFileRead(
+        id=file.id,  # type: ignore[attr-defined]
+        filename=file.filename,
+        content_type=file.content_type,
+        size=file.size,
+        sha256=file.sha256,
+        url=url,
+        created_at=file.created_at,
+    )
+
+
+def checked(filename: str | None, data: bytes) -> tuple[str, str]:
+    """The safe name and the content type of an upload, or the error that says what is wrong."""
+    limit = get_settings().attachment_max_bytes
+    if len(data) > limit:
+        raise PayloadTooLarge(f"Tệp lớn hơn {limit // (1024 * 1024)} MB.")
+    if not data:
+        raise _bad("Tệp rỗng.", "empty_file")
+    name = safe_filename(filename)
+    return name, kind_of(name, data[:16])
+
+
 async def upload(
     session: AsyncSession,
     *,
@@ -90,13 +132,7 @@ async def upload(
     sub = await submissions.get(session, actor=actor, submission_id=submission_id, lock=True)
     submissions.require_editable(actor, sub)
     check_version(sub, expected_version)
-    limit = get_settings().attachment_max_bytes
-    if len(data) > limit:
-        raise PayloadTooLarge(f"Tệp lớn hơn {limit // (1024 * 1024)} MB.")
-    if not data:
-        raise _bad("Tệp rỗng.", "empty_file")
-    name = safe_filename(filename)
-    content_type = kind_of(name, data[:16])
+    name, content_type = checked(filename, data)
     count = await session.scalar(
         select(func.count()).where(ReportAttachment.submission_id == sub.id)
     )
@@ -167,3 +203,71 @@ async def delete(
         before={"attachment_id": str(file.id), "filename": file.filename, "sha256": file.sha256},
     )
     return sub
+
+
+# --- files of registered documents -------------------------------------------------------
+
+
+async def attach_to_document(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    document_id: uuid.UUID,
+    expected_version: int,
+    filename: str | None,
+    data: bytes,
+) -> tuple[Document, DocumentAttachment]:
+    doc = await documents.get(session, document_id)
+    await documents.require_registrar(session, actor, doc.issuer_id)
+    check_version(doc, expected_version)
+    name, content_type = checked(filename, data)
+    count = await session.scalar(
+        select(func.count()).where(DocumentAttachment.document_id == doc.id)
+    )
+    if (count or 0) >= MAX_FILES:
+        raise _bad(f"Mỗi văn bản đính kèm tối đa {MAX_FILES} tệp.", "too_many_files")
+    file = DocumentAttachment(
+        document_id=doc.id,
+        filename=name,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+        uploaded_by=actor.user_id,
+        created_at=datetime.now(UTC),
+    )
+    session.add(file)
+    doc.updated_at = datetime.now(UTC)
+    await session.flush()
+    await audit.record(
+        session,
+        actor=actor,
+        action="attach",
+        entity_type="document",
+        entity_id=doc.id,
+        after={"attachment_id": str(file.id), "filename": name, "sha256": file.sha256},
+    )
+    return doc, file
+
+
+async def document_file(
+    session: AsyncSession, *, document_id: uuid.UUID, attachment_id: uuid.UUID
+) -> DocumentAttachment:
+    file = await session.scalar(
+        select(DocumentAttachment).where(
+            DocumentAttachment.id == attachment_id, DocumentAttachment.document_id == document_id
+        )
+    )
+    if file is None:
+        raise NotFound(f"Văn bản không có tệp {attachment_id}.")
+    return file
+
+
+async def document_files(session: AsyncSession, document_id: uuid.UUID) -> list[DocumentAttachment]:
+    stmt = (
+        select(DocumentAttachment)
+        .where(DocumentAttachment.document_id == document_id)
+        .options(defer(DocumentAttachment.data))
+        .order_by(DocumentAttachment.created_at, DocumentAttachment.id)
+    )
+    return list(await session.scalars(stmt))

@@ -167,18 +167,24 @@ async def get(session: AsyncSession, document_id: uuid.UUID) -> Document:
     return doc
 
 
-async def create(session: AsyncSession, *, actor: Principal, data: DocumentCreate) -> Document:
-    issuer = await session.get(OrgUnit, data.issuer_id)
-    if issuer is None:
-        raise _bad("issuer_id", "Cơ quan ban hành không tồn tại", "unknown_unit")
-    # External bodies (Bộ Chính trị, Chính phủ) are registered by any plan manager or admin
-    # who cites them; a unit's own documents only by those who manage that unit's plans.
+async def require_registrar(session: AsyncSession, actor: Principal, issuer_id: uuid.UUID) -> None:
+    """External bodies (Bộ Chính trị, Chính phủ) are registered by any plan manager or admin
+    who cites them; a unit's own documents (and their files) only by those who manage that
+    unit's plans."""
+    issuer = await session.get(OrgUnit, issuer_id)
     roles = (Role.plan_manager, Role.admin)
-    allowed = (
+    allowed = issuer is not None and (
         actor.has_role(*roles) if issuer.type == "external_body" else actor.can(roles, issuer.path)
     )
     if not allowed:
         raise Forbidden("Chỉ cán bộ quản lý kế hoạch của cơ quan ban hành mới được vào sổ văn bản.")
+
+
+async def create(session: AsyncSession, *, actor: Principal, data: DocumentCreate) -> Document:
+    issuer = await session.get(OrgUnit, data.issuer_id)
+    if issuer is None:
+        raise _bad("issuer_id", "Cơ quan ban hành không tồn tại", "unknown_unit")
+    await require_registrar(session, actor, issuer.id)
     if data.number is not None and data.issued_on is None:
         raise _bad("issued_on", "Văn bản đã có số phải có ngày ban hành", "missing_date")
     basis: list[Document] = []

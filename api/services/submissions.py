@@ -30,8 +30,8 @@ from api.models import (
     User,
 )
 from api.paging import decode_cursor, encode_cursor
+from api.schemas.common import StoredFileRead
 from api.schemas.report import (
-    AttachmentRead,
     Change,
     Diff,
     IssuedDocument,
@@ -304,16 +304,10 @@ async def attachments_of(session: AsyncSession, sub: Submission) -> list[ReportA
     return list(await session.scalars(stmt))
 
 
-def attachment_read(a: ReportAttachment) -> AttachmentRead:
-    return AttachmentRead(
-        id=a.id,
-        filename=a.filename,
-        content_type=a.content_type,
-        size=a.size,
-        sha256=a.sha256,
-        url=f"/api/v1/submissions/{a.submission_id}/attachments/{a.id}",
-        created_at=a.created_at,
-    )
+def attachment_read(a: ReportAttachment) -> StoredFileRead:
+    from api.services.attachments import file_read
+
+    return file_read(a, f"/api/v1/submissions/{a.submission_id}/attachments/{a.id}")
 
 
 # --- saving a draft ---------------------------------------------------------------------------
