@@ -185,3 +185,47 @@ async def test_the_seed_appendix_through_the_import_pipeline(
         data={"plan_id": plan_id, "plan_version": "2"},
     )
     assert assert_problem(r, 422)["errors"][0]["code"] in {"unknown_plan", "forbidden"}
+
+
+async def test_task_timing_read_from_the_file(client: httpx.AsyncClient, login: Login) -> None:
+    admin = await login("admin")
+    son_hai = (
+        await client.get("/api/v1/org-units", headers=admin, params={"q": "BN-SONHAI"})
+    ).json()["items"][0]["id"]
+    r = await client.post(
+        "/api/v1/plans", headers=admin, json={"owner_id": son_hai, "title": "Có thời hạn"}
+    )
+    plan_id, etag = r.json()["id"], r.headers["etag"]
+    body = (
+        "STT,Tên nhiệm vụ,Đơn vị chủ trì,Thời hạn\n"
+        "I,Nhóm một,,\n"
+        "1,Khám sàng lọc,BN-SONHAI-TYT,30/6/2026\n"
+        "2,Tuyên truyền,BN-SONHAI-UBND,Thường xuyên\n"
+        "3,Báo cáo năm,BN-SONHAI-UBND,2027\n"
+    )
+    url = f"/api/v1/plans/{plan_id}/matrix/file"
+    bad = body.replace("2027", "sớm")
+    r = await client.put(
+        url,
+        headers={**admin, "If-Match": etag},
+        files={"file": ("m.csv", bad.encode(), "text/csv")},
+    )
+    error = assert_problem(r, 422)["errors"][0]
+    assert (error["row"], error["field"], error["code"]) == (5, "Thời hạn", "invalid_timing")
+    r = await client.put(
+        url,
+        headers={**admin, "If-Match": etag},
+        files={"file": ("m.csv", body.encode(), "text/csv")},
+    )
+    assert r.status_code == 200, r.text
+    rows = {
+        row["number"]: row
+        for row in (await client.get(f"/api/v1/plans/{plan_id}/matrix", headers=admin)).json()[
+            "rows"
+        ]
+    }
+    assert rows["1"]["deadline"] == "2026-06-30" and rows["1"]["recurrence"] is None
+    assert rows["2"]["recurrence"] == "ongoing" and rows["3"]["deadline"] == "2027-12-31"
+    # What a unit must do, and by when.
+    tyt = rows["1"]["lead"]
+    assert tyt == "BN-SONHAI-TYT"

@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -112,6 +112,7 @@ class PlanPage(Schema):
 
 
 UnitName = Annotated[ShortText, Field(max_length=300)]
+Recurrence = Literal["yearly", "six_monthly", "quarterly", "monthly", "ongoing"]
 TaskNumber = Annotated[
     str, Field(min_length=1, max_length=20, pattern=r"^[0-9A-Za-z]+(\.[0-9A-Za-z]+)*\.?$")
 ]
@@ -129,6 +130,11 @@ class MatrixRowIn(Schema):
     coordinating: Annotated[list[UnitName], Field(max_length=200, default_factory=list)]
     result: Annotated[str, Field(max_length=4000)] | None = None
     note: Annotated[str, Field(max_length=4000)] | None = None
+    description: Annotated[str, Field(max_length=8000)] | None = None
+    deadline: date | None = Field(default=None, description="Thời hạn hoàn thành")
+    recurrence: Recurrence | None = Field(
+        default=None, description="yearly, quarterly, monthly, ongoing (thường xuyên)"
+    )
 
 
 class MatrixIn(Schema):
@@ -153,6 +159,9 @@ class MatrixRow(Schema):
     cells: dict[str, str] = Field(description="Mã đơn vị -> lead/coordinating")
     result: str | None
     note: str | None
+    description: str | None = None
+    deadline: date | None = None
+    recurrence: str | None = None
 
 
 class MatrixWarning(Schema):

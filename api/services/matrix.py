@@ -110,6 +110,9 @@ async def read(session: AsyncSession, *, actor: Principal, plan_id: uuid.UUID) -
                 cells={units[a.org_unit_id].code: a.role for a in mine},
                 result=task.expected_output,
                 note=task.note,
+                description=task.description,
+                deadline=task.deadline,
+                recurrence=task.recurrence,
             )
         )
     columns = [MatrixColumn(id=u.id, code=u.code, name=u.name) for u in units.values()]
@@ -299,6 +302,8 @@ async def replace(
             (t := old_by_number[p.number]).title != p.row.title
             or t.expected_output != p.row.result
             or t.note != p.row.note
+            or (t.description, t.deadline, t.recurrence)
+            != (p.row.description, p.row.deadline, p.row.recurrence)
             or p.number in moved
             or parent_of_old[p.number] != p.parent
         )
@@ -346,6 +351,9 @@ async def replace(
         task.title = p.row.title
         task.expected_output = p.row.result
         task.note = p.row.note
+        task.description = p.row.description
+        task.deadline = p.row.deadline
+        task.recurrence = p.row.recurrence
         task.position = position
         ids[p.number] = task.id
         rows.append(task)

@@ -1,8 +1,10 @@
 """The matrix as the appendix people file and send: CSV and XLSX with the seed's columns
 (STT, Tên nhiệm vụ, Đơn vị chủ trì, Đơn vị phối hợp, Kết quả thực hiện, Ghi chú), both ways."""
 
+import re
 import uuid
 from collections.abc import Iterable, Iterator
+from datetime import date
 from typing import IO, Any
 
 from pydantic import ValidationError
@@ -10,9 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.access import Principal
 from api.errors import DomainError, InvalidInput
+from api.numbers import NumberError, parse_date
 from api.schemas.plan import Matrix, MatrixIn, MatrixRowIn
 from api.services.imports import Outcome, Progress, RowConflict, register
 from api.tabular import Row, normalise_header, read_csv, read_xlsx, write_csv, write_xlsx
+from api.text import fold
 
 HEADER = [
     "STT",
@@ -35,7 +39,39 @@ FIELDS = {
     "ket qua thuc hien": "result",
     "ket qua": "result",
     "ghi chu": "note",
+    "thoi han": "timing",
+    "thoi gian thuc hien": "timing",
+    "thoi gian hoan thanh": "timing",
+    "tien do": "timing",
 }
+RECURRENCES = {
+    "thuong xuyen": "ongoing",
+    "hang nam": "yearly",
+    "hang quy": "quarterly",
+    "hang thang": "monthly",
+    "6 thang": "six_monthly",
+}
+
+
+def timing(text: str) -> dict[str, Any]:
+    """ "thường xuyên" / "hằng năm" … -> a recurrence; "30/6/2026" -> a deadline; "2026" ->
+    the year's end. ValueError when it reads as neither."""
+    folded = fold(text).strip(" .")
+    if not folded:
+        return {}
+    if folded in RECURRENCES:
+        return {"recurrence": RECURRENCES[folded]}
+    if re.fullmatch(r"(nam\s+)?\d{4}", folded):
+        return {"deadline": date(int(folded[-4:]), 12, 31)}
+    try:
+        return {"deadline": parse_date(text.strip())}
+    except NumberError as exc:
+        raise ValueError(
+            f"Thời hạn '{text}': ghi ngày (30/6/2026), năm (2026) hoặc thường xuyên / hằng năm / "
+            "hằng quý / hằng tháng."
+        ) from exc
+
+
 TITLE = "PHỤ LỤC: DANH MỤC NHIỆM VỤ VÀ PHÂN CÔNG THỰC HIỆN"
 
 
@@ -122,6 +158,20 @@ def _row(row: Row, columns: dict[str, str], errors: list[dict[str, Any]]) -> Mat
         "result": cell.get("result") or None,
         "note": cell.get("note") or None,
     }
+    try:
+        data.update(timing(cell.get("timing", "")))
+    except ValueError as exc:
+        errors.append(
+            {
+                "in": "row",
+                "row": row.number,
+                "field": columns.get("timing", "timing"),
+                "value": cell.get("timing", ""),
+                "message": str(exc),
+                "code": "invalid_timing",
+            }
+        )
+        return None
     try:
         return MatrixRowIn.model_validate(data)
     except ValidationError as exc:
