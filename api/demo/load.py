@@ -59,6 +59,13 @@ DEMO_USERS = (
         "Công chức Văn hóa - Xã hội",
     ),
     DemoUser(
+        "sonhai.kehoach",
+        "Trần Văn Toàn",
+        "BN-SONHAI",
+        ((Role.plan_manager, "BN-SONHAI", True), (Role.viewer, "BN-SONHAI", True)),
+        "Công chức Văn phòng - Thống kê xã",
+    ),
+    DemoUser(
         "sdttg.baocao",
         "Hoàng Văn Nam",
         "BN-SDTTG",

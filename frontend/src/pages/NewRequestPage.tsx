@@ -3,6 +3,7 @@ import { type FormEvent, useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { api, type Schemas, unwrap } from "../api/client";
 import { ErrorBox } from "../components/ErrorBox";
+import { UnitPicker } from "../components/UnitPicker";
 import { t } from "../i18n/vi";
 
 type Unit = Schemas["OrgUnitRead"];
@@ -14,7 +15,6 @@ export function NewRequestPage() {
   const navigate = useNavigate();
   const [error, setError] = useState<unknown>(null);
   const [units, setUnits] = useState<Unit[]>([]);
-  const [q, setQ] = useState("");
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [filter, setFilter] = useState("");
   const me = useQuery({
@@ -38,12 +38,6 @@ export function NewRequestPage() {
   const indicators = useQuery({
     queryKey: ["indicators", "all"],
     queryFn: async () => unwrap(await api.GET("/api/v1/indicators", { params: { query: { limit: 500 } } })),
-  });
-  const found = useQuery({
-    queryKey: ["unit-search", q],
-    enabled: q.trim().length >= 2,
-    queryFn: async () => unwrap(await api.GET("/api/v1/org-units", {
-      params: { query: { q, limit: 20, active: true } } })),
   });
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -121,16 +115,8 @@ export function NewRequestPage() {
             </li>
           ))}
         </ul>
-        <label>{t.reports.addUnit}<input value={q} onChange={(e) => setQ(e.target.value)} /></label>
-        <ul className="results">
-          {found.data?.items.filter((u) => !units.some((x) => x.id === u.id)).map((u) => (
-            <li key={u.id}>
-              <button type="button" className="unit" onClick={() => { setUnits([...units, u]); setQ(""); }}>
-                {u.name} ({u.code})
-              </button>
-            </li>
-          ))}
-        </ul>
+        <UnitPicker label={t.reports.addUnit} exclude={units.map((u) => u.id)}
+          onPick={(u) => setUnits([...units, u])} />
       </fieldset>
       <fieldset>
         <legend>{t.reports.chooseIndicators} ({picked.size})</legend>

@@ -1,13 +1,16 @@
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, type Schemas, unwrap } from "../api/client";
 import { ErrorBox } from "../components/ErrorBox";
+import { MatrixEditor } from "../components/MatrixEditor";
+import { UnitPicker } from "../components/UnitPicker";
 import { t } from "../i18n/vi";
 
 type Plan = Schemas["PlanRead"];
 
 function MatrixGrid({ plan }: { plan: Plan }) {
   const [unit, setUnit] = useState("");
+  const [editing, setEditing] = useState(false);
   const matrix = useQuery({
     queryKey: ["matrix", plan.id, plan.version],
     queryFn: async () => unwrap(await api.GET("/api/v1/plans/{plan_id}/matrix", {
@@ -16,10 +19,21 @@ function MatrixGrid({ plan }: { plan: Plan }) {
   if (matrix.error) return <ErrorBox error={matrix.error} />;
   if (!matrix.data) return <p>{t.layout.loading}</p>;
   const m = matrix.data;
+  if (editing) {
+    return (
+      <div>
+        <button type="button" className="small" onClick={() => setEditing(false)}>{t.plans.stopEdit}</button>
+        <MatrixEditor plan={plan} matrix={m} onSaved={() => void matrix.refetch()} />
+      </div>
+    );
+  }
   const columns = m.columns.filter((c) => !unit || c.code === unit);
   const rows = m.rows.filter((r) => r.is_group || !unit || r.cells[unit]);
   return (
     <div>
+      {plan.status === "draft" && (
+        <button type="button" onClick={() => setEditing(true)}>{t.plans.edit}</button>
+      )}
       <label className="search">
         {t.plans.filterUnit}
         <select value={unit} onChange={(e) => setUnit(e.target.value)} aria-label={t.plans.filterUnit}>
@@ -58,6 +72,59 @@ function MatrixGrid({ plan }: { plan: Plan }) {
   );
 }
 
+function Children({ plan, onCreated }: { plan: Plan; onCreated: (p: Plan) => void }) {
+  const queryClient = useQueryClient();
+  const [title, setTitle] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [made, setMade] = useState<number | null>(null);
+  const children = useQuery({
+    queryKey: ["children", plan.id],
+    queryFn: async () => unwrap(await api.GET("/api/v1/plans/{plan_id}/children", {
+      params: { path: { plan_id: plan.id } } })),
+  });
+  async function create(owner: Schemas["OrgUnitRead"]) {
+    setError(null);
+    try {
+      const r = await api.POST("/api/v1/plans/{plan_id}/children", {
+        params: { path: { plan_id: plan.id } },
+        body: { owner_id: owner.id, title: title.trim() || `Kế hoạch thực hiện của ${owner.name}` },
+      });
+      const child = unwrap(r);
+      setMade(Number(r.response.headers.get("X-Tasks-Copied") ?? "0"));
+      await queryClient.invalidateQueries({ queryKey: ["plans"] });
+      onCreated(child);
+    } catch (e) {
+      setError(e);
+    }
+  }
+  return (
+    <section className="children">
+      {children.data && children.data.length > 0 && (
+        <>
+          <h3>{t.plans.children}</h3>
+          <ul>
+            {children.data.map((c) => (
+              <li key={c.id}>
+                {c.reference ?? c.title} · {c.owner_name} · {t.plans.statuses[c.status] ?? c.status}
+                {c.covered.length > 0 && ` · ${t.plans.covers} ${c.covered.map((x) => x.number).join(", ")}`}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {plan.status === "issued" && (
+        <details>
+          <summary>{t.plans.child}</summary>
+          <ErrorBox error={error} />
+          <label>{t.plans.childTitle}<input value={title} onChange={(e) => setTitle(e.target.value)} /></label>
+          <UnitPicker label={t.plans.pickUnit} onPick={(u) => void create(u)} />
+        </details>
+      )}
+      {made !== null && <p role="status" className="muted">{t.plans.childCreated(made)}</p>}
+    </section>
+  );
+}
+
 export function PlansPage() {
   const [selected, setSelected] = useState<Plan | null>(null);
   const list = useQuery({
@@ -84,7 +151,8 @@ export function PlansPage() {
             <details key={i}><summary>{s.heading}</summary><p>{s.body}</p></details>
           ))}
           <h3>{t.plans.matrix}</h3>
-          <MatrixGrid key={selected.id} plan={selected} />
+          <MatrixGrid key={`${selected.id}.${selected.version}`} plan={selected} />
+          <Children key={`children.${selected.id}`} plan={selected} onCreated={setSelected} />
         </section>
       )}
     </div>
