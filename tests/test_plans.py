@@ -215,3 +215,51 @@ async def test_a_child_plan_carries_the_tasks_its_unit_was_assigned(
     other = await login("lucngan.baocao")
     listed = (await client.get(f"{URL}/{parent['id']}/children", headers=other)).json()
     assert child["id"] not in {c["id"] for c in listed}
+
+
+async def test_demo_plans_of_seeds_002_and_003_and_the_cascade(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    viewer = await login("bn.xem")
+    plans = (await client.get(URL, headers=viewer, params={"limit": 200})).json()["items"]
+    by_ref = {p["reference"].split(" ngày")[0]: p for p in plans if p["reference"]}
+    p242 = by_ref["Kế hoạch số 242/KH-UBND"]
+    assert (p242["period_start"], p242["period_end"], p242["vision_year"]) == (2024, 2030, 2045)
+    assert [s["kind"] for s in p242["sections"]][:2] == ["purpose", "requirements"]
+    rows = (await client.get(f"{URL}/{p242['id']}/matrix", headers=viewer)).json()["rows"]
+    groups = [r for r in rows if r["parent_number"] == "III"]
+    assert [g["number"] for g in groups] == [str(n) for n in range(1, 13)]
+    assert groups[7]["title"] == "Ứng dụng công nghệ thông tin và chuyển đổi số"
+    bodies = [r for r in rows if r["parent_number"] == "IV"]
+    assert len(bodies) == 16 and bodies[9]["title"] == "Bảo hiểm xã hội tỉnh"
+    insurance = next(r for r in rows if r["number"] == "IV.10.1")
+    assert insurance["lead"] == "BN-BHXH" and "BN-SYT" in insurance["coordinating"]
+    vague = next(r for r in rows if r["number"] == "IV.16.1")
+    assert vague["lead"] is None and vague["note"].startswith("Theo văn bản: Ủy ban nhân dân")
+
+    # The cascade: 81 → 142 → 05-CTr/TU → 282/NQ-CP → 72-NQ/TW.
+    chain = []
+    plan = by_ref["Kế hoạch số 81/KH-UBND"]
+    while plan["parents"]:
+        parent = (await client.get(f"{URL}/{plan['parents'][0]['id']}", headers=viewer)).json()
+        chain.append(parent["reference"].split(" ngày")[0])
+        plan = parent
+    assert chain == [
+        "Kế hoạch số 142/KH-UBND",
+        "Chương trình số 05-CTr/TU",
+        "Nghị quyết số 282/NQ-CP",
+        "Nghị quyết số 72-NQ/TW",
+    ]
+
+    # Bắc Kạn's plan is a draft (unnumbered): its ward sees it, Bắc Ninh does not.
+    ward = await login("backan.kehoach")
+    theirs = (await client.get(URL, headers=ward, params={"status": "draft"})).json()["items"]
+    bac_kan = next(p for p in theirs if "phường Bắc Kạn" in p["title"])
+    assert bac_kan["reference"] == "Số: /KH-UBND"
+    assert_problem(await client.get(f"{URL}/{bac_kan['id']}", headers=viewer), 404)
+    rows = (await client.get(f"{URL}/{bac_kan['id']}/matrix", headers=ward)).json()["rows"]
+    assert [r["number"] for r in rows if r["parent_number"] == "III"] == [
+        str(n) for n in range(1, 7)
+    ]
+    station = [r for r in rows if r["lead"] == "TN-BACKAN-TYT"]
+    assert station and all(r["number"].startswith("IV.2.") for r in station)

@@ -3,6 +3,7 @@
 from typing import NamedTuple
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.demo.org_units import ROOTS, U
@@ -156,6 +157,18 @@ async def load_demo(session: AsyncSession) -> dict[str, int]:
     from api.demo.plans import load_plans
 
     plans = await load_plans(session)
+    from api.demo.plan_chain import load_plan_chain
+    from api.models import Document, Plan
+
+    plan142 = await session.scalar(
+        select(Plan)
+        .join(Document, Document.id == Plan.document_id)
+        .where(Document.number == "142", Document.symbol == "KH-UBND")
+        .options(selectinload(Plan.parents))
+        .execution_options(populate_existing=True)
+    )
+    assert plan142 is not None
+    plans += await load_plan_chain(session, plan142)
     from api.demo.reports import load_reports
 
     requests = await load_reports(session)
