@@ -14,6 +14,13 @@ def encode_cursor(key: list[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def bad_cursor(message: str = "Cursor không thuộc danh sách này.") -> InvalidInput:
+    return InvalidInput(
+        "cursor không hợp lệ.",
+        errors=[{"in": "query", "field": "cursor", "message": message, "code": "invalid_cursor"}],
+    )
+
+
 def decode_cursor(cursor: str | None, arity: int) -> list[Any] | None:
     if not cursor:
         return None
@@ -21,30 +28,21 @@ def decode_cursor(cursor: str | None, arity: int) -> list[Any] | None:
         padded = cursor + "=" * (-len(cursor) % 4)
         key = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidInput(
-            "cursor không hợp lệ.",
-            errors=[
-                {
-                    "in": "query",
-                    "field": "cursor",
-                    "message": "Không đọc được cursor.",
-                    "code": "invalid_cursor",
-                }
-            ],
-        ) from exc
+        raise bad_cursor("Không đọc được cursor.") from exc
     if not isinstance(key, list) or len(key) != arity:
-        raise InvalidInput(
-            "cursor không hợp lệ.",
-            errors=[
-                {
-                    "in": "query",
-                    "field": "cursor",
-                    "message": "Cursor không thuộc danh sách này.",
-                    "code": "invalid_cursor",
-                }
-            ],
-        )
+        raise bad_cursor()
     return key
+
+
+def decode_id_cursor(cursor: str | None) -> uuid.UUID | None:
+    """The last id of a list ordered by id."""
+    key = decode_cursor(cursor, 1)
+    if key is None:
+        return None
+    try:
+        return uuid.UUID(str(key[0]))
+    except ValueError as exc:
+        raise bad_cursor() from exc
 
 
 def encode_time_cursor(at: datetime, row_id: uuid.UUID) -> str:
@@ -59,14 +57,4 @@ def decode_time_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
     try:
         return datetime.fromisoformat(str(key[0])), uuid.UUID(str(key[1]))
     except ValueError as exc:
-        raise InvalidInput(
-            "cursor không hợp lệ.",
-            errors=[
-                {
-                    "in": "query",
-                    "field": "cursor",
-                    "message": "Cursor không thuộc danh sách này.",
-                    "code": "invalid_cursor",
-                }
-            ],
-        ) from exc
+        raise bad_cursor() from exc

@@ -3,8 +3,8 @@
 from typing import NamedTuple
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from api.demo.org_units import ROOTS, U
 from api.models import OrgUnit, Role, RoleAssignment, User

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from api.access import Principal
 from api.errors import Conflict, Forbidden, InvalidInput, NotFound
 from api.models import Document, OrgUnit, Role
-from api.paging import decode_cursor, encode_cursor
+from api.paging import decode_id_cursor, encode_cursor
 from api.schemas.document import DocumentCreate, DocumentRead, DocumentRef
 from api.services import audit
 from api.text import fold
@@ -261,17 +261,8 @@ async def list_documents(
         stmt = stmt.where(Document.type == type)
     if q:
         stmt = stmt.where(Document.search_text.contains(fold(q)))
-    after = decode_cursor(cursor, 1)
-    if after is not None:
-        try:
-            last = uuid.UUID(str(after[0]))
-        except ValueError as exc:
-            raise InvalidInput(
-                "cursor không hợp lệ.",
-                errors=[
-                    {"in": "query", "field": "cursor", "message": "Sai", "code": "invalid_cursor"}
-                ],
-            ) from exc
+    last = decode_id_cursor(cursor)
+    if last is not None:
         stmt = stmt.where(Document.id > last)
     stmt = (
         stmt.options(selectinload(Document.legal_basis))

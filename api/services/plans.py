@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from api.access import Principal
 from api.errors import Conflict, Forbidden, InvalidInput, NotFound
 from api.models import Assignment, Document, OrgUnit, Plan, PlanAmendment, Role, Task
-from api.paging import decode_cursor, encode_cursor
+from api.paging import decode_id_cursor, encode_cursor
 from api.schemas.plan import PlanAmend, PlanCreate, PlanParentRef, PlanRead, PlanSection, PlanUpdate
 from api.services import audit
 from api.services.documents import format_reference, reference_of
@@ -269,17 +269,8 @@ async def list_plans(
         stmt = stmt.where(Plan.owner_id == owner_id)
     if status is not None:
         stmt = stmt.where(Plan.status == status)
-    after = decode_cursor(cursor, 1)
-    if after is not None:
-        try:
-            last = uuid.UUID(str(after[0]))
-        except ValueError as exc:
-            raise InvalidInput(
-                "cursor không hợp lệ.",
-                errors=[
-                    {"in": "query", "field": "cursor", "message": "Sai", "code": "invalid_cursor"}
-                ],
-            ) from exc
+    last = decode_id_cursor(cursor)
+    if last is not None:
         stmt = stmt.where(Plan.id > last)
     rows = list((await session.scalars(_options(stmt.order_by(Plan.id).limit(limit + 1)))).all())
     next_cursor = encode_cursor([str(rows[limit - 1].id)]) if len(rows) > limit else None

@@ -30,7 +30,7 @@ from api.models import (
     plan_parent,
     report_request_unit,
 )
-from api.paging import decode_cursor, encode_cursor
+from api.paging import bad_cursor, decode_cursor, encode_cursor
 from api.periods import PeriodError, parse
 from api.queue import tasks
 from api.schemas.report import (
@@ -580,12 +580,7 @@ async def list_requests(
         try:
             due, last = date.fromisoformat(str(after[0])), uuid.UUID(str(after[1]))
         except ValueError as exc:
-            raise InvalidInput(
-                "cursor không hợp lệ.",
-                errors=[
-                    {"in": "query", "field": "cursor", "message": "Sai", "code": "invalid_cursor"}
-                ],
-            ) from exc
+            raise bad_cursor() from exc
         stmt = stmt.where(
             or_(
                 ReportRequest.due_date < due,

@@ -29,7 +29,7 @@ from api.models import (
     Task,
     User,
 )
-from api.paging import decode_cursor, encode_cursor
+from api.paging import decode_id_cursor, encode_cursor
 from api.schemas.common import StoredFileRead
 from api.schemas.report import (
     Change,
@@ -797,17 +797,8 @@ async def list_submissions(
             ReportRequest.due_date < today,
         )
         stmt = stmt.where(late_now if overdue else ~late_now)
-    after = decode_cursor(cursor, 1)
-    if after is not None:
-        try:
-            last = uuid.UUID(str(after[0]))
-        except ValueError as exc:
-            raise InvalidInput(
-                "cursor không hợp lệ.",
-                errors=[
-                    {"in": "query", "field": "cursor", "message": "Sai", "code": "invalid_cursor"}
-                ],
-            ) from exc
+    last = decode_id_cursor(cursor)
+    if last is not None:
         stmt = stmt.where(Submission.id > last)
     rows = list((await session.scalars(stmt.order_by(Submission.id).limit(limit + 1))).all())
     next_cursor = encode_cursor([str(rows[limit - 1].id)]) if len(rows) > limit else None
