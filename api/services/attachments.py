@@ -7,10 +7,11 @@ import re
 import unicodedata
 import uuid
 from datetime import UTC, datetime
+from typing import TypeVar
 from urllib.parse import quote
 
 from fastapi import Response
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
@@ -120,6 +121,38 @@ def checked(filename: str | None, data: bytes) -> tuple[str, str]:
     return name, kind_of(name, data[:16])
 
 
+F = TypeVar("F", ReportAttachment, DocumentAttachment)
+
+
+async def _store(
+    session: AsyncSession,
+    actor: Principal,
+    file: F,
+    owner: ColumnElement[bool],
+    what: str,
+    entity: tuple[str, uuid.UUID],
+    data: bytes,
+) -> F:
+    """Check, count and keep one file; `owner` selects the files it sits beside."""
+    file.filename, file.content_type = checked(file.filename, data)
+    count = await session.scalar(select(func.count()).select_from(type(file)).where(owner))
+    if (count or 0) >= MAX_FILES:
+        raise _bad(f"Mỗi {what} đính kèm tối đa {MAX_FILES} tệp.", "too_many_files")
+    file.size, file.sha256, file.data = len(data), hashlib.sha256(data).hexdigest(), data
+    file.uploaded_by, file.created_at = actor.user_id, datetime.now(UTC)
+    session.add(file)
+    await session.flush()
+    await audit.record(
+        session,
+        actor=actor,
+        action="attach",
+        entity_type=entity[0],
+        entity_id=entity[1],
+        after={"attachment_id": str(file.id), "filename": file.filename, "sha256": file.sha256},
+    )
+    return file
+
+
 async def upload(
     session: AsyncSession,
     *,
@@ -132,34 +165,17 @@ async def upload(
     sub = await submissions.get(session, actor=actor, submission_id=submission_id, lock=True)
     submissions.require_editable(actor, sub)
     check_version(sub, expected_version)
-    name, content_type = checked(filename, data)
-    count = await session.scalar(
-        select(func.count()).where(ReportAttachment.submission_id == sub.id)
-    )
-    if (count or 0) >= MAX_FILES:
-        raise _bad(f"Mỗi báo cáo đính kèm tối đa {MAX_FILES} tệp.", "too_many_files")
-    file = ReportAttachment(
-        submission_id=sub.id,
-        filename=name,
-        content_type=content_type,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        data=data,
-        uploaded_by=actor.user_id,
-        created_at=datetime.now(UTC),
-    )
-    session.add(file)
     # The report's version covers its files: a tab that did not see this upload is stale.
     sub.updated_by = actor.user_id
     sub.updated_at = datetime.now(UTC)
-    await session.flush()
-    await audit.record(
+    file = await _store(
         session,
-        actor=actor,
-        action="attach",
-        entity_type="submission",
-        entity_id=sub.id,
-        after={"attachment_id": str(file.id), "filename": name, "sha256": file.sha256},
+        actor,
+        ReportAttachment(submission_id=sub.id, filename=filename or ""),
+        ReportAttachment.submission_id == sub.id,
+        "báo cáo",
+        ("submission", sub.id),
+        data,
     )
     return sub, file
 
@@ -220,32 +236,15 @@ async def attach_to_document(
     doc = await documents.get(session, document_id)
     await documents.require_registrar(session, actor, doc.issuer_id)
     check_version(doc, expected_version)
-    name, content_type = checked(filename, data)
-    count = await session.scalar(
-        select(func.count()).where(DocumentAttachment.document_id == doc.id)
-    )
-    if (count or 0) >= MAX_FILES:
-        raise _bad(f"Mỗi văn bản đính kèm tối đa {MAX_FILES} tệp.", "too_many_files")
-    file = DocumentAttachment(
-        document_id=doc.id,
-        filename=name,
-        content_type=content_type,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        data=data,
-        uploaded_by=actor.user_id,
-        created_at=datetime.now(UTC),
-    )
-    session.add(file)
     doc.updated_at = datetime.now(UTC)
-    await session.flush()
-    await audit.record(
+    file = await _store(
         session,
-        actor=actor,
-        action="attach",
-        entity_type="document",
-        entity_id=doc.id,
-        after={"attachment_id": str(file.id), "filename": name, "sha256": file.sha256},
+        actor,
+        DocumentAttachment(document_id=doc.id, filename=filename or ""),
+        DocumentAttachment.document_id == doc.id,
+        "văn bản",
+        ("document", doc.id),
+        data,
     )
     return doc, file
 
