@@ -98,6 +98,24 @@ class DataValue(IdMixin, Base):
         Index("ix_data_value_unit_period", "org_unit_id", "period_start"),
         Index("ix_data_value_indicator_period", "indicator_id", "period_start"),
         Index("ix_data_value_updated", "updated_at", "id"),
+        # Covering index for roll-ups (services/analytics): one indicator over a period is read
+        # by an index-only scan, without visiting the heap pages the values are spread over.
+        Index(
+            "ix_data_value_rollup",
+            "indicator_id",
+            "period_start",
+            postgresql_include=[
+                "period_end",
+                "period_type",
+                "status",
+                "org_unit_id",
+                "option",
+                "value",
+                "numerator",
+                "denominator",
+            ],
+            postgresql_where="deleted_at IS NULL",
+        ),
         CheckConstraint("period_end >= period_start", name="period_order"),
     )
 

@@ -1,5 +1,6 @@
 """Indicator values rolled up the tree and compared with their targets."""
 
+from collections.abc import Sequence
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -55,16 +56,8 @@ async def get_analytics(
     root = await session.scalar(select(OrgUnit).where(OrgUnit.code == org_unit))
     if root is None:
         raise _invalid("org_unit", f"Không có đơn vị '{org_unit}'.", "unknown_org_unit")
-    units = (
-        [root]
-        if by == "total"
-        else list(
-            await session.scalars(
-                select(OrgUnit)
-                .where(OrgUnit.parent_id == root.id, OrgUnit.active)
-                .order_by(OrgUnit.name)
-            )
-        )
+    units: Sequence[analytics.Unit] = (
+        [root] if by == "total" else await analytics.children(session, root)
     )
     indicators = [found[c] for c in dict.fromkeys(indicator)]
     rows = await analytics.aggregate(
