@@ -1,5 +1,6 @@
 """The ASGI application: routers under /api/v1, problem handlers, middleware, the SPA."""
 
+import gc
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -50,6 +51,11 @@ def operation_id(route: APIRoute) -> str:
 
 @asynccontextmanager
 async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    # Everything loaded at start-up (modules, the app, its schemas) lives as long as the
+    # process: keep it out of the collector's full passes, which otherwise walk ~150 k
+    # objects every few requests and showed up as 50–120 ms pauses in the read benchmark.
+    gc.collect()
+    gc.freeze()
     yield
     await dispose_engine()
 
