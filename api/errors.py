@@ -7,6 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -233,6 +234,18 @@ def install_problem_handlers(app: FastAPI) -> None:
             "Dịch vụ tạm thời không sẵn sàng",
             "Không kết nối được cơ sở dữ liệu; vui lòng thử lại sau.",
             headers={"Retry-After": "5"},
+        )
+
+    @app.exception_handler(SQLAlchemyTimeoutError)
+    async def _pool_exhausted(_: Request, exc: SQLAlchemyTimeoutError) -> JSONResponse:
+        # Every pooled connection busy for pool_timeout seconds: overloaded, not broken.
+        log.error("connection pool exhausted: %s", exc)
+        return problem(
+            503,
+            "service-unavailable",
+            "Dịch vụ đang quá tải",
+            "Máy chủ đang bận xử lý nhiều yêu cầu; vui lòng thử lại sau giây lát.",
+            headers={"Retry-After": "2"},
         )
 
     @app.exception_handler(DBAPIError)

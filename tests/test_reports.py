@@ -563,3 +563,31 @@ async def test_attachments_checked_stored_and_scoped(
     r = await client.delete(stored["url"], headers=if_match(owner, version))
     assert r.status_code == 204 and r.headers["ETag"] == f'"{version + 1}"'
     assert_problem(await client.get(stored["url"], headers=owner), 404)
+
+
+async def test_compiling_long_reports_is_not_bounded_by_one_report_s_limit(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    """Each unit may write up to 50 000 characters a section; the compiled section holds them
+    all (a province-wide request easily goes past one unit's limit)."""
+    reporter, reviewer = await login("lucngan.baocao"), await login("syt.thamdinh")
+    request = await seed_request(client, reporter)
+    sub = await submission_of(client, reporter, request["id"], "BN-LUCNGAN")
+    long_text = "Tuyên truyền phòng chống dịch bệnh. " * 1_300  # about 47 000 characters
+    url = f"{SUBMISSIONS}/{sub['id']}"
+    r = await client.patch(
+        url,
+        json={"sections": [{"key": "I", "heading": "I", "body": long_text}]},
+        headers=if_match(reporter, sub["version"]),
+    )
+    assert r.status_code == 200, r.text
+    r = await client.post(f"{url}/submit", headers=if_match(reporter, r.json()["version"]))
+    assert r.status_code == 200, r.text
+    r = await client.get(f"{REQUESTS}/{request['id']}/compilation", headers=reviewer)
+    assert r.status_code == 200, r.text
+    section = next(s for s in r.json()["sections"] if s["key"] == "I")
+    assert len(section["body"]) > 50_000 and "Xã Lục Ngạn:" in section["body"]
+    r = await client.get(
+        f"{REQUESTS}/{request['id']}/compilation", params={"format": "docx"}, headers=reviewer
+    )
+    assert r.status_code == 200

@@ -437,7 +437,12 @@ class CompiledDocument(Schema):
     title: str
 
 
-class CompiledSection(Section):
+class CompiledSection(Schema):
+    """A section of the compiled report: every unit's text together, so no length limit."""
+
+    key: str
+    heading: str
+    body: str
     edited: bool = Field(description="Đã được cán bộ tổng hợp sửa (không còn lấy tự động)")
     prefilled: str | None = Field(
         description="Nội dung tổng hợp tự động từ các đơn vị, khi mục đã được sửa"
