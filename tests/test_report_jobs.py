@@ -98,7 +98,9 @@ async def test_recurring_request_opens_the_next_period(
     assert await report_requests.create_recurring(session, today=date(2026, 4, 2)) == 1
     assert await report_requests.create_recurring(session, today=date(2026, 4, 3)) == 0
     nxt = await session.scalar(
-        select(ReportRequest).where(ReportRequest.recurred_from_id == first["id"])
+        report_requests.whole(select(ReportRequest)).where(
+            ReportRequest.recurred_from_id == first["id"]
+        )
     )
     assert nxt is not None
     assert (nxt.period, nxt.due_date, nxt.status) == ("2026Q2", date(2026, 7, 10), "open")

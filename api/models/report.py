@@ -85,8 +85,10 @@ class ReportRequest(IdMixin, TimestampMixin, VersionedMixin, Base):
 
     requester: Mapped[OrgUnit] = relationship(lazy="selectin")
     document: Mapped[Document | None] = relationship(lazy="selectin")
-    plan: Mapped[Plan | None] = relationship(lazy="selectin")
-    units: Mapped[list[OrgUnit]] = relationship(secondary=report_request_unit, lazy="selectin")
+    # Loaded where a request is read whole (report_requests.get / list), not with every
+    # submission: a province-wide request has a thousand units.
+    plan: Mapped[Plan | None] = relationship(lazy="raise_on_sql")
+    units: Mapped[list[OrgUnit]] = relationship(secondary=report_request_unit, lazy="raise_on_sql")
 
 
 class Submission(IdMixin, TimestampMixin, VersionedMixin, Base):

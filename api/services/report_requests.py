@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from api.access import Principal
 from api.db import unit_of_work
@@ -94,11 +94,16 @@ def readable_statement(actor: Principal) -> Select[ReportRequest]:
     )
 
 
+def whole(stmt: Select[ReportRequest]) -> Select[ReportRequest]:
+    """A request with its plan and its units, for reading it whole."""
+    return stmt.options(
+        selectinload(ReportRequest.units), selectinload(ReportRequest.plan)
+    ).execution_options(populate_existing=True)
+
+
 async def get(session: AsyncSession, *, actor: Principal, request_id: uuid.UUID) -> ReportRequest:
     found = await session.scalar(
-        readable_statement(actor)
-        .where(ReportRequest.id == request_id)
-        .execution_options(populate_existing=True)
+        whole(readable_statement(actor).where(ReportRequest.id == request_id))
     )
     if found is None:
         raise NotFound(f"Không có yêu cầu báo cáo {request_id}.")
@@ -588,7 +593,7 @@ async def list_requests(
             )
         )
     stmt = stmt.order_by(ReportRequest.due_date.desc(), ReportRequest.id).limit(limit + 1)
-    rows = list((await session.scalars(stmt)).all())
+    rows = list((await session.scalars(whole(stmt))).all())
     next_cursor = None
     if len(rows) > limit:
         last_row = rows[limit - 1]
@@ -763,7 +768,7 @@ async def create_recurring(session: AsyncSession, *, today: date | None = None) 
     today = today or datetime.now(TZ).date()
     successor = aliased(ReportRequest)
     due = await session.scalars(
-        select(ReportRequest)
+        whole(select(ReportRequest))
         .where(
             ReportRequest.recurrence.is_not(None),
             ReportRequest.status != "draft",
