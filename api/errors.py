@@ -50,6 +50,13 @@ class InvalidInput(DomainError):
     title = "Dữ liệu không hợp lệ"
 
 
+def body_error(field: str, message: str, code: str) -> InvalidInput:
+    """A 422 about one field of the request body, with the message as its detail too."""
+    return InvalidInput(
+        message, errors=[{"in": "body", "field": field, "message": message, "code": code}]
+    )
+
+
 class Unauthorized(DomainError):
     status = 401
     code = "unauthorized"

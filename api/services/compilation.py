@@ -241,11 +241,7 @@ async def compile_request(
         f"{status.rates.expected} đơn vị (đúng hạn {status.rates.on_time}), "
         f"{requester.name} tổng hợp kết quả như sau:"
     )
-    year = (
-        request.period_end.year
-        if request.period_end.year >= datetime.now().year
-        else datetime.now().year
-    )
+    year = max(request.period_end.year, datetime.now().year)
     when = f"ngày    tháng    năm {year}"
     if draft and draft.report_date:
         d = draft.report_date

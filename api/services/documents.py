@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from api.access import Principal
-from api.errors import Conflict, Forbidden, InvalidInput, NotFound
+from api.errors import Conflict, Forbidden, NotFound, body_error
 from api.models import Document, OrgUnit, Role
 from api.paging import decode_id_cursor, encode_cursor
 from api.schemas.document import DocumentCreate, DocumentRead, DocumentRef
@@ -149,10 +149,10 @@ def read_model(doc: Document) -> DocumentRead:
     )
 
 
-def _bad(field: str, message: str, code: str) -> InvalidInput:
-    return InvalidInput(
-        message, errors=[{"in": "body", "field": field, "message": message, "code": code}]
-    )
+async def require_exists(session: AsyncSession, document_id: uuid.UUID | None) -> None:
+    """A referenced document must be registered (422 on the document_id field otherwise)."""
+    if document_id is not None and await session.get(Document, document_id) is None:
+        raise body_error("document_id", f"Không có văn bản {document_id}", "unknown_document")
 
 
 async def get(session: AsyncSession, document_id: uuid.UUID) -> Document:
@@ -183,15 +183,17 @@ async def require_registrar(session: AsyncSession, actor: Principal, issuer_id: 
 async def create(session: AsyncSession, *, actor: Principal, data: DocumentCreate) -> Document:
     issuer = await session.get(OrgUnit, data.issuer_id)
     if issuer is None:
-        raise _bad("issuer_id", "Cơ quan ban hành không tồn tại", "unknown_unit")
+        raise body_error("issuer_id", "Cơ quan ban hành không tồn tại", "unknown_unit")
     await require_registrar(session, actor, issuer.id)
     if data.number is not None and data.issued_on is None:
-        raise _bad("issued_on", "Văn bản đã có số phải có ngày ban hành", "missing_date")
+        raise body_error("issued_on", "Văn bản đã có số phải có ngày ban hành", "missing_date")
     basis: list[Document] = []
     for basis_id in data.legal_basis_ids:
         found = await session.get(Document, basis_id)
         if found is None:
-            raise _bad("legal_basis_ids", f"Không có văn bản căn cứ {basis_id}", "unknown_document")
+            raise body_error(
+                "legal_basis_ids", f"Không có văn bản căn cứ {basis_id}", "unknown_document"
+            )
         basis.append(found)
     doc = Document(
         type=data.type,

@@ -8,11 +8,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from api.access import Principal
-from api.errors import Conflict, Forbidden, InvalidInput, NotFound
+from api.errors import Conflict, Forbidden, NotFound, body_error
 from api.models import Assignment, Document, OrgUnit, Plan, PlanAmendment, Role, Task
 from api.paging import decode_id_cursor, encode_cursor
 from api.schemas.plan import PlanAmend, PlanCreate, PlanParentRef, PlanRead, PlanSection, PlanUpdate
-from api.services import audit
+from api.services import audit, documents
 from api.services.documents import format_reference, reference_of
 from api.services.org_units import check_version
 
@@ -69,12 +69,6 @@ def read_model(plan: Plan) -> PlanRead:
     )
 
 
-def _bad(field: str, message: str, code: str) -> InvalidInput:
-    return InvalidInput(
-        message, errors=[{"in": "body", "field": field, "message": message, "code": code}]
-    )
-
-
 def require_editor(actor: Principal, plan: Plan) -> None:
     if not actor.can(EDITORS, plan.owner.path):
         raise Forbidden("Chỉ cán bộ quản lý kế hoạch của đơn vị chủ quản mới được sửa kế hoạch.")
@@ -86,26 +80,21 @@ async def _parents(
     found: list[Plan] = []
     for pid in dict.fromkeys(ids):
         if pid == self_id:
-            raise _bad("parent_ids", "Kế hoạch không thể thực hiện chính nó", "cycle")
+            raise body_error("parent_ids", "Kế hoạch không thể thực hiện chính nó", "cycle")
         parent = await session.scalar(readable_statement(actor).where(Plan.id == pid))
         if parent is None:
-            raise _bad("parent_ids", f"Không có kế hoạch cấp trên {pid}", "unknown_plan")
+            raise body_error("parent_ids", f"Không có kế hoạch cấp trên {pid}", "unknown_plan")
         found.append(parent)
     return found
-
-
-async def _document(session: AsyncSession, document_id: uuid.UUID | None) -> None:
-    if document_id is not None and await session.get(Document, document_id) is None:
-        raise _bad("document_id", f"Không có văn bản {document_id}", "unknown_document")
 
 
 async def create(session: AsyncSession, *, actor: Principal, data: PlanCreate) -> Plan:
     owner = await session.get(OrgUnit, data.owner_id)
     if owner is None:
-        raise _bad("owner_id", "Đơn vị chủ quản không tồn tại", "unknown_unit")
+        raise body_error("owner_id", "Đơn vị chủ quản không tồn tại", "unknown_unit")
     if not actor.can(EDITORS, owner.path):
         raise Forbidden("Chỉ cán bộ quản lý kế hoạch của đơn vị mới được lập kế hoạch cho đơn vị.")
-    await _document(session, data.document_id)
+    await documents.require_exists(session, data.document_id)
     plan = Plan(
         owner_id=owner.id,
         document_id=data.document_id,
@@ -136,9 +125,9 @@ async def _apply(
 ) -> None:
     for key in ("title",):
         if key in changes and changes[key] is None:
-            raise _bad(key, "Không được null", "null")
+            raise body_error(key, "Không được null", "null")
     if "document_id" in changes:
-        await _document(session, changes["document_id"])
+        await documents.require_exists(session, changes["document_id"])
     if "parent_ids" in changes:
         plan.parents = await _parents(session, actor, changes.pop("parent_ids") or [], plan.id)
     if "sections" in changes:
@@ -151,7 +140,7 @@ async def _apply(
         setattr(plan, key, value)
     start, end = plan.period_start, plan.period_end
     if start is not None and end is not None and start > end:
-        raise _bad("period_end", "Năm kết thúc trước năm bắt đầu", "period")
+        raise body_error("period_end", "Năm kết thúc trước năm bắt đầu", "period")
 
 
 def _snapshot(plan: Plan) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from api.access import Principal
 from api.db import unit_of_work
-from api.errors import Conflict, Forbidden, InvalidInput, NotFound
+from api.errors import Conflict, Forbidden, NotFound, body_error
 from api.models import (
     Assignment,
     Indicator,
@@ -46,7 +46,7 @@ from api.schemas.report import (
     UnitSelection,
     UnitStatus,
 )
-from api.services import audit, notifications
+from api.services import audit, documents, notifications
 from api.services.documents import format_reference, reference_of
 from api.services.indicators import resolve as resolve_indicator
 from api.services.org_units import check_version
@@ -65,6 +65,16 @@ def deadline_of(due: date) -> datetime:
 
 def is_late(at: datetime | None, due: date) -> bool:
     return at is not None and at >= deadline_of(due)
+
+
+def is_overdue(request: ReportRequest, submission_status: str | None, now: datetime) -> bool:
+    """An open request's unit that has not filed (no report yet, a draft, or returned) once
+    the deadline has passed."""
+    return (
+        request.status == "open"
+        and submission_status in (None, "draft", "returned")
+        and now >= deadline_of(request.due_date)
+    )
 
 
 def readable_statement(actor: Principal) -> Select[ReportRequest]:
@@ -177,12 +187,6 @@ async def read_model(session: AsyncSession, request: ReportRequest) -> ReportReq
     )
 
 
-def _bad(field: str, message: str, code: str) -> InvalidInput:
-    return InvalidInput(
-        message, errors=[{"in": "body", "field": field, "message": message, "code": code}]
-    )
-
-
 def require_requester_side(actor: Principal, request: ReportRequest) -> None:
     """Rates, other units' states and the compilation belong to the requesting side."""
     if not actor.can(tuple(Role), request.requester.path):
@@ -208,13 +212,13 @@ async def _units(
         }
         missing = [str(i) for i in selection.unit_ids if i not in rows]
         if missing:
-            raise _bad(
+            raise body_error(
                 "units.unit_ids", f"Không có đơn vị: {', '.join(missing[:10])}", "unknown_unit"
             )
         found.update(rows)
     if selection.from_plan_assignments:
         if plan_id is None:
-            raise _bad("units.from_plan_assignments", "Yêu cầu chưa gắn kế hoạch", "no_plan")
+            raise body_error("units.from_plan_assignments", "Yêu cầu chưa gắn kế hoạch", "no_plan")
         stmt = (
             select(OrgUnit)
             .join(Assignment, Assignment.org_unit_id == OrgUnit.id)
@@ -227,7 +231,7 @@ async def _units(
         if selection.within_id is not None:
             within = await session.get(OrgUnit, selection.within_id)
             if within is None:
-                raise _bad("units.within_id", "Không có đơn vị này", "unknown_unit")
+                raise body_error("units.within_id", "Không có đơn vị này", "unknown_unit")
             stmt = stmt.where(OrgUnit.path.startswith(within.path, autoescape=True))
         found.update({u.id: u for u in await session.scalars(stmt)})
     return [u for u in found.values() if u.active]
@@ -248,7 +252,7 @@ async def _plan(session: AsyncSession, actor: Principal, plan_id: uuid.UUID | No
     try:
         return await plans.get(session, actor=actor, plan_id=plan_id)
     except NotFound as exc:
-        raise _bad("plan_id", f"Không có kế hoạch {plan_id}", "unknown_plan") from exc
+        raise body_error("plan_id", f"Không có kế hoạch {plan_id}", "unknown_plan") from exc
 
 
 async def plan_ids_in_scope(session: AsyncSession, request: ReportRequest) -> list[uuid.UUID]:
@@ -283,7 +287,7 @@ async def _check_tasks(
     )
     missing = [str(t) for t in task_ids if t not in known]
     if missing:
-        raise _bad(
+        raise body_error(
             "task_ids",
             f"Nhiệm vụ không thuộc kế hoạch của yêu cầu: {', '.join(missing[:10])}",
             "unknown_task",
@@ -295,7 +299,7 @@ def _period(code: str, cutoff: bool) -> tuple[str, date, date]:
     try:
         period = parse(code, cutoff=cutoff)
     except PeriodError as exc:
-        raise _bad("period", str(exc), "invalid_period") from exc
+        raise body_error("period", str(exc), "invalid_period") from exc
     return period.code, period.start, period.end
 
 
@@ -304,11 +308,11 @@ async def create(
 ) -> ReportRequest:
     requester = await session.get(OrgUnit, data.requester_id)
     if requester is None:
-        raise _bad("requester_id", "Đơn vị yêu cầu không tồn tại", "unknown_unit")
+        raise body_error("requester_id", "Đơn vị yêu cầu không tồn tại", "unknown_unit")
     if not actor.can(MANAGERS, requester.path):
         raise Forbidden("Chỉ cán bộ quản lý kế hoạch của đơn vị mới được gửi yêu cầu báo cáo.")
     await _plan(session, actor, data.plan_id)
-    await _document(session, data.document_id)
+    await documents.require_exists(session, data.document_id)
     code, start, end = _period(data.period, data.cutoff)
     request = ReportRequest(
         requester_id=requester.id,
@@ -346,13 +350,6 @@ async def create(
     return await get(session, actor=actor, request_id=request.id)
 
 
-async def _document(session: AsyncSession, document_id: uuid.UUID | None) -> None:
-    from api.models import Document
-
-    if document_id is not None and await session.get(Document, document_id) is None:
-        raise _bad("document_id", f"Không có văn bản {document_id}", "unknown_document")
-
-
 def _snapshot(request: ReportRequest) -> dict[str, Any]:
     snap = audit.snapshot(request)
     snap["unit_ids"] = sorted(str(u.id) for u in request.units)
@@ -385,9 +382,9 @@ async def update_request(
     before = _snapshot(request)
     for key in ("title", "kind", "period", "due_date", "cutoff", "include_child_plans"):
         if key in changes and changes[key] is None:
-            raise _bad(key, "Không được null", "null")
+            raise body_error(key, "Không được null", "null")
     if "document_id" in changes:
-        await _document(session, changes["document_id"])
+        await documents.require_exists(session, changes["document_id"])
         request.document_id = changes["document_id"]
     for key in (
         "title",
@@ -427,7 +424,9 @@ async def update_request(
         else:
             request.units = units
     if request.recurrence and request.due_days_after_period is None:
-        raise _bad("due_days_after_period", "Báo cáo lặp lại cần số ngày hạn nộp sau kỳ", "missing")
+        raise body_error(
+            "due_days_after_period", "Báo cáo lặp lại cần số ngày hạn nộp sau kỳ", "missing"
+        )
     request.updated_at = datetime.now(UTC)
     await session.flush()
     await audit.record(
@@ -641,19 +640,14 @@ async def status(
             state = sub.status
         filed = sub is not None and sub.status in ("submitted", "accepted")
         late = bool(sub and sub.late)
-        is_overdue = (
-            request.status == "open"
-            and not filed
-            and now >= deadline
-            and (sub is None or sub.status != "accepted")
-        )
+        overdue_now = is_overdue(request, sub.status if sub else None, now)
         if unit.active:
             expected += 1
             submitted += filed
             on_time += filed and not late
             accepted += bool(sub and sub.status == "accepted")
             returned += bool(sub and sub.status == "returned")
-            overdue += is_overdue
+            overdue += overdue_now
         units.append(
             UnitStatus(
                 org_unit=unit_ref(unit),
@@ -663,7 +657,7 @@ async def status(
                 first_submitted_at=sub.first_submitted_at if sub else None,
                 submitted_at=sub.submitted_at if sub else None,
                 late=late,
-                overdue=is_overdue,
+                overdue=overdue_now,
                 accepted_at=sub.accepted_at if sub else None,
             )
         )

@@ -52,11 +52,12 @@ from api.services.documents import Reference, format_reference
 from api.services.imports import Outcome
 from api.services.org_units import check_version
 from api.services.report_requests import (
-    deadline_of,
+    TZ,
     holders_of,
     indicator_ref,
     indicators_of,
     is_late,
+    is_overdue,
     plan_ids_in_scope,
     reference,
     unit_ref,
@@ -138,9 +139,7 @@ def summary(sub: Submission, now: datetime | None = None) -> SubmissionSummary:
         first_submitted_at=sub.first_submitted_at,
         submitted_at=sub.submitted_at,
         late=sub.late,
-        overdue=request.status == "open"
-        and sub.status in ("draft", "returned")
-        and now >= deadline_of(request.due_date),
+        overdue=is_overdue(request, sub.status, now),
         returned_at=sub.returned_at,
         accepted_at=sub.accepted_at,
         review_comment=sub.review_comment,
@@ -613,18 +612,12 @@ async def submit(
         user_ids=await holders_of(session, Role.reviewer, sub.request.requester),
         kind="submitted",
         title=f"{sub.org_unit.name} {'nộp lại' if resubmission else 'đã nộp'} báo cáo: {ref}",
-        body=f"Nộp lúc {now.astimezone(_tz()):%H:%M %d/%m/%Y}{' (muộn)' if sub.late else ''}.",
+        body=f"Nộp lúc {now.astimezone(TZ):%H:%M %d/%m/%Y}{' (muộn)' if sub.late else ''}.",
         link=f"/submissions/{sub.id}",
         entity=(ENTITY, sub.id),
         email=False,
     )
     return sub
-
-
-def _tz() -> Any:
-    from api.services.report_requests import TZ
-
-    return TZ
 
 
 def _require_reviewer(actor: Principal, sub: Submission) -> None:
@@ -788,8 +781,6 @@ async def list_submissions(
     if status:
         stmt = stmt.where(Submission.status == status)
     if overdue is not None:
-        from api.services.report_requests import TZ
-
         today = datetime.now(TZ).date()
         late_now = and_(
             ReportRequest.status == "open",
