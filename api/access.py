@@ -3,12 +3,22 @@
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, false, or_, true
 from sqlalchemy.orm import InstrumentedAttribute
 
 from api.errors import Forbidden
-from api.models import Role, TokenScope, User
+from api.models import Role, TokenScope
+
+
+class Caller(NamedTuple):
+    """The user behind a request, as the rules and the audit trail need it: plain values read
+    with the grants in one query, not an ORM instance to load and track."""
+
+    id: uuid.UUID
+    username: str
+    org_unit_id: uuid.UUID
 
 
 @dataclass(frozen=True)
@@ -30,7 +40,7 @@ class Grant:
 
 @dataclass(frozen=True)
 class Principal:
-    user: User
+    user: Caller
     grants: tuple[Grant, ...]
     scopes: frozenset[str] = field(default_factory=lambda: frozenset(s.value for s in TokenScope))
     api_token_id: uuid.UUID | None = None

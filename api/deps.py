@@ -9,8 +9,9 @@ from fastapi import Depends, Header, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
-from api.access import Grant, Principal
+from api.access import Caller, Grant, Principal
 from api.db import get_session
 from api.errors import Forbidden, PreconditionRequired, Unauthorized
 from api.models import ApiToken, OrgUnit, Role, RoleAssignment, User
@@ -26,43 +27,60 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-async def load_grants(session: AsyncSession, user_id: uuid.UUID) -> tuple[Grant, ...]:
-    rows = await session.execute(
-        select(
-            RoleAssignment.role,
-            RoleAssignment.org_unit_id,
-            OrgUnit.path,
-            RoleAssignment.include_subtree,
-            OrgUnit.active,
-        )
-        .outerjoin(OrgUnit, OrgUnit.id == RoleAssignment.org_unit_id)
-        .where(RoleAssignment.user_id == user_id)
+_home = aliased(OrgUnit)
+_granted = aliased(OrgUnit)
+# The caller and every grant in one round trip: one row per grant (one with no grant columns
+# for a user without roles).
+_PRINCIPAL = (
+    select(
+        User.id,
+        User.username,
+        User.org_unit_id,
+        User.active,
+        User.token_generation,
+        _home.path,
+        RoleAssignment.role,
+        RoleAssignment.org_unit_id,
+        _granted.path,
+        RoleAssignment.include_subtree,
+        _granted.active,
     )
-    return tuple(
-        Grant(role=Role(role), unit_id=unit_id, unit_path=path, include_subtree=subtree)
-        for role, unit_id, path, subtree, active in rows
-        if unit_id is None or active
-    )
+    .outerjoin(_home, _home.id == User.org_unit_id)
+    .outerjoin(RoleAssignment, RoleAssignment.user_id == User.id)
+    .outerjoin(_granted, _granted.id == RoleAssignment.org_unit_id)
+)
 
 
 async def principal_for(
     session: AsyncSession,
-    user: User,
+    user: User | uuid.UUID,
     *,
+    generation: int | None = None,
     scopes: frozenset[str] | None = None,
     api_token_id: uuid.UUID | None = None,
 ) -> Principal:
-    if not user.active:
+    """The caller with their grants (those in inactive units left out). `generation`, from a
+    JWT, must still be the user's: a password change or "log out everywhere" bumps it."""
+    user_id = user if isinstance(user, uuid.UUID) else user.id
+    rows = (await session.execute(_PRINCIPAL.where(User.id == user_id))).all()
+    if not rows or (generation is not None and rows[0].token_generation != generation):
+        raise Unauthorized("Token không còn hiệu lực; vui lòng đăng nhập lại.")
+    first = rows[0]
+    if not first.active:
         raise Unauthorized("Tài khoản đã bị khóa.")
-    unit_path = await session.scalar(select(OrgUnit.path).where(OrgUnit.id == user.org_unit_id))
+    grants = tuple(
+        Grant(role=Role(role), unit_id=unit_id, unit_path=path, include_subtree=subtree)
+        for *_, role, unit_id, path, subtree, active in rows
+        if role is not None and (unit_id is None or active)
+    )
     kwargs: dict[str, Any] = {}
     if scopes is not None:
         kwargs["scopes"] = scopes
     return Principal(
-        user=user,
-        grants=await load_grants(session, user.id),
+        user=Caller(first.id, first.username, first.org_unit_id),
+        grants=grants,
         api_token_id=api_token_id,
-        unit_path=unit_path or "",
+        unit_path=first.path or "",
         **kwargs,
     )
 
@@ -84,11 +102,8 @@ async def _from_api_token(session: AsyncSession, token: str) -> Principal:
     await session.execute(
         update(ApiToken).where(ApiToken.id == api_token.id).values(last_used_at=now)
     )
-    user = await session.get(User, api_token.user_id)
-    if user is None:
-        raise Unauthorized("API token không hợp lệ.")
     return await principal_for(
-        session, user, scopes=frozenset(api_token.scopes), api_token_id=api_token.id
+        session, api_token.user_id, scopes=frozenset(api_token.scopes), api_token_id=api_token.id
     )
 
 
@@ -106,12 +121,10 @@ async def get_principal(
         try:
             claims = decode_jwt(settings, bearer, expected_type="access")
             user_id = uuid.UUID(claims["sub"])
-        except (ValueError, KeyError) as exc:
+            generation = int(claims["gen"])
+        except (ValueError, KeyError, TypeError) as exc:
             raise Unauthorized("Token không hợp lệ hoặc đã hết hạn.") from exc
-        user = await session.get(User, user_id)
-        if user is None or claims.get("gen") != user.token_generation:
-            raise Unauthorized("Token không còn hiệu lực; vui lòng đăng nhập lại.")
-        principal = await principal_for(session, user)
+        principal = await principal_for(session, user_id, generation=generation)
     if request.method not in SAFE_METHODS:
         # One place for the scope rule: a read-only API token changes nothing, on any route.
         principal.require_write()

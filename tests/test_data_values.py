@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.models import DataValue
+from api.services import data_values
 from tests.conftest import Login, assert_problem
 
 URL = "/api/v1/data-values"
@@ -25,6 +26,14 @@ async def _put(
     return await client.put(URL, headers=headers, json={"values": values, **kw})
 
 
+@pytest.fixture(params=["inline", "staged"])
+def write_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both write paths: a few rows bound as arrays, and the staging table bulk uploads fill."""
+    if request.param == "staged":
+        monkeypatch.setattr(data_values, "INLINE_MAX_ROWS", 0)
+    return str(request.param)
+
+
 def fully_vaccinated(**kw: Any) -> dict[str, Any]:
     return {
         "indicator": "TCDD",
@@ -37,7 +46,7 @@ def fully_vaccinated(**kw: Any) -> dict[str, Any]:
 
 
 async def test_value_is_computed_and_resending_is_unchanged(
-    client: httpx.AsyncClient, login: Login
+    client: httpx.AsyncClient, login: Login, write_path: str
 ) -> None:
     reporter = await login("sonhai.baocao")
     r = await _put(client, reporter, [fully_vaccinated(value="38,46")])
@@ -96,7 +105,9 @@ async def test_any_bad_row_rejects_the_batch(
     assert await _count(session) == before
 
 
-async def test_duplicates_in_one_batch_are_refused(client: httpx.AsyncClient, login: Login) -> None:
+async def test_duplicates_in_one_batch_are_refused(
+    client: httpx.AsyncClient, login: Login, write_path: str
+) -> None:
     reporter = await login("sonhai.baocao")
     r = await _put(client, reporter, [fully_vaccinated(), fully_vaccinated(numerator=51)])
     assert assert_problem(r, 422)["errors"][0]["code"] == "duplicate"
@@ -114,7 +125,9 @@ async def test_dry_run_writes_nothing(
     assert await _count(session) == before
 
 
-async def test_history_and_soft_delete(client: httpx.AsyncClient, login: Login) -> None:
+async def test_history_and_soft_delete(
+    client: httpx.AsyncClient, login: Login, write_path: str
+) -> None:
     reporter = await login("sonhai.baocao")
     for numerator in (50, 55, 60):
         await _put(client, reporter, [fully_vaccinated(numerator=numerator)])
@@ -170,7 +183,7 @@ async def test_another_commune_cannot_see_or_touch_drafts(
 
 
 async def test_accepted_values_are_locked_for_reporters(
-    client: httpx.AsyncClient, login: Login
+    client: httpx.AsyncClient, login: Login, write_path: str
 ) -> None:
     await _put(client, await login("admin"), [fully_vaccinated(status="accepted")])
     r = await _put(client, await login("sonhai.baocao"), [fully_vaccinated(numerator=1)])

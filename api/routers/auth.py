@@ -5,10 +5,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from api.deps import AppSettings, CurrentPrincipal, DbSession
-from api.models import OrgUnit
+from api.models import OrgUnit, User
 from api.schemas.common import problem_responses
 from api.schemas.user import (
     ApiTokenCreate,
@@ -51,9 +51,13 @@ async def refresh(body: RefreshRequest, session: DbSession, settings: AppSetting
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(401),
 )
-async def logout_everywhere(principal: CurrentPrincipal) -> None:
+async def logout_everywhere(principal: CurrentPrincipal, session: DbSession) -> None:
     """Invalidate every access and refresh token issued to the caller so far."""
-    principal.user.token_generation += 1
+    await session.execute(
+        update(User)
+        .where(User.id == principal.user_id)
+        .values(token_generation=User.token_generation + 1)
+    )
 
 
 @router.get("/auth/me", response_model=Me, responses=problem_responses(401))
@@ -61,7 +65,7 @@ async def me(principal: CurrentPrincipal, session: DbSession) -> Me:
     """The caller: user, unit, roles, and whether an API token is in use."""
     unit = await session.scalar(select(OrgUnit).where(OrgUnit.id == principal.unit_id))
     return Me(
-        user=UserRead.model_validate(principal.user),
+        user=UserRead.model_validate(await session.get(User, principal.user_id)),
         org_unit_name=unit.name if unit else "",
         org_unit_code=unit.code if unit else "",
         scopes=sorted(principal.scopes),
