@@ -9,7 +9,10 @@ from typing import Any
 import httpx
 import openpyxl
 from docx import Document
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.models import Submission
 from tests.conftest import Login, assert_problem, unit_id
 
 REQUESTS = "/api/v1/report-requests"
@@ -591,3 +594,26 @@ async def test_compiling_long_reports_is_not_bounded_by_one_report_s_limit(
         f"{REQUESTS}/{request['id']}/compilation", params={"format": "docx"}, headers=reviewer
     )
     assert r.status_code == 200
+
+
+async def test_the_compilation_reads_each_units_tasks_as_its_form_does(
+    session: AsyncSession,
+) -> None:
+    """The compilation reads the plans once for every unit; each unit's rows must be those
+    its own form shows (without the lead and coordinating names it does not print)."""
+    from api.services import submissions
+
+    subs = list(await session.scalars(select(Submission)))
+    by_request: dict[Any, list[Submission]] = {}
+    for sub in subs:
+        by_request.setdefault(sub.request_id, []).append(sub)
+    compared = 0
+    for group in by_request.values():
+        many = await submissions.task_rows_of_units(session, group[0].request, group)
+        for sub in group:
+            one = await submissions.task_rows(session, sub)
+            assert many[sub.id] == [
+                r.model_copy(update={"lead": None, "coordinating": []}) for r in one
+            ]
+            compared += len(one)
+    assert compared >= 21, "Sơn Hải's 21 tasks at least"

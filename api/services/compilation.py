@@ -149,8 +149,9 @@ async def compile_request(
 
     task_results: list[CompiledTaskResult] = []
     documents: list[CompiledDocument] = []
+    rows_of = await submissions.task_rows_of_units(session, request, subs)
     for sub in subs:
-        for row in await submissions.task_rows(session, sub):
+        for row in rows_of[sub.id]:
             task_results.append(
                 CompiledTaskResult(
                     unit=sub.org_unit.name,

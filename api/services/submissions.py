@@ -7,7 +7,9 @@ keeps a revision of the whole report, so any two can be compared. Indicator valu
 the data-value model (source "submission") and follow the report: draft, submitted, accepted.
 """
 
+import bisect
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -171,46 +173,104 @@ def summary(sub: Submission, now: datetime | None = None) -> SubmissionSummary:
 async def task_rows(session: AsyncSession, sub: Submission) -> list[TaskRow]:
     """The tasks assigned to the unit (or a unit under it) in the request's plans, each under
     its group heading; a request that names tasks or groups narrows it to those."""
-    request = sub.request
-    plan_ids = await plan_ids_in_scope(session, request)
+    plan_ids = await plan_ids_in_scope(session, sub.request)
     if not plan_ids:
         return []
-    unit = sub.org_unit
     assigned = (
         select(Assignment.task_id, Assignment.role)
         .join(OrgUnit, OrgUnit.id == Assignment.org_unit_id)
         .join(Task, Task.id == Assignment.task_id)
-        .where(Task.plan_id.in_(plan_ids), OrgUnit.path.startswith(unit.path, autoescape=True))
+        .where(
+            Task.plan_id.in_(plan_ids),
+            OrgUnit.path.startswith(sub.org_unit.path, autoescape=True),
+        )
     )
-    roles: dict[uuid.UUID, str] = {}
-    for task_id, role in await session.execute(assigned):
-        if roles.get(task_id) != "lead":
-            roles[task_id] = role
+    roles = _strongest_roles(await session.execute(assigned))
     if not roles:
         return []
-    tasks = list(await session.scalars(select(Task).where(Task.plan_id.in_(plan_ids))))
-    by_id = {t.id: t for t in tasks}
+    tasks = {t.id: t for t in await session.scalars(select(Task).where(Task.plan_id.in_(plan_ids)))}
+    chosen = _chosen(sub.request, tasks, roles)
+    people = await _assignments(session, list(chosen))
+    return _task_rows(sub, plan_ids, tasks, roles, chosen, people)
+
+
+async def task_rows_of_units(
+    session: AsyncSession, request: ReportRequest, subs: list[Submission]
+) -> dict[uuid.UUID, list[TaskRow]]:
+    """`task_rows` for many reports of one request (the compilation): the plans, their tasks
+    and assignments are read once, not once per unit. Without the lead and coordinating
+    units' names, which the compilation does not show."""
+    plan_ids = await plan_ids_in_scope(session, request)
+    if not plan_ids or not subs:
+        return {sub.id: [] for sub in subs}
+    assigned = (
+        select(OrgUnit.path, Assignment.task_id, Assignment.role)
+        .join(OrgUnit, OrgUnit.id == Assignment.org_unit_id)
+        .join(Task, Task.id == Assignment.task_id)
+        .where(Task.plan_id.in_(plan_ids))
+    )
+    by_path: list[tuple[str, uuid.UUID, str]] = [
+        (path, task_id, role) for path, task_id, role in await session.execute(assigned)
+    ]
+    by_path.sort(key=lambda row: row[0])  # by code point, as bisect compares (not collation)
+    paths = [row[0] for row in by_path]
+    tasks = {t.id: t for t in await session.scalars(select(Task).where(Task.plan_id.in_(plan_ids)))}
+    out: dict[uuid.UUID, list[TaskRow]] = {}
+    for sub in subs:
+        # The unit's own assignments and those of units under it: a contiguous run of paths.
+        prefix = sub.org_unit.path
+        first = bisect.bisect_left(paths, prefix)
+        last = bisect.bisect_left(paths, prefix + "\uffff")
+        roles = _strongest_roles((task_id, role) for _, task_id, role in by_path[first:last])
+        chosen = _chosen(request, tasks, roles) if roles else set()
+        out[sub.id] = _task_rows(sub, plan_ids, tasks, roles, chosen, {})
+    return out
+
+
+def _strongest_roles(rows: Iterable[Any]) -> dict[uuid.UUID, str]:
+    """Per task, the unit's role in it: lead wins over coordinating."""
+    roles: dict[uuid.UUID, str] = {}
+    for task_id, role in rows:
+        if roles.get(task_id) != "lead":
+            roles[task_id] = role
+    return roles
+
+
+def _chosen(
+    request: ReportRequest, tasks: dict[uuid.UUID, Task], roles: dict[uuid.UUID, str]
+) -> set[uuid.UUID]:
+    """The assigned tasks the request asks about, with the groups above them."""
     wanted = set(request.task_ids or [])
     chosen: set[uuid.UUID] = set()
     for task_id in roles:
-        task = by_id[task_id]
+        task = tasks[task_id]
         if wanted and task.id not in wanted and task.parent_id not in wanted:
             continue
         chosen.add(task.id)
         parent = task.parent_id
-        while parent is not None and parent in by_id:
+        while parent is not None and parent in tasks:
             chosen.add(parent)
-            parent = by_id[parent].parent_id
-    people = await _assignments(session, list(chosen))
+            parent = tasks[parent].parent_id
+    return chosen
+
+
+def _task_rows(
+    sub: Submission,
+    plan_ids: list[uuid.UUID],
+    tasks: dict[uuid.UUID, Task],
+    roles: dict[uuid.UUID, str],
+    chosen: set[uuid.UUID],
+    people: dict[uuid.UUID, tuple[str | None, list[str]]],
+) -> list[TaskRow]:
     plan_order = {pid: n for n, pid in enumerate(plan_ids)}
     results = sub.task_results or {}
     rows = []
     for task in sorted(
-        (by_id[t] for t in chosen), key=lambda t: (plan_order[t.plan_id], t.position, t.number)
+        (tasks[t] for t in chosen), key=lambda t: (plan_order[t.plan_id], t.position, t.number)
     ):
         answer: dict[str, Any] = dict(results.get(str(task.id)) or {})
         lead, coordinating = people.get(task.id, (None, []))
-        is_group = task.id not in roles and any(by_id[c].parent_id == task.id for c in chosen)
+        is_group = task.id not in roles and any(tasks[c].parent_id == task.id for c in chosen)
         rows.append(
             TaskRow(
                 task_id=task.id,
