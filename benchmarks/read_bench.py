@@ -180,6 +180,16 @@ def main() -> None:
                 40,
             ),
         )
+        middle = 2021 + (args.months - 1) // 24
+        summary(
+            f"roll-up: 1 indicator, {middle}, by commune (a middle year)",
+            timed(
+                client,
+                "/api/v1/analytics",
+                {"indicator": "BI_011", "org_unit": "BN", "period": str(middle), "by": "children"},
+                40,
+            ),
+        )
         summary(
             f"roll-up: 1 indicator, {year}, province total",
             timed(

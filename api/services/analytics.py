@@ -102,6 +102,9 @@ async def aggregate(
         # quarter they make): callers that store both say which one to use.
         DataValue.period_type == value_period_type if value_period_type else true(),
         DataValue.period_start >= period.start,
+        # Implied by the next line, but it bounds the index range: a middle year of five
+        # reads that year's values, not every value from its start onwards.
+        DataValue.period_start <= period.end,
         DataValue.period_end <= period.end,
     ]
     per_unit = (
