@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -115,3 +116,11 @@ async def unit_of_work() -> AsyncIterator[AsyncSession]:
 async def get_session() -> AsyncIterator[AsyncSession]:
     async with unit_of_work() as session:
         yield session
+
+
+async def plan_for_these_values(session: AsyncSession) -> None:
+    """Plan this transaction's queries for their actual parameters. After a prepared
+    statement's fifth run PostgreSQL may switch to a generic plan, which guesses that a third
+    of a table matches `updated_at > $1` and sorts every changed row instead of walking the
+    (updated_at, id) index: an incremental pull went from 4 ms to 80 ms of database time."""
+    await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))

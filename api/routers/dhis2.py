@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from api.db import plan_for_these_values
 from api.deps import CurrentPrincipal, DbSession, WritingPrincipal
 from api.errors import InvalidInput, problem
 from api.models import DataValue, Indicator, OrgUnit
@@ -316,6 +317,7 @@ async def export_data_value_set(
         DataValue.comment,
         maintain_column_froms=True,
     )
+    await plan_for_these_values(session)
     rows = await session.execute(columns.order_by(DataValue.updated_at, DataValue.id).limit(limit))
     out = Dhis2DataValueSetOut.model_validate(
         {
