@@ -349,9 +349,9 @@ _CHANGED = """(d.numerator, d.denominator, d.value, d.text_value, d.comment, d.s
 _HISTORY_COLUMNS = """INSERT INTO data_value_history (id, data_value_id, action, changed_at,
     changed_by, source, numerator, denominator, value, text_value, comment, status)"""
 
+_LOCKED = f"""d.status = 'accepted' AND d.deleted_at IS NULL AND ({_CHANGED} OR s.deleted)"""
 LOCKED_SQL = f"""
-SELECT s.row_number FROM dv_stage s JOIN data_value d ON {_KEY}
-WHERE d.status = 'accepted' AND d.deleted_at IS NULL AND ({_CHANGED} OR s.deleted)
+SELECT s.row_number FROM dv_stage s JOIN data_value d ON {_KEY} WHERE {_LOCKED}
 ORDER BY s.row_number LIMIT 10000"""
 
 # 1. The previous state of every value about to change.
@@ -491,10 +491,11 @@ def _reject_locked(outcome: Outcome, number: int) -> None:
 # A few rows (a form's autosave, one API call) skip the staging table: creating, filling and
 # analysing a temporary table costs more than the write itself. The rows are bound as one
 # array per column, and a CTE named dv_stage stands in for the table, so the statements
-# above serve unchanged; history, upsert and soft deletes run as one statement (its parts
-# share one snapshot, so the history still records the values before the change).
+# above serve unchanged, all in one statement (its parts share one snapshot, so the history
+# still records the values before the change). For callers who may not change accepted
+# values, dv_stage is empty when any row would: nothing is written and the rows are named.
 INLINE_MAX_ROWS = 1000
-_INLINE_STAGE = """WITH dv_stage AS (
+_INLINE_ROWS = """given AS (
     SELECT * FROM unnest(CAST(:row_number AS int[]), CAST(:indicator_id AS uuid[]),
         CAST(:org_unit_id AS uuid[]), CAST(:period AS text[]), CAST(:period_type AS text[]),
         CAST(:period_start AS date[]), CAST(:period_end AS date[]), CAST(:option AS text[]),
@@ -503,13 +504,19 @@ _INLINE_STAGE = """WITH dv_stage AS (
         CAST(:status AS text[]), CAST(:deleted AS boolean[]))
     AS s(row_number, indicator_id, org_unit_id, period, period_type, period_start, period_end,
          option, numerator, denominator, value, text_value, comment, status, deleted))"""
-INLINE_LOCKED_SQL = f"{_INLINE_STAGE}\n{LOCKED_SQL}"
-INLINE_WRITE_SQL = f"""{_INLINE_STAGE},
+_INLINE_WRITES = f"""dv_stage AS (SELECT * FROM given WHERE NOT EXISTS (SELECT 1 FROM locked)),
 history AS ({HISTORY_SQL}),
 upserted AS ({UPSERT_SQL}),
 deleted AS ({DELETE_SQL} RETURNING 1)
 SELECT (SELECT count(*) FROM upserted WHERE created),
-       (SELECT count(*) FROM upserted WHERE NOT created), (SELECT count(*) FROM deleted)"""
+       (SELECT count(*) FROM upserted WHERE NOT created), (SELECT count(*) FROM deleted),
+       (SELECT array_agg(row_number ORDER BY row_number) FROM locked)"""
+INLINE_WRITE_SQL = f"""WITH {_INLINE_ROWS},
+locked AS (SELECT s.row_number FROM given s JOIN data_value d ON {_KEY} WHERE {_LOCKED}),
+{_INLINE_WRITES}"""
+INLINE_ACCEPTOR_WRITE_SQL = f"""WITH {_INLINE_ROWS},
+locked AS (SELECT CAST(NULL AS int) AS row_number WHERE false),
+{_INLINE_WRITES}"""
 
 
 async def apply_rows(
@@ -522,7 +529,7 @@ async def apply_rows(
     strategy: str = "CREATE_AND_UPDATE",
 ) -> None:
     """`apply` for at most INLINE_MAX_ROWS validated rows held in memory: the same checks and
-    counts, in two statements instead of ten. Strategies CREATE_AND_UPDATE and DELETE."""
+    counts, in one statement instead of ten. Strategies CREATE_AND_UPDATE and DELETE."""
     assert len(rows) <= INLINE_MAX_ROWS and strategy in ("CREATE_AND_UPDATE", "DELETE")
     first: dict[tuple[uuid.UUID, uuid.UUID, str, str], int] = {}
     for r in rows:
@@ -548,13 +555,14 @@ async def apply_rows(
         columns["comment"].append(r.comment)
         columns["status"].append(r.status)
         columns["deleted"].append(r.deleted or strategy == "DELETE")
-    if not actor.has_role(*ACCEPTORS):
-        for (number,) in await session.execute(text(INLINE_LOCKED_SQL), columns):
-            _reject_locked(outcome, number)
-        if outcome.conflicts_total:
-            return
+    # Accepted values are locked for those who cannot accept (as in `apply`).
+    sql = INLINE_ACCEPTOR_WRITE_SQL if actor.has_role(*ACCEPTORS) else INLINE_WRITE_SQL
     params = {**columns, "actor": actor.user_id, "source": source, "now": datetime.now(UTC)}
-    created, updated, deleted = (await session.execute(text(INLINE_WRITE_SQL), params)).one()
+    created, updated, deleted, locked = (await session.execute(text(sql), params)).one()
+    if locked:
+        for number in locked:
+            _reject_locked(outcome, number)
+        return
     outcome.created += created
     outcome.updated += updated
     outcome.deleted += deleted
