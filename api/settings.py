@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     # API workers and the job worker) at 25 stay under PostgreSQL's default 100.
     db_pool_size: int = 20
     db_max_overflow: int = 5
+    # A pooled connection idle this long is pinged before use (see api.db._ping_when_idle).
+    db_idle_ping_seconds: float = 10.0
 
     jwt_secret: SecretStr = SecretStr("change-me-in-production-this-is-only-for-local-use")
     jwt_algorithm: str = Field(default="HS256", pattern="^HS(256|384|512)$")

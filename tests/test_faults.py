@@ -268,3 +268,24 @@ def test_api_killed_mid_upload_writes_nothing(stack: Stack) -> None:
     assert (
         httpx.get(f"{stack.base}/api/v1/org-units", headers=_token(stack.base)).status_code == 200
     )
+
+
+def test_a_restart_while_idle_costs_no_request(stack: Stack) -> None:
+    """Connections idle past DB_IDLE_PING_SECONDS are pinged before use: after a restart the
+    pool replaces them and the first request succeeds. (Busy ones are not pinged; the restart
+    test above shows that path: 503, then recovery.)"""
+    assert stack.api is not None
+    stack.kill_api()
+    stack.env["DB_IDLE_PING_SECONDS"] = "0"
+    try:
+        stack.start_api()
+        headers = _token(stack.base)
+        assert httpx.get(f"{stack.base}/api/v1/org-units", headers=headers).status_code == 200
+        stack.stop_db()
+        stack.start_db()
+        first = httpx.get(f"{stack.base}/api/v1/org-units", headers=headers, timeout=30)
+        assert first.status_code == 200, first.text
+    finally:
+        stack.kill_api()
+        stack.env.pop("DB_IDLE_PING_SECONDS")
+        stack.start_api()
