@@ -116,7 +116,7 @@ async def compile_request(
     statuses = ("accepted",) if include == "accepted" else ("submitted", "accepted")
     subs = list(
         await session.scalars(
-            submissions.readable_statement(actor).where(
+            submissions.readable_statement(actor, eager=True).where(
                 Submission.request_id == request.id, Submission.status.in_(statuses)
             )
         )

@@ -633,10 +633,21 @@ async def status(
     above 100 %. On time: first submitted before the deadline, whatever happened after."""
     now = now or datetime.now(UTC)
     deadline = deadline_of(request.due_date)
+    # The columns the states need, not whole reports (and their units and request) by the
+    # hundred.
     subs = {
         s.org_unit_id: s
-        for s in await session.scalars(
-            select(Submission).where(Submission.request_id == request.id)
+        for s in await session.execute(
+            select(
+                Submission.id,
+                Submission.org_unit_id,
+                Submission.status,
+                Submission.version,
+                Submission.late,
+                Submission.first_submitted_at,
+                Submission.submitted_at,
+                Submission.accepted_at,
+            ).where(Submission.request_id == request.id)
         )
     }
     units: list[UnitStatus] = []

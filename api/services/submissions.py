@@ -851,7 +851,13 @@ async def list_submissions(
     cursor: str | None,
     limit: int,
 ) -> tuple[list[Submission], str | None]:
-    stmt = readable_statement(actor)
+    # One query for the reports and what their summaries show; not the report bodies.
+    stmt = readable_statement(actor, eager=True).options(
+        defer(Submission.sections),
+        defer(Submission.task_results),
+        defer(Submission.issued_documents),
+        defer(Submission.links),
+    )
     if request_id:
         stmt = stmt.where(Submission.request_id == request_id)
     if org_unit_id:
