@@ -2,6 +2,7 @@
 and the compiled report."""
 
 import uuid
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
@@ -276,8 +277,12 @@ async def list_submissions(
         cursor=cursor,
         limit=limit,
     )
-    return SubmissionPage(
-        items=[submissions.summary(s) for s in rows], page=PageMeta(next_cursor=next_cursor)
+    now = datetime.now(UTC)
+    return SubmissionPage.model_validate(
+        {
+            "items": [submissions.summary_fields(s, now) for s in rows],
+            "page": {"next_cursor": next_cursor},
+        }
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased, contains_eager, defer
+from sqlalchemy.orm import aliased, contains_eager, defer, joinedload, selectinload
 
 from api.access import Principal
 from api.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -62,7 +62,6 @@ from api.services.report_requests import (
     is_overdue,
     plan_ids_in_scope,
     reference,
-    unit_ref,
 )
 from api.tabular import Row
 
@@ -144,27 +143,31 @@ def _reference(sub: Submission) -> str:
 
 
 def summary(sub: Submission, now: datetime | None = None) -> SubmissionSummary:
-    request = sub.request
-    now = now or datetime.now(UTC)
-    return SubmissionSummary(
-        id=sub.id,
-        version=sub.version,
-        request_id=request.id,
-        request_title=request.title,
-        request_reference=reference(request),
-        due_date=request.due_date,
-        org_unit=unit_ref(sub.org_unit),
-        status=sub.status,
-        started=sub.status != "draft" or sub.version > 1,
-        first_submitted_at=sub.first_submitted_at,
-        submitted_at=sub.submitted_at,
-        late=sub.late,
-        overdue=is_overdue(request, sub.status, now),
-        returned_at=sub.returned_at,
-        accepted_at=sub.accepted_at,
-        review_comment=sub.review_comment,
-        updated_at=sub.updated_at,
-    )
+    return SubmissionSummary.model_validate(summary_fields(sub, now or datetime.now(UTC)))
+
+
+def summary_fields(sub: Submission, now: datetime) -> dict[str, Any]:
+    """SubmissionSummary's fields, for validating a page of them in one call."""
+    request, unit = sub.request, sub.org_unit
+    return {
+        "id": sub.id,
+        "version": sub.version,
+        "request_id": request.id,
+        "request_title": request.title,
+        "request_reference": reference(request),
+        "due_date": request.due_date,
+        "org_unit": {"id": unit.id, "code": unit.code, "name": unit.name},
+        "status": sub.status,
+        "started": sub.status != "draft" or sub.version > 1,
+        "first_submitted_at": sub.first_submitted_at,
+        "submitted_at": sub.submitted_at,
+        "late": sub.late,
+        "overdue": is_overdue(request, sub.status, now),
+        "returned_at": sub.returned_at,
+        "accepted_at": sub.accepted_at,
+        "review_comment": sub.review_comment,
+        "updated_at": sub.updated_at,
+    }
 
 
 # --- what the unit reports on ---------------------------------------------------------------
@@ -851,8 +854,13 @@ async def list_submissions(
     cursor: str | None,
     limit: int,
 ) -> tuple[list[Submission], str | None]:
-    # One query for the reports and what their summaries show; not the report bodies.
-    stmt = readable_statement(actor, eager=True).options(
+    # The reports with their units in one query, their requests (usually one) in another;
+    # not the report bodies.
+    stmt = readable_statement(actor).options(
+        contains_eager(Submission.org_unit.of_type(_UNIT)),
+        selectinload(Submission.request).options(
+            joinedload(ReportRequest.requester), joinedload(ReportRequest.document)
+        ),
         defer(Submission.sections),
         defer(Submission.task_results),
         defer(Submission.issued_documents),
