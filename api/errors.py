@@ -174,6 +174,14 @@ _HTTP_CODES = {
 }
 
 
+def out_of_resources(exc: DBAPIError) -> bool:
+    """PostgreSQL's class 53, insufficient resources: disk full (53100), out of memory
+    (53200), too many connections (53300), a configured limit such as temp_file_limit
+    (53400). The server is short of something, the request is fine: 503, not 500."""
+    sqlstate = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return isinstance(sqlstate, str) and sqlstate.startswith("53")
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
@@ -259,6 +267,16 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _dbapi(_: Request, exc: DBAPIError) -> JSONResponse:
         if exc.connection_invalidated:
             return await _db_down(_, OperationalError(None, None, exc.orig or exc))
+        if out_of_resources(exc):
+            log.error("database out of resources: %s", exc.orig)
+            return problem(
+                503,
+                "service-unavailable",
+                "Cơ sở dữ liệu hết tài nguyên",
+                "Máy chủ cơ sở dữ liệu đã hết dung lượng đĩa hoặc bộ nhớ cho thao tác này; "
+                "không có gì được ghi. Vui lòng thử lại sau hoặc báo quản trị hệ thống.",
+                headers={"Retry-After": "60"},
+            )
         log.exception("database error", exc_info=exc)
         return problem(
             500,

@@ -264,3 +264,26 @@ async def test_xlsx_export_opens_in_excel_and_neutralises_formulas(
     assert rows[0][:3] == ("indicator", "org_unit", "period")
     assert rows[1][:3] == ("TCDD", "BN-SONHAI", "202605")
     assert rows[1][7] == '\'=HYPERLINK("x")'
+
+
+async def test_a_database_out_of_space_refuses_the_batch_whole(
+    client: httpx.AsyncClient, login: Login, session: AsyncSession, connection: Any
+) -> None:
+    """PostgreSQL refusing a write for lack of space: here its quota on temporary files
+    (SQLSTATE 53400), which the staging sort of a large batch needs; a full disk is 53100 of
+    the same class. The caller gets a 503 problem that says so, and nothing is written."""
+    from sqlalchemy import text
+
+    await connection.execute(text("SET LOCAL work_mem = '64kB'"))
+    await connection.execute(text("SET LOCAL temp_file_limit = '64kB'"))
+    before = await _count(session)
+    periods = [f"{y}{m:02d}" for y in range(1990, 2018) for m in range(1, 13)]
+    periods += [f"{y}W{w:02d}" for y in range(1990, 2018) for w in range(1, 53)]
+    assert len(periods) > data_values.INLINE_MAX_ROWS  # the staged path, which sorts
+    values = [
+        {"indicator": "KCB_BHYT", "org_unit": "BN-SONHAI", "period": p, "value": 7} for p in periods
+    ]
+    r = await _put(client, await login("admin"), values)
+    problem = assert_problem(r, 503)
+    assert "dung lượng" in problem["detail"] and r.headers["Retry-After"]
+    assert await _count(session) == before

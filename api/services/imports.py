@@ -20,11 +20,12 @@ from datetime import UTC, datetime
 from typing import IO, Any, Protocol
 
 from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.access import Principal
 from api.db import unit_of_work
-from api.errors import Conflict, InvalidInput, NotFound
+from api.errors import Conflict, InvalidInput, NotFound, out_of_resources
 from api.models import ImportChunk, ImportJob, Role, User
 from api.queue import enqueue, tasks
 from api.settings import get_settings
@@ -405,7 +406,13 @@ async def run_job(job_id: uuid.UUID) -> None:
         await _end(job_id, "cancelled", None)
     except Exception as exc:
         log.exception("import %s failed", job_id)
-        await _end(job_id, "failed", f"Lỗi khi xử lý: {type(exc).__name__}: {exc}"[:2000])
+        reason = f"Lỗi khi xử lý: {type(exc).__name__}: {exc}"
+        if isinstance(exc, DBAPIError) and out_of_resources(exc):
+            reason = (
+                "Cơ sở dữ liệu hết dung lượng đĩa hoặc bộ nhớ khi ghi tệp này: không có giá trị "
+                f"nào được ghi. Tải tệp lên lại khi quản trị hệ thống đã xử lý. ({exc.orig})"
+            )
+        await _end(job_id, "failed", reason[:2000])
     finally:
         spool.close()
 
