@@ -21,6 +21,11 @@ class Settings(BaseSettings):
     db_max_overflow: int = 5
     # A pooled connection idle this long is pinged before use (see api.db._ping_when_idle).
     db_idle_ping_seconds: float = 10.0
+    # A bulk write (over 1 000 values) pauses after each part for this many times as long
+    # as the part took, so an upload does not take the machine from the people filling in
+    # forms: 1.0 keeps it to about half of one core and doubles its time. 0: no pause
+    # (a bulk load at a quiet hour).
+    bulk_write_pause: float = 1.0
 
     jwt_secret: SecretStr = SecretStr("change-me-in-production-this-is-only-for-local-use")
     jwt_algorithm: str = Field(default="HS256", pattern="^HS(256|384|512)$")

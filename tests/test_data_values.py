@@ -287,3 +287,83 @@ async def test_a_database_out_of_space_refuses_the_batch_whole(
     problem = assert_problem(r, 503)
     assert "dung lượng" in problem["detail"] and r.headers["Retry-After"]
     assert await _count(session) == before
+
+
+async def test_a_bulk_write_in_parts_counts_and_writes_as_one(
+    client: httpx.AsyncClient, login: Login, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The staged path writes in row ranges (APPLY_CHUNK), pausing between them: the counts,
+    the values and their history are those of one write."""
+    monkeypatch.setattr(data_values, "INLINE_MAX_ROWS", 0)
+    monkeypatch.setattr(data_values, "APPLY_CHUNK", 2)
+    admin = await login("admin")
+    values = [
+        {"indicator": "KCB_BHYT", "org_unit": "BN-SONHAI", "period": f"2019{m:02d}", "value": m}
+        for m in range(1, 6)
+    ]
+    r = await _put(client, admin, values)
+    assert r.json()["counts"] == {
+        "created": 5,
+        "updated": 0,
+        "unchanged": 0,
+        "deleted": 0,
+        "rejected": 0,
+    }
+    r = await _put(client, admin, values)
+    assert r.json()["counts"]["unchanged"] == 5
+    values[1]["value"] = 20
+    values[3]["value"] = 40
+    values[4] = {**values[4], "deleted": True}
+    r = await _put(client, admin, values)
+    assert r.json()["counts"] == {
+        "created": 0,
+        "updated": 2,
+        "unchanged": 2,
+        "deleted": 1,
+        "rejected": 0,
+    }
+    stored = {
+        v.period: v.value
+        for v in await session.scalars(
+            select(DataValue).where(
+                DataValue.period.like("2019%"),
+                DataValue.deleted_at.is_(None),
+                DataValue.source == "api",
+            )
+        )
+    }
+    assert stored == {"201901": 1, "201902": 20, "201903": 3, "201904": 40}
+
+
+async def test_a_page_carries_what_a_single_read_does(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    """PostgreSQL writes a page's JSON, the model writes a single value's: the same values,
+    a deleted one included."""
+    from api.schemas.indicator import DataValueRead
+
+    reporter = await login("sonhai.baocao")
+    await _put(
+        client,
+        reporter,
+        [
+            fully_vaccinated(),
+            fully_vaccinated(period="202604", comment="Ghi chú: tiêm chủng"),
+            fully_vaccinated(period="202603"),
+        ],
+    )
+    await _put(client, reporter, [fully_vaccinated(period="202603", deleted=True)])
+    r = await client.get(
+        URL,
+        headers=reporter,
+        params={"org_unit": "BN-SONHAI", "include_deleted": "true", "limit": 500},
+    )
+    page = r.json()["items"]
+    assert {i["period"] for i in page} >= {"202605", "202604", "202603"}
+    assert any(i["deleted"] for i in page) and any(i["comment"] for i in page)
+    for item in page:
+        one = await client.get(f"{URL}/{item['id']}", headers=reporter)
+        if one.status_code == 404:  # a deleted value is not served on its own
+            assert item["deleted"]
+            continue
+        assert DataValueRead.model_validate(item) == DataValueRead.model_validate(one.json())
