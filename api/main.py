@@ -18,6 +18,7 @@ from api.errors import NotFound, install_problem_handlers
 from api.middleware import (
     BodyLimitMiddleware,
     ControlCharacterMiddleware,
+    IntegrationLaneMiddleware,
     SecurityHeadersMiddleware,
 )
 from api.observability import RequestIdMiddleware, configure_logging
@@ -133,6 +134,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ),
         ),
     )
+    app.add_middleware(IntegrationLaneMiddleware, pause=settings.integration_pause)
     app.add_middleware(ControlCharacterMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestIdMiddleware)

@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     # forms: 1.0 keeps it to about half of one core and doubles its time. 0: no pause
     # (a bulk load at a quiet hour).
     bulk_write_pause: float = 1.0
+    # Integrations (API tokens) go one at a time per worker and hold their lane this many
+    # times as long as each request took, so their pulls never crowd out people's
+    # requests (api.middleware.IntegrationLaneMiddleware). 0: no lane.
+    integration_pause: float = 2.0
 
     jwt_secret: SecretStr = SecretStr("change-me-in-production-this-is-only-for-local-use")
     jwt_algorithm: str = Field(default="HS256", pattern="^HS(256|384|512)$")
