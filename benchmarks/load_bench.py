@@ -92,6 +92,7 @@ SENTENCES = (
 @dataclass
 class OpStats:
     latencies_ms: list[float] = field(default_factory=list)  # every answered request
+    finished_at: list[float] = field(default_factory=list)  # when each answer came (s, clock)
     no_answer: int = 0  # timeouts and connection errors (also counted in errors)
     errors: int = 0
     conflicts: int = 0
@@ -177,6 +178,7 @@ class Upload:
     http_status: int | None = None
     seconds: float = math.nan
     job: dict[str, Any] = field(default_factory=dict)
+    span: tuple[float, float] | None = None  # seconds into the run: sent, finished
 
 
 class Bench:
@@ -254,6 +256,7 @@ class Bench:
             stats.samples[f"{type(exc).__name__}: {exc}"[:200]] += 1
             return Answer(None, ok=False)
         stats.latencies_ms.append((time.perf_counter() - started) * 1000)
+        stats.finished_at.append(time.perf_counter())
         if r.status_code in expect:
             return Answer(r, ok=True)
         if r.status_code in conflict:
@@ -483,6 +486,7 @@ async def bulk_upload(bench: Bench, auth: dict[str, str], upload: Upload, conten
         bench.stats["import_poll"].errors += 1
         bench.stats["import_poll"].samples[f"import {job['status']}: {job.get('error')}"] += 1
     upload.seconds = time.perf_counter() - started
+    upload.span = (started - bench.start, time.perf_counter() - bench.start)
 
 
 # --- setup over HTTP --------------------------------------------------------------------------
@@ -867,6 +871,23 @@ async def verify(url: str, bench: Bench, upload: Upload) -> Findings:
 # --- report -----------------------------------------------------------------------------------
 
 
+def timeline(bench: Bench, upload: Upload, step: float = 5.0) -> None:
+    """Form writes' p95 in each `step` seconds of the run, the upload's span marked: where
+    the slow answers are."""
+    buckets: dict[int, list[float]] = defaultdict(list)
+    for name in FORM_WRITES:
+        s = bench.stats[name]
+        for at, ms in zip(s.finished_at, s.latencies_ms, strict=True):
+            buckets[int((at - bench.start) // step)].append(ms)
+    cells = []
+    for n in sorted(buckets):
+        lo, hi = n * step, (n + 1) * step
+        busy = upload.span is not None and lo < upload.span[1] and hi > upload.span[0]
+        mark = "*" if busy else ""
+        cells.append(f"{lo:.0f}s{mark} {percentile(sorted(buckets[n]), 95):.0f}")
+    print("form writes p95 (ms) by time, * = bulk upload running: " + ", ".join(cells))
+
+
 def report(bench: Bench, upload: Upload) -> tuple[int, float]:
     window = bench.finished - bench.start
     order = [
@@ -915,6 +936,7 @@ def report(bench: Bench, upload: Upload) -> tuple[int, float]:
         f"form writes (autosave + submit): n={len(writes)}, p95 {p95:.1f} ms, "
         f"p99 {percentile(writes, 99):.1f} ms - goal p95 < {FORM_WRITE_GOAL_MS:.0f} ms: {verdict}"
     )
+    timeline(bench, upload)
     if upload.values:
         how = {202: "queued for the worker", 200: "processed inline"}.get(
             upload.http_status or 0, f"HTTP {upload.http_status}"
