@@ -289,6 +289,10 @@ async def test_a_database_out_of_space_refuses_the_batch_whole(
     assert await _count(session) == before
 
 
+def _counts(**counts: int) -> dict[str, int]:
+    return {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0, "rejected": 0, **counts}
+
+
 async def test_a_bulk_write_in_parts_counts_and_writes_as_one(
     client: httpx.AsyncClient, login: Login, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -302,26 +306,14 @@ async def test_a_bulk_write_in_parts_counts_and_writes_as_one(
         for m in range(1, 6)
     ]
     r = await _put(client, admin, values)
-    assert r.json()["counts"] == {
-        "created": 5,
-        "updated": 0,
-        "unchanged": 0,
-        "deleted": 0,
-        "rejected": 0,
-    }
+    assert r.json()["counts"] == _counts(created=5)
     r = await _put(client, admin, values)
-    assert r.json()["counts"]["unchanged"] == 5
+    assert r.json()["counts"] == _counts(unchanged=5)
     values[1]["value"] = 20
     values[3]["value"] = 40
     values[4] = {**values[4], "deleted": True}
     r = await _put(client, admin, values)
-    assert r.json()["counts"] == {
-        "created": 0,
-        "updated": 2,
-        "unchanged": 2,
-        "deleted": 1,
-        "rejected": 0,
-    }
+    assert r.json()["counts"] == _counts(updated=2, unchanged=2, deleted=1)
     stored = {
         v.period: v.value
         for v in await session.scalars(
@@ -333,6 +325,13 @@ async def test_a_bulk_write_in_parts_counts_and_writes_as_one(
         )
     }
     assert stored == {"201901": 1, "201902": 20, "201903": 3, "201904": 40}
+    changed = next(
+        v
+        for v in (await client.get(URL, headers=admin, params={"period": "201902"})).json()["items"]
+        if v["org_unit"] == "BN-SONHAI" and v["indicator"] == "KCB_BHYT"
+    )
+    history = (await client.get(f"{URL}/{changed['id']}/history", headers=admin)).json()
+    assert [Decimal(c["value"]) for c in history["changes"]] == [2]
 
 
 async def test_a_page_carries_what_a_single_read_does(
