@@ -312,26 +312,28 @@ async def stage(session: AsyncSession, rows: list[Staged]) -> None:
     await driver.copy_records_to_table(
         "dv_stage",
         columns=STAGE_COLUMNS,
-        records=[
-            (
-                r.row,
-                r.indicator_id,
-                r.org_unit_id,
-                r.period.code,
-                r.period.type.value,
-                r.period.start,
-                r.period.end,
-                r.option,
-                r.numerator,
-                r.denominator,
-                r.value,
-                r.text_value,
-                r.comment,
-                r.status,
-                r.deleted,
-            )
-            for r in rows
-        ],
+        records=[_record(r) for r in rows],
+    )
+
+
+def _record(r: Staged) -> tuple[Any, ...]:
+    """A validated row as the staging table's columns (STAGE_COLUMNS), in their order."""
+    return (
+        r.row,
+        r.indicator_id,
+        r.org_unit_id,
+        r.period.code,
+        r.period.type.value,
+        r.period.start,
+        r.period.end,
+        r.option,
+        r.numerator,
+        r.denominator,
+        r.value,
+        r.text_value,
+        r.comment,
+        r.status,
+        r.deleted,
     )
 
 
@@ -575,23 +577,11 @@ async def apply_rows(
             _reject_duplicate(outcome, r.row, seen)
     if outcome.conflicts_total or not rows:
         return
-    columns: dict[str, list[Any]] = {name: [] for name in STAGE_COLUMNS}
-    for r in rows:
-        columns["row_number"].append(r.row)
-        columns["indicator_id"].append(r.indicator_id)
-        columns["org_unit_id"].append(r.org_unit_id)
-        columns["period"].append(r.period.code)
-        columns["period_type"].append(r.period.type.value)
-        columns["period_start"].append(r.period.start)
-        columns["period_end"].append(r.period.end)
-        columns["option"].append(r.option)
-        columns["numerator"].append(r.numerator)
-        columns["denominator"].append(r.denominator)
-        columns["value"].append(r.value)
-        columns["text_value"].append(r.text_value)
-        columns["comment"].append(r.comment)
-        columns["status"].append(r.status)
-        columns["deleted"].append(r.deleted or strategy == "DELETE")
+    # The staging table's columns, one array each.
+    records = zip(*(_record(r) for r in rows), strict=True)
+    columns = {name: list(values) for name, values in zip(STAGE_COLUMNS, records, strict=True)}
+    if strategy == "DELETE":
+        columns["deleted"] = [True] * len(rows)
     # Accepted values are locked for those who cannot accept (as in `apply`).
     sql = INLINE_ACCEPTOR_WRITE_SQL if actor.has_role(*ACCEPTORS) else INLINE_WRITE_SQL
     params = {**columns, "actor": actor.user_id, "source": source, "now": datetime.now(UTC)}
