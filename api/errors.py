@@ -174,6 +174,21 @@ _HTTP_CODES = {
 }
 
 
+def _unavailable(title: str, detail: str, *, retry_after: int) -> JSONResponse:
+    """503: the request was fine, the service is not, for now; nothing was written."""
+    return problem(
+        503, "service-unavailable", title, detail, headers={"Retry-After": str(retry_after)}
+    )
+
+
+def _database_unreachable() -> JSONResponse:
+    return _unavailable(
+        "Dịch vụ tạm thời không sẵn sàng",
+        "Không kết nối được cơ sở dữ liệu; vui lòng thử lại sau.",
+        retry_after=5,
+    )
+
+
 def out_of_resources(exc: DBAPIError) -> bool:
     """PostgreSQL's class 53, insufficient resources: disk full (53100), out of memory
     (53200), too many connections (53300), a configured limit such as temp_file_limit
@@ -243,39 +258,30 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(OperationalError)
     async def _db_down(_: Request, exc: OperationalError) -> JSONResponse:
         log.error("database unavailable: %s", exc)
-        return problem(
-            503,
-            "service-unavailable",
-            "Dịch vụ tạm thời không sẵn sàng",
-            "Không kết nối được cơ sở dữ liệu; vui lòng thử lại sau.",
-            headers={"Retry-After": "5"},
-        )
+        return _database_unreachable()
 
     @app.exception_handler(SQLAlchemyTimeoutError)
     async def _pool_exhausted(_: Request, exc: SQLAlchemyTimeoutError) -> JSONResponse:
         # Every pooled connection busy for pool_timeout seconds: overloaded, not broken.
         log.error("connection pool exhausted: %s", exc)
-        return problem(
-            503,
-            "service-unavailable",
+        return _unavailable(
             "Dịch vụ đang quá tải",
             "Máy chủ đang bận xử lý nhiều yêu cầu; vui lòng thử lại sau giây lát.",
-            headers={"Retry-After": "2"},
+            retry_after=2,
         )
 
     @app.exception_handler(DBAPIError)
     async def _dbapi(_: Request, exc: DBAPIError) -> JSONResponse:
         if exc.connection_invalidated:
-            return await _db_down(_, OperationalError(None, None, exc.orig or exc))
+            log.error("database unavailable: %s", exc.orig or exc)
+            return _database_unreachable()
         if out_of_resources(exc):
             log.error("database out of resources: %s", exc.orig)
-            return problem(
-                503,
-                "service-unavailable",
+            return _unavailable(
                 "Cơ sở dữ liệu hết tài nguyên",
                 "Máy chủ cơ sở dữ liệu đã hết dung lượng đĩa hoặc bộ nhớ cho thao tác này; "
                 "không có gì được ghi. Vui lòng thử lại sau hoặc báo quản trị hệ thống.",
-                headers={"Retry-After": "60"},
+                retry_after=60,
             )
         log.exception("database error", exc_info=exc)
         return problem(
@@ -289,13 +295,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _os(_: Request, exc: OSError) -> JSONResponse:
         # Connection refused / reset while reaching PostgreSQL surfaces as OSError in asyncpg.
         log.error("I/O error: %s", exc)
-        return problem(
-            503,
-            "service-unavailable",
-            "Dịch vụ tạm thời không sẵn sàng",
-            "Không kết nối được cơ sở dữ liệu; vui lòng thử lại sau.",
-            headers={"Retry-After": "5"},
-        )
+        return _database_unreachable()
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
