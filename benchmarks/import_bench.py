@@ -47,6 +47,15 @@ def run(cmd: list[str], env: dict[str, str]) -> None:
     subprocess.run(cmd, env=env, cwd=ROOT, check=True, capture_output=True)
 
 
+def setup_database(url: str, env: dict[str, str]) -> None:
+    """A fresh benchmark database: migrated, the demo data, the generated units and
+    indicators."""
+    asyncio.run(prepare(url))
+    run([sys.executable, "-m", "api.cli", "migrate"], env)
+    run([sys.executable, "-m", "api.cli", "load-demo"], env)
+    asyncio.run(seed_catalogue(url))
+
+
 async def seed_catalogue(url: str) -> None:
     """1 100 communes under one province, 200 count indicators, inserted directly."""
     conn = await asyncpg.connect(url)
@@ -284,10 +293,7 @@ def main() -> None:
         "IMPORT_MAX_BYTES": str(2 * 1024**3),
     }
     print(f"preparing {url} ...")
-    asyncio.run(prepare(url))
-    run([sys.executable, "-m", "api.cli", "migrate"], env)
-    run([sys.executable, "-m", "api.cli", "load-demo"], env)
-    asyncio.run(seed_catalogue(url))
+    setup_database(url, env)
     work = Path(tempfile.mkdtemp(prefix="hp-bench-"))
     first, changed = work / "values.csv", work / "values-10pct.csv"
     n = write_csv(first, args.values)

@@ -64,9 +64,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from import_bench import (  # noqa: E402
     UNITS,
     periods_for,
-    prepare,
-    run,
-    seed_catalogue,
+    setup_database,
     write_csv,
 )
 
@@ -1159,10 +1157,7 @@ def main() -> None:
     env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "SPA_DIR": "/nonexistent"}
 
     print(f"preparing {url} ...")
-    asyncio.run(prepare(url))
-    run([sys.executable, "-m", "api.cli", "migrate"], env)
-    run([sys.executable, "-m", "api.cli", "load-demo"], env)
-    asyncio.run(seed_catalogue(url))
+    setup_database(url, env)
     work = Path(tempfile.mkdtemp(prefix="hp-load-bench-"))
     upload = Upload(values=0, path=work / "bulk-values.csv")
     if args.upload_values:

@@ -26,7 +26,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from import_bench import UNITS, prepare, run, seed_catalogue  # noqa: E402
+from import_bench import UNITS, setup_database  # noqa: E402
 
 
 async def load_values(url: str, indicators: int, months: int) -> int:
@@ -137,10 +137,7 @@ def main() -> None:
     url = args.database_url
     env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "SPA_DIR": "/nonexistent"}
     if not args.reuse:
-        asyncio.run(prepare(url))
-        run([sys.executable, "-m", "api.cli", "migrate"], env)
-        run([sys.executable, "-m", "api.cli", "load-demo"], env)
-        asyncio.run(seed_catalogue(url))
+        setup_database(url, env)
         t = time.perf_counter()
         total = asyncio.run(load_values(url, args.indicators, args.months))
         print(
