@@ -53,7 +53,7 @@ _PRINCIPAL = (
 
 async def principal_for(
     session: AsyncSession,
-    user: User | uuid.UUID,
+    user_id: uuid.UUID,
     *,
     generation: int | None = None,
     scopes: frozenset[str] | None = None,
@@ -61,7 +61,6 @@ async def principal_for(
 ) -> Principal:
     """The caller with their grants (those in inactive units left out). `generation`, from a
     JWT, must still be the user's: a password change or "log out everywhere" bumps it."""
-    user_id = user if isinstance(user, uuid.UUID) else user.id
     rows = (await session.execute(_PRINCIPAL.where(User.id == user_id))).all()
     if not rows or (generation is not None and rows[0].token_generation != generation):
         raise Unauthorized("Token không còn hiệu lực; vui lòng đăng nhập lại.")

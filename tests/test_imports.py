@@ -247,7 +247,7 @@ async def test_large_upload_is_a_job_a_worker_runs(
         async with db.unit_of_work() as s:
             admin = await s.scalar(select(User).where(User.username == "admin"))
             assert admin is not None
-            actor = await principal_for(s, admin)
+            actor = await principal_for(s, admin.id)
             job, _ = await imports.submit(
                 s,
                 actor=actor,
@@ -329,7 +329,7 @@ async def test_a_job_whose_worker_died_runs_again_and_writes_once(
             assert admin is not None
             job, _ = await imports.submit(
                 s,
-                actor=await principal_for(s, admin),
+                actor=await principal_for(s, admin.id),
                 resource="org_units",
                 stream=io.BytesIO(body),
                 filename="r.csv",

@@ -153,7 +153,7 @@ async def load_demo(session: AsyncSession) -> dict[str, int]:
 
     admin = await session.scalar(select(User).where(User.username == "admin"))
     assert admin is not None
-    loaded = await load_indicators(session, await principal_for(session, admin))
+    loaded = await load_indicators(session, await principal_for(session, admin.id))
     from api.demo.plans import load_plans
 
     plans = await load_plans(session)

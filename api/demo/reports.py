@@ -122,7 +122,7 @@ def sections(texts: dict[str, str]) -> list[Section]:
 async def _actor(session: AsyncSession, username: str):  # type: ignore[no-untyped-def]
     user = await session.scalar(select(User).where(User.username == username))
     assert user is not None
-    return await principal_for(session, user)
+    return await principal_for(session, user.id)
 
 
 async def _backdate(session: AsyncSession, sub: Submission, at: datetime) -> None:

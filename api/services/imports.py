@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.access import Principal
 from api.db import unit_of_work
 from api.errors import Conflict, InvalidInput, NotFound, out_of_resources
-from api.models import ImportChunk, ImportJob, Role, User
+from api.models import ImportChunk, ImportJob, Role
 from api.queue import enqueue, tasks
 from api.settings import get_settings
 from api.tabular import Row, file_error, read_csv, read_xlsx
@@ -394,9 +394,7 @@ async def run_job(job_id: uuid.UUID) -> None:
         async with unit_of_work() as session:
             job = await session.get(ImportJob, job_id)
             assert job is not None
-            user = await session.get(User, job.created_by)
-            assert user is not None
-            actor = await principal_for(session, user)
+            actor = await principal_for(session, job.created_by)
             outcome = await _execute(
                 session, job=job, actor=actor, stream=spool, progress=_progress_reporter(job_id)
             )
