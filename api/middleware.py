@@ -3,11 +3,11 @@
 import asyncio
 import json
 import re
-import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import PROBLEM_JSON
+from api.pacing import Pacer
 from api.security import split_api_token
 
 SECURITY_HEADERS = [
@@ -185,9 +185,9 @@ class IntegrationLaneMiddleware:
         if self._lane is None:
             self._lane = asyncio.Lock()
         async with self._lane:
-            started = time.perf_counter()
+            pace = Pacer(self.pause)
             await self.app(scope, receive, send)
-            await asyncio.sleep((time.perf_counter() - started) * self.pause)
+            await pace()
 
 
 def _has_api_token(scope: Scope) -> bool:

@@ -7,9 +7,7 @@ history of what changes, one INSERT ... ON CONFLICT DO UPDATE that skips identic
 (counted as unchanged, never as updated), soft deletes, and the optional replace of a scope.
 """
 
-import asyncio
 import functools
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ from api.access import Principal
 from api.errors import NotFound
 from api.models import DEFAULT_OPTION, DataValue, Indicator, OrgUnit, Role
 from api.numbers import NumberError, parse_decimal
+from api.pacing import Pacer
 from api.periods import Period, PeriodError, parse
 from api.services import audit
 from api.services.imports import Outcome, Progress, RowConflict, register
@@ -403,7 +402,7 @@ deleted AS ({DELETE_SQL} RETURNING 1)"""
 _COUNTS = """(SELECT count(*) FROM upserted WHERE created),
        (SELECT count(*) FROM upserted WHERE NOT created), (SELECT count(*) FROM deleted)"""
 # A bulk write goes in row ranges of APPLY_CHUNK, each one statement, pausing between them
-# (BulkPacer): an upload of 100 000 values took a core of PostgreSQL for seconds in one go,
+# (bulk_pacer): an upload of 100 000 values took a core of PostgreSQL for seconds in one go,
 # and every autosave on the machine waited behind it. Still one transaction: all or nothing.
 APPLY_CHUNK = 10_000
 CHUNK_WRITE_SQL = f"""WITH dv_stage AS (
@@ -467,7 +466,7 @@ async def apply(
     # In row ranges, each one statement, pausing between them: see CHUNK_WRITE_SQL.
     last = int(await session.scalar(text("SELECT coalesce(max(row_number), 0) FROM dv_stage")) or 0)
     upserted = 0
-    pace = BulkPacer()
+    pace = bulk_pacer()
     for after in range(0, last, APPLY_CHUNK):
         chunk = {**params, "after": after, "upto": after + APPLY_CHUNK}
         created, updated, deleted = (await session.execute(text(CHUNK_WRITE_SQL), chunk)).one()
@@ -492,19 +491,10 @@ async def apply(
     outcome.unchanged += int(writes or 0) - upserted
 
 
-class BulkPacer:
-    """Between the parts of a bulk write, a pause as long as the part took times
-    settings.bulk_write_pause, so an upload takes at most about half a core (at 1.0) from the
-    people saving forms at the same time."""
-
-    def __init__(self) -> None:
-        self.pause = get_settings().bulk_write_pause
-        self.since = time.perf_counter()
-
-    async def __call__(self) -> None:
-        if self.pause > 0:
-            await asyncio.sleep((time.perf_counter() - self.since) * self.pause)
-        self.since = time.perf_counter()
+def bulk_pacer() -> Pacer:
+    """Between the parts of a bulk write: settings.bulk_write_pause, so an upload takes at
+    most about half a core (at 1.0) from the people saving forms at the same time."""
+    return Pacer(get_settings().bulk_write_pause)
 
 
 def _reject_duplicate(outcome: Outcome, number: int, first: int) -> None:
@@ -618,7 +608,7 @@ class DataValueImporter:
         # Validate and stage in batches: memory stays flat however large the file.
         batch: list[Staged] = []
         staged = False
-        pace = BulkPacer()  # as in `apply`: people first
+        pace = bulk_pacer()  # as in `apply`: people first
         for row in rows:
             outcome.rows += 1
             item = validate_row(

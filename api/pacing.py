@@ -1,0 +1,19 @@
+"""Work that yields the machine to people: pause in proportion to what it just took."""
+
+import asyncio
+import time
+
+
+class Pacer:
+    """Each call pauses `pause` times as long as the work since the previous call (or since
+    the pacer was made) took: at 1.0 the work gets about half of a core while others wait
+    for one. 0: no pause."""
+
+    def __init__(self, pause: float) -> None:
+        self.pause = pause
+        self.since = time.perf_counter()
+
+    async def __call__(self) -> None:
+        if self.pause > 0:
+            await asyncio.sleep((time.perf_counter() - self.since) * self.pause)
+        self.since = time.perf_counter()
