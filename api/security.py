@@ -1,10 +1,13 @@
 """Credentials: Argon2 password hashes, signed JWTs, and API token secrets."""
 
+import functools
 import hashlib
 import hmac
 import secrets
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
 from typing import Any, Literal
 
 from argon2 import PasswordHasher
@@ -79,26 +82,49 @@ def create_jwt(
     return token, expires
 
 
-def decode_jwt(settings: Settings, token: str, *, expected_type: TokenType) -> dict[str, Any]:
-    """Verify signature, pinned algorithm, expiry and type; raise ValueError otherwise."""
+def decode_jwt(
+    settings: Settings, token: str, *, expected_type: TokenType, now: datetime | None = None
+) -> dict[str, Any]:
+    """Verify signature, pinned algorithm, expiry and type; raise ValueError otherwise.
+
+    The signature check, a pure function of the token and the key and the dearest part of
+    authenticating a request, is remembered per token; expiry is checked on every call."""
+    payload = _verified(token, settings.jwt_secret.get_secret_value(), settings.jwt_algorithm)
+    moment = (now or datetime.now(UTC)).timestamp()
+    if payload["exp"] <= moment:
+        raise ValueError("Signature has expired.")
+    if payload.get("typ") != expected_type:
+        raise ValueError("wrong token type")
+    return dict(payload)
+
+
+@functools.lru_cache(maxsize=4096)
+def _verified(token: str, secret: str, algorithm: str) -> Mapping[str, Any]:
+    """A token's claims once its header, signature and required claims check out (expiry
+    left to the caller); a token that fails is not remembered and fails again each time."""
     try:
         header = jwt.get_unverified_header(token)
     except JWTError as exc:
         raise ValueError("malformed token") from exc
-    if header.get("alg") != settings.jwt_algorithm:
+    if header.get("alg") != algorithm:
         raise ValueError("unexpected algorithm")
     try:
         payload = jwt.decode(
             token,
-            settings.jwt_secret.get_secret_value(),
-            algorithms=[settings.jwt_algorithm],
-            options={"require_exp": True, "require_sub": True, "require_iat": True},
+            secret,
+            algorithms=[algorithm],
+            options={
+                "require_exp": True,
+                "require_sub": True,
+                "require_iat": True,
+                "verify_exp": False,
+            },
         )
     except JWTError as exc:
         raise ValueError(str(exc)) from exc
-    if payload.get("typ") != expected_type:
-        raise ValueError("wrong token type")
-    return payload
+    if not isinstance(payload.get("exp"), int):
+        raise ValueError("exp must be an integer")
+    return MappingProxyType(payload)
 
 
 def new_api_token() -> tuple[str, str, str]:

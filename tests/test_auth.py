@@ -2,12 +2,14 @@
 
 import base64
 import json
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 from jose import jwt
 
-from api.security import create_jwt
+from api.security import create_jwt, decode_jwt
 from api.settings import get_settings
 from tests.conftest import Login, assert_problem
 
@@ -66,8 +68,6 @@ async def test_expired_tampered_and_unsigned_tokens_are_refused(
     good = (await login("sonhai.baocao"))["Authorization"].split()[1]
     claims = jwt.get_unverified_claims(good)
 
-    import uuid
-
     expired, _ = create_jwt(
         settings,
         user_id=uuid.UUID(claims["sub"]),
@@ -86,6 +86,26 @@ async def test_expired_tampered_and_unsigned_tokens_are_refused(
         r = await client.get(ME, headers={"Authorization": f"Bearer {token}"})
         assert_problem(r, 401)
     assert (await client.get(ME, headers={"Authorization": f"Bearer {good}"})).status_code == 200
+
+
+def test_a_token_accepted_once_is_still_refused_when_it_expires() -> None:
+    """The signature check is remembered per token; expiry and type must not be."""
+    settings = get_settings()
+    issued = datetime.now(UTC)
+    token, expires = create_jwt(
+        settings, user_id=uuid.uuid4(), token_type="access", generation=0, now=issued
+    )
+    assert decode_jwt(settings, token, expected_type="access", now=issued)["typ"] == "access"
+    before = expires - timedelta(seconds=1)
+    assert decode_jwt(settings, token, expected_type="access", now=before)["sub"]
+    for later in (expires, expires + timedelta(days=1)):
+        with pytest.raises(ValueError, match="expired"):
+            decode_jwt(settings, token, expected_type="access", now=later)
+    with pytest.raises(ValueError, match="type"):
+        decode_jwt(settings, token, expected_type="refresh", now=issued)
+    # A copy each time: a caller changing its claims changes nothing for the next request.
+    decode_jwt(settings, token, expected_type="access", now=issued)["sub"] = "someone else"
+    assert decode_jwt(settings, token, expected_type="access", now=issued)["sub"] != "someone else"
 
 
 async def test_refresh_token_renews_but_cannot_act_as_access_token(
