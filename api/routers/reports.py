@@ -2,7 +2,6 @@
 and the compiled report."""
 
 import uuid
-from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
@@ -151,7 +150,9 @@ async def get_report_request_status(
     request_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> RequestStatus:
     """Each required unit's state, and completeness and timeliness (never above 100 %)."""
-    found = await report_requests.get(session, actor=principal, request_id=request_id)
+    found = await report_requests.get(
+        session, actor=principal, request_id=request_id, read_whole=False
+    )
     report_requests.require_requester_side(principal, found)
     return await report_requests.status(session, actor=principal, request=found)
 
@@ -277,13 +278,7 @@ async def list_submissions(
         cursor=cursor,
         limit=limit,
     )
-    now = datetime.now(UTC)
-    return SubmissionPage.model_validate(
-        {
-            "items": [submissions.summary_fields(s, now) for s in rows],
-            "page": {"next_cursor": next_cursor},
-        }
-    )
+    return SubmissionPage.model_validate({"items": rows, "page": {"next_cursor": next_cursor}})
 
 
 @submissions_router.get("/{submission_id}", response_model=SubmissionRead, responses=READ_ERRORS)

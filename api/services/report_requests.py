@@ -9,11 +9,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, exists, or_, select, text
+from sqlalchemy import ARRAY, Select, Uuid, and_, any_, bindparam, exists, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, selectinload
 
-from api.access import Principal
+from api.access import Principal, per_caller
 from api.db import unit_of_work
 from api.errors import Conflict, Forbidden, NotFound, body_error
 from api.models import (
@@ -36,14 +36,12 @@ from api.schemas.report import (
     DEFAULT_OUTLINE,
     IndicatorRef,
     OutlineSection,
-    Rates,
     ReportRequestCreate,
     ReportRequestRead,
     ReportRequestUpdate,
     RequestStatus,
     UnitRef,
     UnitSelection,
-    UnitStatus,
 )
 from api.services import audit, documents, notifications
 from api.services.documents import format_reference, reference_of
@@ -81,6 +79,7 @@ _REQUESTER = aliased(OrgUnit, name="requester")
 _TARGET = aliased(OrgUnit, name="target")
 
 
+@per_caller
 def readable_statement(actor: Principal) -> Select[ReportRequest]:
     """Requests the caller may see: their own units' (drafts too), and open or closed ones
     addressed to a unit their roles reach."""
@@ -114,24 +113,26 @@ def whole(stmt: Select[ReportRequest]) -> Select[ReportRequest]:
     ).execution_options(populate_existing=True)
 
 
-async def get(session: AsyncSession, *, actor: Principal, request_id: uuid.UUID) -> ReportRequest:
-    found = await session.scalar(
-        whole(readable_statement(actor).where(ReportRequest.id == request_id))
-    )
+async def get(
+    session: AsyncSession, *, actor: Principal, request_id: uuid.UUID, read_whole: bool = True
+) -> ReportRequest:
+    """A request the caller may see; `read_whole=False` leaves its units and plan unloaded
+    (the status reads its units as columns)."""
+    stmt = readable_statement(actor).where(ReportRequest.id == request_id)
+    found = await session.scalar(whole(stmt) if read_whole else stmt)
     if found is None:
         raise NotFound(f"Không có yêu cầu báo cáo {request_id}.")
     return found
 
 
+# One statement for any number of indicators (an array, not a list of parameters).
+_INDICATORS = select(Indicator).where(Indicator.id == any_(bindparam("ids", type_=ARRAY(Uuid))))
+
+
 async def indicators_of(session: AsyncSession, request: ReportRequest) -> list[Indicator]:
     if not request.indicator_ids:
         return []
-    rows = {
-        i.id: i
-        for i in await session.scalars(
-            select(Indicator).where(Indicator.id.in_(request.indicator_ids))
-        )
-    }
+    rows = {i.id: i for i in await session.scalars(_INDICATORS, {"ids": request.indicator_ids})}
     return [rows[i] for i in request.indicator_ids if i in rows]
 
 
@@ -625,6 +626,36 @@ class _Row:
     submission: Submission | None
 
 
+# Each required unit with its report's state columns, in the units' order: one query, no
+# ORM instances by the hundred.
+_STATUS_ROWS = (
+    select(
+        OrgUnit.id,
+        OrgUnit.code,
+        OrgUnit.name,
+        OrgUnit.active,
+        Submission.id.label("submission_id"),
+        Submission.status,
+        Submission.version,
+        Submission.late,
+        Submission.first_submitted_at,
+        Submission.submitted_at,
+        Submission.accepted_at,
+    )
+    .select_from(report_request_unit)
+    .join(OrgUnit, OrgUnit.id == report_request_unit.c.org_unit_id)
+    .outerjoin(
+        Submission,
+        and_(
+            Submission.request_id == report_request_unit.c.request_id,
+            Submission.org_unit_id == OrgUnit.id,
+        ),
+    )
+    .where(report_request_unit.c.request_id == bindparam("request_id"))
+    .order_by(OrgUnit.code)
+)
+
+
 async def status(
     session: AsyncSession, *, actor: Principal, request: ReportRequest, now: datetime | None = None
 ) -> RequestStatus:
@@ -633,68 +664,50 @@ async def status(
     above 100 %. On time: first submitted before the deadline, whatever happened after."""
     now = now or datetime.now(UTC)
     deadline = deadline_of(request.due_date)
-    # The columns the states need, not whole reports (and their units and request) by the
-    # hundred.
-    subs = {
-        s.org_unit_id: s
-        for s in await session.execute(
-            select(
-                Submission.id,
-                Submission.org_unit_id,
-                Submission.status,
-                Submission.version,
-                Submission.late,
-                Submission.first_submitted_at,
-                Submission.submitted_at,
-                Submission.accepted_at,
-            ).where(Submission.request_id == request.id)
-        )
-    }
-    units: list[UnitStatus] = []
+    units: list[dict[str, Any]] = []
     expected = submitted = on_time = accepted = returned = overdue = 0
-    for unit in sorted(request.units, key=lambda u: u.code):
-        sub = subs.get(unit.id)
-        state = "not_started"
-        if sub is not None and (sub.status != "draft" or sub.version > 1):
-            state = sub.status
-        filed = sub is not None and sub.status in ("submitted", "accepted")
-        late = bool(sub and sub.late)
-        overdue_now = is_overdue(request, sub.status if sub else None, now)
-        if unit.active:
+    for row in await session.execute(_STATUS_ROWS, {"request_id": request.id}):
+        started = row.submission_id is not None and (row.status != "draft" or row.version > 1)
+        filed = row.status in ("submitted", "accepted")
+        late = bool(row.late)
+        overdue_now = is_overdue(request, row.status, now)
+        if row.active:
             expected += 1
             submitted += filed
             on_time += filed and not late
-            accepted += bool(sub and sub.status == "accepted")
-            returned += bool(sub and sub.status == "returned")
+            accepted += row.status == "accepted"
+            returned += row.status == "returned"
             overdue += overdue_now
         units.append(
-            UnitStatus(
-                org_unit=unit_ref(unit),
-                active=unit.active,
-                submission_id=sub.id if sub else None,
-                state=state,
-                first_submitted_at=sub.first_submitted_at if sub else None,
-                submitted_at=sub.submitted_at if sub else None,
-                late=late,
-                overdue=overdue_now,
-                accepted_at=sub.accepted_at if sub else None,
-            )
+            {
+                "org_unit": {"id": row.id, "code": row.code, "name": row.name},
+                "active": row.active,
+                "submission_id": row.submission_id,
+                "state": row.status if started else "not_started",
+                "first_submitted_at": row.first_submitted_at,
+                "submitted_at": row.submitted_at,
+                "late": late,
+                "overdue": overdue_now,
+                "accepted_at": row.accepted_at,
+            }
         )
-    return RequestStatus(
-        request_id=request.id,
-        due_date=request.due_date,
-        deadline=deadline,
-        rates=Rates(
-            expected=expected,
-            submitted=submitted,
-            on_time=on_time,
-            accepted=accepted,
-            returned=returned,
-            overdue=overdue,
-            completeness=_pct(submitted, expected),
-            timeliness=_pct(on_time, expected),
-        ),
-        units=units,
+    return RequestStatus.model_validate(
+        {
+            "request_id": request.id,
+            "due_date": request.due_date,
+            "deadline": deadline,
+            "rates": {
+                "expected": expected,
+                "submitted": submitted,
+                "on_time": on_time,
+                "accepted": accepted,
+                "returned": returned,
+                "overdue": overdue,
+                "completeness": _pct(submitted, expected),
+                "timeliness": _pct(on_time, expected),
+            },
+            "units": units,
+        }
     )
 
 
