@@ -1,9 +1,10 @@
 """Who is calling and where their roles reach: the one place scoping rules live."""
 
+import functools
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, ParamSpec, TypeVar
 
 from sqlalchemy import ColumnElement, false, or_, true
 from sqlalchemy.orm import InstrumentedAttribute
@@ -83,3 +84,17 @@ class Principal:
             else:
                 clauses.append(path_column == g.unit_path)
         return or_(*clauses) if clauses else false()
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def per_caller(build: Callable[P, T]) -> Callable[P, T]:
+    """Memoise a statement built from a caller (and other plain values): building a scoped
+    SELECT cost more of an autosave's time than running it. A Principal is a frozen value, so
+    the same caller with the same grants finds the same statement, and a changed grant makes
+    a new one; statements never change once built, and SQLAlchemy keeps a statement's cache
+    key on the object, so a reused one is not even walked again. Values that change per
+    request belong in bind parameters, not in the arguments."""
+    return functools.lru_cache(maxsize=4096)(build)  # type: ignore[return-value]

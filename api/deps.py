@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -48,6 +48,7 @@ _PRINCIPAL = (
     .outerjoin(_home, _home.id == User.org_unit_id)
     .outerjoin(RoleAssignment, RoleAssignment.user_id == User.id)
     .outerjoin(_granted, _granted.id == RoleAssignment.org_unit_id)
+    .where(User.id == bindparam("user_id"))
 )
 
 
@@ -61,7 +62,7 @@ async def principal_for(
 ) -> Principal:
     """The caller with their grants (those in inactive units left out). `generation`, from a
     JWT, must still be the user's: a password change or "log out everywhere" bumps it."""
-    rows = (await session.execute(_PRINCIPAL.where(User.id == user_id))).all()
+    rows = (await session.execute(_PRINCIPAL, {"user_id": user_id})).all()
     if not rows or (generation is not None and rows[0].token_generation != generation):
         raise Unauthorized("Token không còn hiệu lực; vui lòng đăng nhập lại.")
     first = rows[0]

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.access import Principal
+from api.access import Principal, per_caller
 from api.errors import NotFound
 from api.models import DEFAULT_OPTION, DataValue, Indicator, OrgUnit, Role
 from api.numbers import NumberError, parse_decimal
@@ -540,12 +540,13 @@ _INLINE_ROWS = """given AS (
 _INLINE_WRITES = f"""dv_stage AS (SELECT * FROM given WHERE NOT EXISTS (SELECT 1 FROM locked)),
 {_WRITES}
 SELECT {_COUNTS}, (SELECT array_agg(row_number ORDER BY row_number) FROM locked)"""
-INLINE_WRITE_SQL = f"""WITH {_INLINE_ROWS},
+# Parsed once: text() scans the SQL for parameters each time it is made.
+INLINE_WRITE = text(f"""WITH {_INLINE_ROWS},
 locked AS (SELECT s.row_number FROM given s JOIN data_value d ON {_KEY} WHERE {_LOCKED}),
-{_INLINE_WRITES}"""
-INLINE_ACCEPTOR_WRITE_SQL = f"""WITH {_INLINE_ROWS},
+{_INLINE_WRITES}""")
+INLINE_ACCEPTOR_WRITE = text(f"""WITH {_INLINE_ROWS},
 locked AS (SELECT CAST(NULL AS int) AS row_number WHERE false),
-{_INLINE_WRITES}"""
+{_INLINE_WRITES}""")
 
 
 async def apply_rows(
@@ -573,9 +574,9 @@ async def apply_rows(
     if strategy == "DELETE":
         columns["deleted"] = [True] * len(rows)
     # Accepted values are locked for those who cannot accept (as in `apply`).
-    sql = INLINE_ACCEPTOR_WRITE_SQL if actor.has_role(*ACCEPTORS) else INLINE_WRITE_SQL
+    sql = INLINE_ACCEPTOR_WRITE if actor.has_role(*ACCEPTORS) else INLINE_WRITE
     params = {**columns, "actor": actor.user_id, "source": source, "now": datetime.now(UTC)}
-    created, updated, deleted, locked = (await session.execute(text(sql), params)).one()
+    created, updated, deleted, locked = (await session.execute(sql, params)).one()
     if locked:
         for number in locked:
             _reject_locked(outcome, number)
@@ -702,6 +703,7 @@ async def _replace_options(
 register(DataValueImporter())
 
 
+@per_caller
 def readable_condition(actor: Principal) -> ColumnElement[bool]:
     """Values this caller may read: drafts only where they may write; others where any of
     their roles reaches (viewers and reviewers above the unit included)."""
@@ -712,6 +714,7 @@ def readable_condition(actor: Principal) -> ColumnElement[bool]:
     )
 
 
+@per_caller
 def readable_statement(actor: Principal) -> Select[DataValue, str, str, str]:
     return (
         select(DataValue, Indicator.code, OrgUnit.code, OrgUnit.path)

@@ -23,7 +23,7 @@ from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.access import Principal
+from api.access import Principal, per_caller
 from api.db import unit_of_work
 from api.errors import Conflict, InvalidInput, NotFound, out_of_resources
 from api.models import ImportChunk, ImportJob, Role
@@ -175,6 +175,7 @@ def _digest(stream: IO[bytes]) -> tuple[str, int]:
     return sha.hexdigest(), size
 
 
+@per_caller
 def readable_statement(actor: Principal) -> Select[ImportJob]:
     """Jobs the caller may see: their own; system admins see all."""
     stmt = select(ImportJob)

@@ -10,7 +10,7 @@ import procrastinate
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.access import Principal
+from api.access import Principal, per_caller
 from api.db import unit_of_work
 from api.errors import NotFound
 from api.models import EmailMessage, Notification, User
@@ -68,6 +68,7 @@ async def notify(
     return created
 
 
+@per_caller
 def readable_statement(actor: Principal) -> Select[Notification]:
     return select(Notification).where(Notification.user_id == actor.user_id)
 

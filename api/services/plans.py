@@ -7,7 +7,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from api.access import Principal
+from api.access import Principal, per_caller
 from api.errors import Conflict, Forbidden, NotFound, body_error
 from api.models import Assignment, Document, OrgUnit, Plan, PlanAmendment, Role, Task
 from api.paging import decode_id_cursor, encode_cursor
@@ -20,6 +20,7 @@ ENTITY = "plan"
 EDITORS = (Role.plan_manager,)
 
 
+@per_caller
 def readable_statement(actor: Principal) -> Select[Plan]:
     """The plans this caller may see: issued ones, and drafts of units their grants cover."""
     own_unit = [OrgUnit.path == actor.unit_path] if actor.unit_path else []

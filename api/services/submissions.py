@@ -11,13 +11,13 @@ import bisect
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import Select, and_, or_, select, text
+from sqlalchemy import Select, and_, bindparam, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased, contains_eager, defer, joinedload, selectinload
+from sqlalchemy.orm import aliased, contains_eager, defer, joinedload
 
-from api.access import Principal
+from api.access import Principal, per_caller
 from api.errors import Conflict, Forbidden, InvalidInput, NotFound
 from api.models import (
     Assignment,
@@ -76,6 +76,7 @@ _UNIT = aliased(OrgUnit, name="unit")
 _REQUESTER = aliased(OrgUnit, name="requester")
 
 
+@per_caller
 def readable_statement(actor: Principal, *, eager: bool = False) -> Select[Submission]:
     """Drafts only for the unit's own people; filed reports also for those above the unit
     and for the requesting unit's reviewers, managers and viewers. `eager`: the unit, the
@@ -115,14 +116,19 @@ def readable_statement(actor: Principal, *, eager: bool = False) -> Select[Submi
     )
 
 
-async def get(
-    session: AsyncSession, *, actor: Principal, submission_id: uuid.UUID, lock: bool = False
-) -> Submission:
-    stmt = readable_statement(actor, eager=True).where(Submission.id == submission_id)
+@per_caller
+def _one(actor: Principal, lock: bool) -> Select[Submission]:
+    stmt = readable_statement(actor, eager=True).where(Submission.id == bindparam("submission_id"))
     if lock:
         # Serialises a save, a submit and a return racing on one report.
         stmt = stmt.with_for_update(of=Submission)
-    found = await session.scalar(stmt.execution_options(populate_existing=True))
+    return stmt.execution_options(populate_existing=True)
+
+
+async def get(
+    session: AsyncSession, *, actor: Principal, submission_id: uuid.UUID, lock: bool = False
+) -> Submission:
+    found = await session.scalar(_one(actor, lock), {"submission_id": submission_id})
     if found is None:
         raise NotFound(f"Không có báo cáo {submission_id}.")
     return found
@@ -143,12 +149,45 @@ def _reference(sub: Submission) -> str:
 
 
 def summary(sub: Submission, now: datetime | None = None) -> SubmissionSummary:
-    return SubmissionSummary.model_validate(summary_fields(sub, now or datetime.now(UTC)))
+    unit = sub.org_unit
+    fields = summary_fields(sub, sub.request, (unit.id, unit.code, unit.name), now)
+    return SubmissionSummary.model_validate(fields)
 
 
-def summary_fields(sub: Submission, now: datetime) -> dict[str, Any]:
-    """SubmissionSummary's fields, for validating a page of them in one call."""
-    request, unit = sub.request, sub.org_unit
+class SummarySource(Protocol):
+    """What a list item is made from: a report, or a row of its columns."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def first_submitted_at(self) -> datetime | None: ...
+    @property
+    def submitted_at(self) -> datetime | None: ...
+    @property
+    def late(self) -> bool: ...
+    @property
+    def returned_at(self) -> datetime | None: ...
+    @property
+    def accepted_at(self) -> datetime | None: ...
+    @property
+    def review_comment(self) -> str | None: ...
+    @property
+    def updated_at(self) -> datetime: ...
+
+
+def summary_fields(
+    sub: SummarySource,
+    request: ReportRequest,
+    unit: tuple[uuid.UUID, str, str],
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """SubmissionSummary's fields, for validating a page of them in one call. `sub` is a
+    report or a row of its columns (see list_submissions); `unit` its unit's id, code, name."""
+    unit_id, code, name = unit
     return {
         "id": sub.id,
         "version": sub.version,
@@ -156,13 +195,13 @@ def summary_fields(sub: Submission, now: datetime) -> dict[str, Any]:
         "request_title": request.title,
         "request_reference": reference(request),
         "due_date": request.due_date,
-        "org_unit": {"id": unit.id, "code": unit.code, "name": unit.name},
+        "org_unit": {"id": unit_id, "code": code, "name": name},
         "status": sub.status,
         "started": sub.status != "draft" or sub.version > 1,
         "first_submitted_at": sub.first_submitted_at,
         "submitted_at": sub.submitted_at,
         "late": sub.late,
-        "overdue": is_overdue(request, sub.status, now),
+        "overdue": is_overdue(request, sub.status, now or datetime.now(UTC)),
         "returned_at": sub.returned_at,
         "accepted_at": sub.accepted_at,
         "review_comment": sub.review_comment,
@@ -843,6 +882,25 @@ async def bulk_accept(
     return ids
 
 
+# A list item's columns: not the report bodies, and no ORM instances to build and track.
+_SUMMARY_COLUMNS = (
+    Submission.id,
+    Submission.version,
+    Submission.request_id,
+    Submission.status,
+    Submission.first_submitted_at,
+    Submission.submitted_at,
+    Submission.late,
+    Submission.returned_at,
+    Submission.accepted_at,
+    Submission.review_comment,
+    Submission.updated_at,
+    _UNIT.id.label("unit_id"),
+    _UNIT.code.label("unit_code"),
+    _UNIT.name.label("unit_name"),
+)
+
+
 async def list_submissions(
     session: AsyncSession,
     *,
@@ -853,19 +911,10 @@ async def list_submissions(
     overdue: bool | None,
     cursor: str | None,
     limit: int,
-) -> tuple[list[Submission], str | None]:
-    # The reports with their units in one query, their requests (usually one) in another;
-    # not the report bodies.
-    stmt = readable_statement(actor).options(
-        contains_eager(Submission.org_unit.of_type(_UNIT)),
-        selectinload(Submission.request).options(
-            joinedload(ReportRequest.requester), joinedload(ReportRequest.document)
-        ),
-        defer(Submission.sections),
-        defer(Submission.task_results),
-        defer(Submission.issued_documents),
-        defer(Submission.links),
-    )
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of SubmissionSummary fields: the reports' columns with their units in one
+    query, their requests (usually one) in another."""
+    stmt = readable_statement(actor).with_only_columns(*_SUMMARY_COLUMNS)
     if request_id:
         stmt = stmt.where(Submission.request_id == request_id)
     if org_unit_id:
@@ -883,9 +932,24 @@ async def list_submissions(
     last = decode_id_cursor(cursor)
     if last is not None:
         stmt = stmt.where(Submission.id > last)
-    rows = list((await session.scalars(stmt.order_by(Submission.id).limit(limit + 1))).all())
+    rows = (await session.execute(stmt.order_by(Submission.id).limit(limit + 1))).all()
     next_cursor = encode_cursor([str(rows[limit - 1].id)]) if len(rows) > limit else None
-    return rows[:limit], next_cursor
+    rows = rows[:limit]
+    requests = {
+        r.id: r
+        for r in await session.scalars(
+            select(ReportRequest)
+            .options(joinedload(ReportRequest.document))
+            .where(ReportRequest.id.in_({row.request_id for row in rows}))
+        )
+    }
+    now = datetime.now(UTC)
+    return [
+        summary_fields(
+            row, requests[row.request_id], (row.unit_id, row.unit_code, row.unit_name), now
+        )
+        for row in rows
+    ], next_cursor
 
 
 # --- history -------------------------------------------------------------------------------

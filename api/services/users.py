@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.access import Principal
+from api.access import Principal, per_caller
 from api.errors import Conflict, Forbidden, InvalidInput, NotFound
 from api.models import ApiToken, OrgUnit, Role, RoleAssignment, User
 from api.paging import decode_cursor, encode_cursor
@@ -19,6 +19,7 @@ from api.text import fold
 ENTITY = "user"
 
 
+@per_caller
 def readable_statement(actor: Principal) -> Select[User]:
     """The users this caller may see: admins see their subtree's users; others only themselves."""
     stmt = select(User).join(OrgUnit, OrgUnit.id == User.org_unit_id)
