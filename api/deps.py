@@ -21,7 +21,15 @@ from api.settings import Settings, get_settings
 # scope="function": the transaction commits when the endpoint returns, before the response is
 # sent, so a failed commit becomes an error response instead of an acknowledged lost write.
 DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]
-AppSettings = Annotated[Settings, Depends(get_settings)]
+
+
+async def _settings() -> Settings:
+    """get_settings as an async dependency: a plain function would be run in the thread pool,
+    a thread hand-off on every authenticated request."""
+    return get_settings()
+
+
+AppSettings = Annotated[Settings, Depends(_settings)]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
