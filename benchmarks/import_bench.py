@@ -13,6 +13,7 @@ prints values/second for each beside the raw COPY, and the worker's peak memory.
 import argparse
 import asyncio
 import csv
+import math
 import os
 import random
 import subprocess
@@ -140,6 +141,19 @@ async def seed_catalogue(url: str) -> None:
 def periods_for(values: int) -> list[str]:
     count = max(1, -(-values // (UNITS * INDICATORS)))
     return [f"{2020 + m // 12}{m % 12 + 1:02d}" for m in range(count)]
+
+
+def machine_speed() -> float:
+    """Milliseconds for 2 M additions in a Python loop, best of three: machines of the same
+    kind differ (one session's measured twice another's), so figures from different runs are
+    comparable only with this beside them."""
+    best = math.inf
+    for _ in range(3):
+        started, total = time.perf_counter(), 0
+        for n in range(2_000_000):
+            total += n
+        best = min(best, (time.perf_counter() - started) * 1000)
+    return best
 
 
 def write_csv(path: Path, values: int, *, change: float = 0.0, seed: int = 1) -> int:
@@ -292,6 +306,7 @@ def main() -> None:
         "SPA_DIR": "/nonexistent",
         "IMPORT_MAX_BYTES": str(2 * 1024**3),
     }
+    print(f"this machine: {machine_speed():.0f} ms for a fixed pure-Python loop (lower is faster)")
     print(f"preparing {url} ...")
     setup_database(url, env)
     work = Path(tempfile.mkdtemp(prefix="hp-bench-"))

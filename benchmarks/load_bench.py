@@ -63,6 +63,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from import_bench import (  # noqa: E402
     UNITS,
+    machine_speed,
     periods_for,
     setup_database,
     write_csv,
@@ -1156,6 +1157,7 @@ def main() -> None:
     url = args.database_url
     env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "SPA_DIR": "/nonexistent"}
 
+    print(f"this machine: {machine_speed():.0f} ms for a fixed pure-Python loop (lower is faster)")
     print(f"preparing {url} ...")
     setup_database(url, env)
     work = Path(tempfile.mkdtemp(prefix="hp-load-bench-"))
