@@ -96,6 +96,8 @@ def worker(
     _prepare_database_url()
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_json)
+    if settings.worker_nice:
+        os.nice(settings.worker_nice)  # background work yields the CPU to people's requests
     asyncio.run(run_worker(concurrency=concurrency, queues=queue or None))
 
 
