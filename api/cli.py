@@ -67,6 +67,14 @@ def serve(
     host: Annotated[str, typer.Option(envvar="HOST")] = "127.0.0.1",
     port: Annotated[int, typer.Option(envvar="PORT")] = 8000,
     workers: Annotated[int, typer.Option(envvar="WEB_CONCURRENCY")] = 1,
+    keep_alive: Annotated[
+        int,
+        typer.Option(
+            envvar="KEEP_ALIVE_SECONDS",
+            help="Idle seconds before a kept-alive connection is closed; longer than any "
+            "client's or proxy's own, or a request sent as the server closes it is lost.",
+        ),
+    ] = 75,
 ) -> None:
     """Run the API (and the built SPA) with uvicorn."""
     import uvicorn
@@ -78,6 +86,7 @@ def serve(
         port=port,
         workers=workers,
         proxy_headers=True,
+        timeout_keep_alive=keep_alive,
         log_config=None,
         access_log=False,
     )

@@ -669,7 +669,10 @@ async def drive(
             + (f", one bulk upload of {upload.values:,} values" if upload.values else "")
             + f"; offered: about {len(reporters) / think:.0f} autosaves/s if answered at once"
         )
-        bench.http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=users))
+        # Idle connections are dropped before the server's keep-alive ends (75 s), so no
+        # request goes out on a connection the server is closing.
+        connector = aiohttp.TCPConnector(limit=users, keepalive_timeout=30)
+        bench.http = aiohttp.ClientSession(connector=connector)
         before = snapshot()
         bench.started_at = datetime.now(UTC)
         bench.start = time.perf_counter()

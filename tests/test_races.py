@@ -3,7 +3,11 @@ and saves holding the same version. Exactly one wins; the others get 412 (or 409
 winner already moved the report on), and nothing is half-applied: one revision per move."""
 
 import asyncio
+import contextlib
+import socket
+import time
 from collections.abc import AsyncIterator, Iterator
+from http.client import HTTPConnection
 from typing import Any
 
 import asyncpg
@@ -110,3 +114,25 @@ async def test_saves_racing_a_submit(http: httpx.AsyncClient) -> None:
         assert final["status"] == "draft" and await _revisions(sub["id"]) == []
         assert [s["key"] for s in final["sections"]] == ["I", "V"]
     assert final["version"] == version + 1
+
+
+def test_an_idle_kept_alive_connection_outlasts_a_client_pause(server: str) -> None:
+    """uvicorn's default keeps an idle connection 5 s: a client that reuses one after a longer
+    pause (aiohttp keeps them 15 s) could send a request as the server closed it, and lose it.
+    `serve` keeps them 75 s (KEEP_ALIVE_SECONDS)."""
+    host, port = server.removeprefix("http://").split(":")
+    conn = HTTPConnection(host, int(port), timeout=10)
+    conn.request("GET", "/api/v1/health")
+    first = conn.getresponse()
+    first.read()
+    assert first.status == 200 and first.getheader("connection") != "close"
+    time.sleep(6)
+    assert conn.sock is not None
+    # The server has not closed its end: nothing to read, and no end of stream.
+    conn.sock.setblocking(False)
+    with contextlib.suppress(BlockingIOError):
+        assert conn.sock.recv(1, socket.MSG_PEEK) != b""
+    conn.sock.settimeout(10)
+    conn.request("GET", "/api/v1/health")
+    assert conn.getresponse().status == 200
+    conn.close()
