@@ -440,11 +440,12 @@ async def apply(
     absent ones alone (both counted unchanged/ignored), DELETE soft-deletes every row.
     """
     await session.execute(text("ANALYZE dv_stage"))
-    await refresh_statistics(session)
     for number, first in await session.execute(text(DUPLICATES_SQL)):
         _reject_duplicate(outcome, number, first)
     if outcome.conflicts_total:
         return
+    # Every step from here joins data_value: its statistics first (a refused file skips this).
+    await refresh_statistics(session)
     if strategy == "DELETE":
         await session.execute(text("UPDATE dv_stage SET deleted = true"))
     if strategy in ("CREATE", "UPDATE"):
