@@ -469,9 +469,10 @@ async def apply(
     last = int(await session.scalar(text("SELECT coalesce(max(row_number), 0) FROM dv_stage")) or 0)
     upserted = 0
     pace = bulk_pacer()
+    chunk_write = text(CHUNK_WRITE_SQL)
     for after in range(0, last, APPLY_CHUNK):
         chunk = {**params, "after": after, "upto": after + APPLY_CHUNK}
-        created, updated, deleted = (await session.execute(text(CHUNK_WRITE_SQL), chunk)).one()
+        created, updated, deleted = (await session.execute(chunk_write, chunk)).one()
         outcome.created += created
         outcome.updated += updated
         outcome.deleted += deleted
