@@ -3,6 +3,8 @@ Sở Dân tộc và Tôn giáo's reports, return, resubmit, accept, status and r
 
 import io
 import unicodedata
+import uuid
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +14,7 @@ from docx import Document
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.models import Submission
+from api.models import AuditEvent, Submission, User
 from tests.conftest import Login, assert_problem, unit_id
 
 REQUESTS = "/api/v1/report-requests"
@@ -267,6 +269,60 @@ async def test_draft_autosave_etag_submit_lock(client: httpx.AsyncClient, login:
     assert filed["late"] and filed["status"] == "submitted"  # due 05/6/2026, filed today
     locked = await client.patch(url, json=body, headers=if_match(reporter, filed["version"]))
     assert_problem(locked, 409)
+
+
+async def test_a_save_writes_the_report_and_its_audit_event_together(
+    client: httpx.AsyncClient, login: Login, session: AsyncSession
+) -> None:
+    """A save sets the fields sent, a new version, who and when, and records one audit event
+    naming that version and those fields (the report's UPDATE and the event's INSERT are one
+    statement: neither happens alone)."""
+    reporter = await login("lucngan.baocao")
+    request = await seed_request(client, reporter)
+    sub = await submission_of(client, reporter, request["id"], "BN-LUCNGAN")
+    r = await client.patch(
+        f"{SUBMISSIONS}/{sub['id']}",
+        json={
+            "title": "Báo cáo quý",
+            "place": "Lục Ngạn",
+            "values": [{"indicator": "BHYT", "value": "91,5"}],
+        },
+        headers=if_match(reporter, sub["version"]),
+    )
+    assert r.status_code == 200, r.text
+    saved = r.json()
+    assert saved["version"] == sub["version"] + 1 and saved["values_written"] == 1
+    assert r.headers["ETag"] == f'"{saved["version"]}"'
+    row = (
+        await session.execute(
+            select(
+                Submission.title,
+                Submission.place,
+                Submission.version,
+                Submission.updated_at,
+                User.username,
+            )
+            .join(User, User.id == Submission.updated_by)
+            .where(Submission.id == uuid.UUID(sub["id"]))
+        )
+    ).one()
+    assert tuple(row) == (
+        "Báo cáo quý",
+        "Lục Ngạn",
+        saved["version"],
+        datetime.fromisoformat(saved["updated_at"]),
+        "lucngan.baocao",
+    )
+    events = (
+        await session.execute(
+            select(AuditEvent.actor_name, AuditEvent.after).where(
+                AuditEvent.entity_id == sub["id"], AuditEvent.action == "save"
+            )
+        )
+    ).all()
+    assert [tuple(e) for e in events] == [
+        ("lucngan.baocao", {"version": saved["version"], "fields": ["place", "title", "values"]})
+    ]
 
 
 async def test_empty_and_invalid_reports_are_refused(

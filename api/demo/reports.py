@@ -200,7 +200,7 @@ async def load_reports(session: AsyncSession) -> int:
     sdttg = await _actor(session, "sdttg.baocao")
     sub = subs[codes["BN-SDTTG"]]
     first = {k: v for k, v in SDTTG_SECTIONS.items() if k != "III.2"}
-    sub, _ = await submissions.save(
+    saved = await submissions.save(
         session,
         actor=sdttg,
         submission_id=sub.id,
@@ -218,7 +218,7 @@ async def load_reports(session: AsyncSession) -> int:
         ),
     )
     sub = await submissions.submit(
-        session, actor=sdttg, submission_id=sub.id, expected_version=sub.version
+        session, actor=sdttg, submission_id=saved.id, expected_version=saved.version
     )
     await _backdate(session, sub, datetime(2026, 5, 27, 2, 30, tzinfo=UTC))
     sub = await submissions.return_submission(
@@ -228,7 +228,7 @@ async def load_reports(session: AsyncSession) -> int:
         expected_version=sub.version,
         comment=RETURN_COMMENT,
     )
-    sub, _ = await submissions.save(
+    saved = await submissions.save(
         session,
         actor=sdttg,
         submission_id=sub.id,
@@ -236,7 +236,7 @@ async def load_reports(session: AsyncSession) -> int:
         data=SubmissionUpdate(sections=sections({"III.2": SDTTG_SECTIONS["III.2"]})),
     )
     sub = await submissions.submit(
-        session, actor=sdttg, submission_id=sub.id, expected_version=sub.version
+        session, actor=sdttg, submission_id=saved.id, expected_version=saved.version
     )
     sub = await submissions.accept(
         session, actor=reviewer, submission_id=sub.id, expected_version=sub.version, comment=None
@@ -263,7 +263,7 @@ async def load_reports(session: AsyncSession) -> int:
         for number, _, leads, _, result, note in SON_HAI_MATRIX
         if leads
     ]
-    sub, _ = await submissions.save(
+    saved = await submissions.save(
         session,
         actor=sonhai,
         submission_id=sub.id,
@@ -287,7 +287,7 @@ async def load_reports(session: AsyncSession) -> int:
         ),
     )
     sub = await submissions.submit(
-        session, actor=sonhai, submission_id=sub.id, expected_version=sub.version
+        session, actor=sonhai, submission_id=saved.id, expected_version=saved.version
     )
     await _backdate(session, sub, datetime(2026, 6, 1, 8, 15, tzinfo=UTC))
     await session.flush()

@@ -301,17 +301,11 @@ async def save_submission(
     response: Response,
 ) -> SubmissionSaved:
     """Autosave a draft (only what changed). A stale If-Match gets 412 and nothing is lost."""
-    sub, written = await submissions.save(
+    saved = await submissions.save(
         session, actor=principal, submission_id=submission_id, expected_version=version, data=body
     )
-    response.headers["ETag"] = etag(sub.version)
-    return SubmissionSaved(
-        id=sub.id,
-        version=sub.version,
-        status=sub.status,
-        updated_at=sub.updated_at,
-        values_written=written,
-    )
+    response.headers["ETag"] = etag(saved.version)
+    return saved
 
 
 @submissions_router.post(

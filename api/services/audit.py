@@ -6,7 +6,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, insert, select
+from sqlalchemy import CTE, Select, Table, bindparam, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.inspection import inspect
 
@@ -45,6 +45,25 @@ def snapshot(row: Base) -> dict[str, Any]:
 # A Core insert, not an ORM add and flush: the trail is written on every change, and the unit
 # of work cost more than the INSERT. (Pending ORM changes are still flushed before it.)
 _INSERT = insert(cast(Table, AuditEvent.__table__))
+# With a write in the same statement: explicit parameters, named apart from any column, so
+# none of them is taken for a column of the write; the defaults made by the database.
+_INSERT_ALONG = _INSERT.values(
+    id=func.gen_random_uuid(),
+    at=func.clock_timestamp(),
+    **{
+        name: bindparam(f"audit_{name}")
+        for name in (
+            "actor_id",
+            "actor_name",
+            "action",
+            "entity_type",
+            "entity_id",
+            "before",
+            "after",
+            "request_id",
+        )
+    },
+)
 
 
 async def record(
@@ -56,20 +75,26 @@ async def record(
     entity_id: uuid.UUID | str,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    along: tuple[CTE, dict[str, Any]] | None = None,
 ) -> None:
-    await session.execute(
-        _INSERT,
-        {
-            "actor_id": actor.user_id if actor else None,
-            "actor_name": actor.user.username if actor else None,
-            "action": action,
-            "entity_type": entity_type,
-            "entity_id": str(entity_id),
-            "before": before,
-            "after": after,
-            "request_id": current_request_id(),
-        },
-    )
+    """`along`: the write itself, as a data-modifying CTE with its parameters, sent in the
+    same statement as its record (one round trip, not two)."""
+    params = {
+        "actor_id": actor.user_id if actor else None,
+        "actor_name": actor.user.username if actor else None,
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": str(entity_id),
+        "before": before,
+        "after": after,
+        "request_id": current_request_id(),
+    }
+    if along is None:
+        await session.execute(_INSERT, params)
+    else:
+        write, write_params = along
+        named = {f"audit_{name}": value for name, value in params.items()}
+        await session.execute(_INSERT_ALONG.add_cte(write), {**write_params, **named})
 
 
 def list_statement(

@@ -175,7 +175,7 @@ async def compile_request(
                 )
             )
 
-    indicators = await report_requests.indicators_of(session, request)
+    indicators = await report_requests.indicators_of(session, request.indicator_ids)
     names = {s.org_unit_id: s.org_unit.name for s in subs}
     values: dict[tuple[uuid.UUID, str], list[DataValue]] = {}
     if indicators and subs:

@@ -129,7 +129,7 @@ async def import_docx(
                 note=row.get("note", ""),
             )
         )
-    saved, _ = await submissions.save(
+    saved = await submissions.save(
         session,
         actor=actor,
         submission_id=sub.id,

@@ -3,6 +3,7 @@ required unit, everyone told), close, the reporting status with DHIS2-style rate
 scheduled jobs: reminders before and after the due date, and the next recurring request."""
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -129,11 +130,12 @@ async def get(
 _INDICATORS = select(Indicator).where(Indicator.id == any_(bindparam("ids", type_=ARRAY(Uuid))))
 
 
-async def indicators_of(session: AsyncSession, request: ReportRequest) -> list[Indicator]:
-    if not request.indicator_ids:
+async def indicators_of(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[Indicator]:
+    """A request's indicators (its `indicator_ids`), in its order."""
+    if not ids:
         return []
-    rows = {i.id: i for i in await session.scalars(_INDICATORS, {"ids": request.indicator_ids})}
-    return [rows[i] for i in request.indicator_ids if i in rows]
+    rows = {i.id: i for i in await session.scalars(_INDICATORS, {"ids": list(ids)})}
+    return [rows[i] for i in ids if i in rows]
 
 
 def indicator_ref(ind: Indicator) -> IndicatorRef:
@@ -181,7 +183,7 @@ async def read_model(session: AsyncSession, request: ReportRequest) -> ReportReq
         outline=[OutlineSection.model_validate(s) for s in request.outline or []],
         task_ids=list(request.task_ids or []),
         include_child_plans=request.include_child_plans,
-        indicators=[indicator_ref(i) for i in await indicators_of(session, request)],
+        indicators=[indicator_ref(i) for i in await indicators_of(session, request.indicator_ids)],
         units=sorted((unit_ref(u) for u in request.units), key=lambda u: u.code),
         recurrence=request.recurrence,
         due_days_after_period=request.due_days_after_period,

@@ -8,12 +8,14 @@ the data-value model (source "submission") and follow the report: draft, submitt
 """
 
 import bisect
+import functools
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import Select, and_, bindparam, or_, select, text
+from sqlalchemy import CTE, Select, Table, and_, bindparam, or_, select, text, update
+from sqlalchemy.engine import Row as DbRow
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, contains_eager, defer, joinedload
 
@@ -44,6 +46,7 @@ from api.schemas.report import (
     RevisionRef,
     Section,
     SubmissionRead,
+    SubmissionSaved,
     SubmissionSummary,
     SubmissionUpdate,
     TaskRow,
@@ -354,7 +357,7 @@ async def _assignments(
 
 
 async def value_rows(session: AsyncSession, sub: Submission) -> list[ValueRow]:
-    indicators = await indicators_of(session, sub.request)
+    indicators = await indicators_of(session, sub.request.indicator_ids)
     stored = await session.scalars(
         select(DataValue).where(
             DataValue.indicator_id.in_([i.id for i in indicators]),
@@ -437,16 +440,82 @@ def _bad(errors: list[dict[str, Any]]) -> InvalidInput:
     return InvalidInput(f"{first['field']}: {first['message']}", errors=errors)
 
 
-def require_editable(actor: Principal, sub: Submission) -> None:
-    if not actor.can(EDITORS, sub.org_unit.path):
+def require_editable(actor: Principal, unit_path: str, status: str, request_status: str) -> None:
+    """The caller may change the report of the unit at `unit_path` in its `status`, under a
+    request in `request_status`."""
+    if not actor.can(EDITORS, unit_path):
         raise Forbidden("Chỉ cán bộ báo cáo của đơn vị mới được sửa và nộp báo cáo này.")
-    if sub.status not in ("draft", "returned"):
+    if status not in ("draft", "returned"):
         raise Conflict(
-            f"Báo cáo đang ở trạng thái {sub.status}: đã khóa. Chỉ sửa khi là bản nháp hoặc "
-            "bị trả lại."
+            f"Báo cáo đang ở trạng thái {status}: đã khóa. Chỉ sửa khi là bản nháp hoặc bị trả lại."
         )
-    if sub.request.status != "open":
+    if request_status != "open":
         raise Conflict("Yêu cầu báo cáo không còn mở (đã đóng).")
+
+
+# The fields a save may change, and what it reads of the report, locked. Columns, not ORM
+# instances: autosaves are most of what the API does, and building and tracking the report,
+# its unit, request, requester and letter as objects, then flushing, cost more than the SQL.
+_FIELDS = (
+    "doc_number",
+    "doc_symbol",
+    "place",
+    "report_date",
+    "title",
+    "signer_mode",
+    "signer_authority",
+    "signer_position",
+    "signer_name",
+    "recipients",
+    "sections",
+    "task_results",
+    "issued_documents",
+    "links",
+)
+
+
+@per_caller
+def _for_saving(actor: Principal) -> Select[*tuple[Any, ...]]:
+    return (
+        readable_statement(actor)
+        .with_only_columns(
+            Submission.id,
+            Submission.version,
+            Submission.status,
+            Submission.org_unit_id,
+            Submission.sections,
+            Submission.task_results,
+            _UNIT.path.label("unit_path"),
+            _UNIT.active.label("unit_active"),
+            ReportRequest.status.label("request_status"),
+            ReportRequest.period,
+            ReportRequest.cutoff,
+            ReportRequest.outline,
+            ReportRequest.indicator_ids,
+        )
+        .where(Submission.id == bindparam("submission_id"))
+        .with_for_update(of=Submission)
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _saving(fields: frozenset[str]) -> CTE:
+    """UPDATE of these fields (parameters `new_<field>`), the version, who and when."""
+    table = cast(Table, Submission.__table__)
+    values: dict[str, Any] = {
+        name: bindparam(f"new_{name}", type_=table.c[name].type) for name in sorted(fields)
+    }
+    return (
+        update(table)
+        .where(table.c.id == bindparam("submission_id"))
+        .values(
+            **values,
+            version=table.c.version + 1,
+            updated_by=bindparam("new_updated_by"),
+            updated_at=bindparam("new_updated_at"),
+        )
+        .cte("saved")
+    )
 
 
 async def save(
@@ -456,16 +525,20 @@ async def save(
     submission_id: uuid.UUID,
     expected_version: int,
     data: SubmissionUpdate,
-) -> tuple[Submission, int]:
-    """Merge an autosave into the draft; values go through the data-value checks."""
-    sub = await get(session, actor=actor, submission_id=submission_id, lock=True)
-    require_editable(actor, sub)
+) -> SubmissionSaved:
+    """Merge an autosave into the draft; values go through the data-value checks. Four
+    statements: the report (locked), the request's indicators, the values, and the report's
+    new fields with its audit event."""
+    sub = (await session.execute(_for_saving(actor), {"submission_id": submission_id})).first()
+    if sub is None:
+        raise NotFound(f"Không có báo cáo {submission_id}.")
+    require_editable(actor, sub.unit_path, sub.status, sub.request_status)
     check_version(sub, expected_version)
     changes = data.model_dump(exclude_unset=True)
-    # Checks and value writes first: they query, and a query flushes pending changes, which
-    # would count as a version of their own. The report's fields change after, in one UPDATE.
     if data.task_results is not None:
-        allowed = {r.task_id for r in await task_rows(session, sub) if not r.is_group}
+        # The tasks assigned to the unit need the whole report (and are rarely saved).
+        whole = await get(session, actor=actor, submission_id=submission_id)
+        allowed = {r.task_id for r in await task_rows(session, whole) if not r.is_group}
         errors = [
             {
                 "in": "body",
@@ -479,60 +552,59 @@ async def save(
         if errors:
             raise _bad(errors)
     written = await _write_values(session, actor, sub, data) if data.values else 0
-    for key in (
-        "doc_number",
-        "doc_symbol",
-        "place",
-        "report_date",
-        "title",
-        "signer_mode",
-        "signer_authority",
-        "signer_position",
-        "signer_name",
-    ):
-        if key in changes:
-            setattr(sub, key, changes[key])
+    new: dict[str, Any] = {key: changes[key] for key in _FIELDS[:9] if key in changes}
     if "recipients" in changes:
-        sub.recipients = list(changes["recipients"] or [])
+        new["recipients"] = list(changes["recipients"] or [])
     if data.sections is not None or data.remove_sections:
         sections = {s["key"]: s for s in sub.sections or []}
         for key in data.remove_sections or []:
             sections.pop(key, None)
         for section in data.sections or []:
             sections[section.key] = section.model_dump()
-        order = {s["key"]: n for n, s in enumerate(sub.request.outline or [])}
-        sub.sections = sorted(sections.values(), key=lambda s: (order.get(s["key"], 999),))
+        order = {s["key"]: n for n, s in enumerate(sub.outline or [])}
+        new["sections"] = sorted(sections.values(), key=lambda s: (order.get(s["key"], 999),))
     if data.task_results is not None:
         results = dict(sub.task_results or {})
         for item in data.task_results:
             results[str(item.task_id)] = item.model_dump(mode="json", exclude={"task_id"})
-        sub.task_results = results
+        new["task_results"] = results
     if data.issued_documents is not None:
-        sub.issued_documents = [d.model_dump(mode="json") for d in data.issued_documents]
+        new["issued_documents"] = [d.model_dump(mode="json") for d in data.issued_documents]
     if data.links is not None:
-        sub.links = [a.model_dump(mode="json") for a in data.links]
+        new["links"] = [a.model_dump(mode="json") for a in data.links]
     # Always a new version, even when only values changed: the ETag covers the whole report.
-    sub.updated_by = actor.user_id
-    sub.updated_at = datetime.now(UTC)
-    await session.flush()
+    now = datetime.now(UTC)
+    version = sub.version + 1  # the row is locked: nobody else moves it in between
     await audit.record(
         session,
         actor=actor,
         action="save",
         entity_type=ENTITY,
         entity_id=sub.id,
-        after={"version": sub.version, "fields": sorted(changes)},
+        after={"version": version, "fields": sorted(changes)},
+        along=(
+            _saving(frozenset(new)),
+            {
+                "submission_id": sub.id,
+                "new_updated_by": actor.user_id,
+                "new_updated_at": now,
+                **{f"new_{name}": value for name, value in new.items()},
+            },
+        ),
     )
-    return sub, written
+    return SubmissionSaved(
+        id=sub.id, version=version, status=sub.status, updated_at=now, values_written=written
+    )
 
 
 async def _write_values(
-    session: AsyncSession, actor: Principal, sub: Submission, data: SubmissionUpdate
+    session: AsyncSession, actor: Principal, sub: DbRow[Any], data: SubmissionUpdate
 ) -> int:
-    indicators = await indicators_of(session, sub.request)
+    """The values of a save; `sub` is a row of _for_saving."""
+    indicators = await indicators_of(session, sub.indicator_ids)
     catalog = data_values.Catalog(
         indicators={k: i for i in indicators for k in (i.code, str(i.id))},
-        units={str(sub.org_unit_id): (sub.org_unit_id, sub.org_unit.path, sub.org_unit.active)},
+        units={str(sub.org_unit_id): (sub.org_unit_id, sub.unit_path, sub.unit_active)},
     )
     outcome = Outcome()
     staged = []
@@ -540,7 +612,7 @@ async def _write_values(
         cells = {
             "indicator": item.indicator,
             "org_unit": str(sub.org_unit_id),
-            "period": sub.request.period,
+            "period": sub.period,
             "option": item.option or "",
             "numerator": "" if item.numerator is None else str(item.numerator),
             "denominator": "" if item.denominator is None else str(item.denominator),
@@ -554,7 +626,7 @@ async def _write_values(
             catalog,
             actor,
             default_status="draft",
-            cutoff=sub.request.cutoff,
+            cutoff=sub.cutoff,
             outcome=outcome,
         )
         if row is not None:
@@ -698,7 +770,7 @@ async def submit(
     session: AsyncSession, *, actor: Principal, submission_id: uuid.UUID, expected_version: int
 ) -> Submission:
     sub = await get(session, actor=actor, submission_id=submission_id, lock=True)
-    require_editable(actor, sub)
+    require_editable(actor, sub.org_unit.path, sub.status, sub.request.status)
     check_version(sub, expected_version)
     if _is_empty(sub):
         raise InvalidInput(
