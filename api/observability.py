@@ -51,7 +51,8 @@ def configure_logging(level: str, as_json: bool) -> None:
 
 
 class RequestIdMiddleware:
-    """Takes a well-formed X-Request-ID or makes one; echoes it and logs one line per request."""
+    """Takes a well-formed X-Request-ID or makes one; echoes it, says the time spent in the app
+    (Server-Timing) and logs one line per request."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -70,8 +71,12 @@ class RequestIdMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                took = (time.perf_counter() - started) * 1000
                 message.setdefault("headers", [])
                 message["headers"].append((b"x-request-id", request_id.encode()))
+                # The time inside the app, so a slow answer tells whether it waited before
+                # (the event loop, the network) or within (the database, other requests).
+                message["headers"].append((b"server-timing", f"app;dur={took:.1f}".encode()))
             await send(message)
 
         try:

@@ -7,6 +7,8 @@ async def test_health_answers(client: httpx.AsyncClient) -> None:
     assert r.json() == {"status": "ok"}
     assert r.headers["x-content-type-options"] == "nosniff"
     assert r.headers["x-request-id"]
+    name, duration = r.headers["server-timing"].split(";dur=")
+    assert name == "app" and float(duration) >= 0
 
 
 async def test_ready_reports_database_at_head(client: httpx.AsyncClient) -> None:
