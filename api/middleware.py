@@ -3,6 +3,8 @@
 import asyncio
 import json
 import re
+import shutil
+import tempfile
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -69,8 +71,15 @@ class ControlCharacterMiddleware:
         await self.app(scope, receive, send)
 
 
+# A multipart part larger than this is spooled to a temporary file (Starlette's threshold).
+SPOOLED_IN_MEMORY = 1024 * 1024
+# Room kept free on the temporary files' disk beyond what an upload needs.
+DISK_RESERVE = 64 * 1024 * 1024
+
+
 class BodyLimitMiddleware:
-    """Refuse bodies over a size before reading them (declared or streamed).
+    """Refuse bodies over a size before reading them (declared or streamed), and uploads the
+    temporary files' disk has no room for (507) before one byte is spooled.
 
     Paths in `large_paths` (bulk uploads) get `large_limit` instead; paths matching one of
     `path_limits` (file uploads) get that pattern's limit.
@@ -101,10 +110,24 @@ class BodyLimitMiddleware:
             if path.startswith(self.large_paths) and self.large_paths
             else next((n for pattern, n in self.path_limits if pattern.match(path)), self.limit)
         )
-        declared = dict(scope["headers"]).get(b"content-length")
+        headers = dict(scope["headers"])
+        declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await _too_large(send, limit)
             return
+        if headers.get(b"content-type", b"").startswith(b"multipart/"):
+            # Unknown length (chunked): room for the most this path accepts.
+            size = int(declared) if declared is not None and declared.isdigit() else limit
+            if size > SPOOLED_IN_MEMORY and not _room_for(size):
+                await _problem(
+                    send,
+                    507,
+                    "insufficient-storage",
+                    "Không đủ dung lượng lưu trữ",
+                    "Máy chủ không đủ chỗ trống để nhận tệp này: không có gì được ghi. "
+                    "Thử lại sau, hoặc báo quản trị hệ thống.",
+                )
+                return
         received = 0
         responded = False
 
@@ -128,6 +151,11 @@ class BodyLimitMiddleware:
         except _BodyTooLarge:
             if not responded:
                 await _too_large(send, limit)
+
+
+def _room_for(size: int) -> bool:
+    """The upload's spool, the import's own copy of it, and the reserve fit on the disk."""
+    return shutil.disk_usage(tempfile.gettempdir()).free >= 2 * size + DISK_RESERVE
 
 
 class _BodyTooLarge(Exception):

@@ -4,14 +4,19 @@ Generated from the route table, so a new write endpoint is covered the day it ap
 """
 
 import re
+import shutil
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.main import create_app
-from tests.conftest import Login
+from api.models import ImportJob
+from tests.conftest import Login, assert_problem
 
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 GARBAGE: list[tuple[str, Any, str]] = [
@@ -94,3 +99,57 @@ async def test_nul_characters_never_reach_the_database(
         assert r.headers["content-type"].startswith("application/problem+json")
     r = await client.post("/api/v1/auth/token", data={"username": "a\x00", "password": "x"})
     assert r.status_code == 401
+
+
+async def test_an_upload_the_disk_has_no_room_for_is_refused_before_it_is_read(
+    client: httpx.AsyncClient, login: Login, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Multipart parts over 1 MB are spooled to temporary files: with too little room left
+    there, the upload gets a 507 problem before its body is read, and no job exists. A small
+    one (kept in memory) still goes through; a chunked one, of unknown length, needs room for
+    the most its path accepts."""
+    from api import middleware
+
+    free = 20 * 1024 * 1024
+    monkeypatch.setattr(
+        middleware.shutil, "disk_usage", lambda _: shutil._ntuple_diskusage(10**12, 10**12, free)
+    )
+    admin = await login("admin")
+    jobs = select(func.count()).select_from(ImportJob)
+    before = await session.scalar(jobs)
+    big = b"code,name,type\n" + b"".join(f"X{n},Tên {n},other\n".encode() for n in range(120_000))
+    assert len(big) > middleware.SPOOLED_IN_MEMORY
+    r = await client.post(
+        "/api/v1/imports/org_units",
+        headers=admin,
+        files={"file": ("units.csv", big, "text/csv")},
+        data={"dry_run": "true"},
+    )
+    problem = assert_problem(r, 507)
+    assert "chỗ trống" in problem["detail"]
+    assert await session.scalar(jobs) == before
+
+    small = "code,name,type\nX1,Tên,other\n".encode()
+    r = await client.post(
+        "/api/v1/imports/org_units",
+        headers=admin,
+        files={"file": ("units.csv", small, "text/csv")},
+        data={"dry_run": "true"},
+    )
+    assert r.status_code == 200, r.text
+
+    sent: list[int] = []
+
+    async def chunks() -> AsyncIterator[bytes]:
+        sent.append(1)
+        yield b"--b\r\nContent-Disposition: form-data; name=file; filename=u.csv\r\n\r\n"
+        sent.append(2)
+        yield small + b"\r\n--b--\r\n"
+
+    r = await client.post(
+        "/api/v1/imports/org_units",
+        headers={**admin, "Content-Type": "multipart/form-data; boundary=b"},
+        content=chunks(),
+    )
+    assert_problem(r, 507)
+    assert sent == [], "refused before the body was read"

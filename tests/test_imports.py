@@ -296,6 +296,82 @@ async def test_large_upload_is_a_job_a_worker_runs(
         await db.dispose_engine()
 
 
+async def test_a_worker_out_of_space_fails_the_job_whole(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL refusing the worker's write for lack of space (here its quota on temporary
+    files, SQLSTATE 53400, which the staged write's sort needs; a full disk is 53100 of the
+    same class): the job fails with a message that says so, and not one value is written."""
+    from sqlalchemy import event
+
+    from api.deps import principal_for
+    from api.models import DataValue, User
+    from api.queue import run_worker
+    from api.services import data_values, imports
+
+    monkeypatch.setattr(get_settings(), "import_inline_max_bytes", 10)
+    periods = [f"{y}{m:02d}" for y in range(1960, 1988) for m in range(1, 13)]
+    periods += [f"{y}W{w:02d}" for y in range(1960, 1988) for w in range(1, 53)]
+    assert len(periods) > data_values.INLINE_MAX_ROWS  # staged, and sorted
+    body = "indicator,org_unit,period,value\n" + "".join(
+        f"KCB_BHYT,BN-SONHAI,{p},7\n" for p in periods
+    )
+    written = select(func.count()).select_from(DataValue).where(DataValue.period.in_(periods))
+
+    def tight(dbapi_connection: object, _: object) -> None:
+        cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+        cursor.execute("SET work_mem = '64kB'")
+        cursor.execute("SET temp_file_limit = '64kB'")
+        cursor.close()
+
+    try:
+        async with db.unit_of_work() as s:
+            admin = await s.scalar(select(User).where(User.username == "admin"))
+            assert admin is not None
+            job, _ = await imports.submit(
+                s,
+                actor=await principal_for(s, admin.id),
+                resource="data_values",
+                stream=io.BytesIO(body.encode()),
+                filename="values.csv",
+                content_type="text/csv",
+                fmt=None,
+                options={},
+                dry_run=False,
+                idempotency_key=None,
+            )
+            job_id = job.id
+            assert job.status == "queued"
+        await db.dispose_engine()  # the worker's connections are made anew, with the quota
+        event.listen(db.get_engine().sync_engine, "connect", tight)
+        await run_worker(wait=False, queues=["imports"], concurrency=1)
+        event.remove(db.get_engine().sync_engine, "connect", tight)
+        await db.dispose_engine()
+        async with db.unit_of_work() as s:
+            done = await s.get(ImportJob, job_id)
+            assert done is not None and done.status == "failed", done and done.status
+            assert done.error and "hết dung lượng" in done.error, done.error
+            assert await s.scalar(written) == 0
+            assert (
+                await s.scalar(
+                    select(func.count())
+                    .select_from(ImportChunk)
+                    .where(ImportChunk.job_id == job_id)
+                )
+                == 0
+            )
+    finally:
+        async with db.unit_of_work() as s:
+            await s.execute(
+                text(
+                    "DELETE FROM import_job WHERE created_at > now() - interval "
+                    "'1 hour' AND resource='data_values' AND filename='values.csv'"
+                )
+            )
+            await s.execute(text("DELETE FROM procrastinate_jobs WHERE queue_name='imports'"))
+        await db.dispose_engine()
+
+
 async def test_cancel_a_queued_job(
     client: httpx.AsyncClient, login: Login, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -105,7 +105,7 @@ def _file_url(document_id: uuid.UUID, file_id: uuid.UUID) -> str:
     "/{document_id}/attachments",
     response_model=StoredFileRead,
     status_code=status.HTTP_201_CREATED,
-    responses=problem_responses(401, 403, 404, 412, 413, 422, 428),
+    responses=problem_responses(401, 403, 404, 412, 413, 422, 428, 507),
 )
 async def upload_document_attachment(
     document_id: uuid.UUID,

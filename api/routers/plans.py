@@ -222,7 +222,7 @@ async def export_plan_matrix(
 @router.put(
     "/{plan_id}/matrix/file",
     response_model=MatrixChanges,
-    responses=problem_responses(401, 403, 404, 409, 412, 413, 422, 428),
+    responses=problem_responses(401, 403, 404, 409, 412, 413, 422, 428, 507),
 )
 async def upload_plan_matrix(
     plan_id: uuid.UUID,

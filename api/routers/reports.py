@@ -411,7 +411,7 @@ async def diff_submission(
     "/{submission_id}/attachments",
     response_model=StoredFileRead,
     status_code=status.HTTP_201_CREATED,
-    responses=problem_responses(401, 403, 404, 409, 412, 413, 422, 428),
+    responses=problem_responses(401, 403, 404, 409, 412, 413, 422, 428, 507),
 )
 async def upload_submission_attachment(
     submission_id: uuid.UUID,
@@ -488,7 +488,7 @@ async def delete_submission_attachment(
 @submissions_router.post(
     "/{submission_id}/legacy-docx",
     response_model=LegacyImportResult,
-    responses=problem_responses(401, 403, 404, 409, 412, 413, 422, 428),
+    responses=problem_responses(401, 403, 404, 409, 412, 413, 422, 428, 507),
 )
 async def import_legacy_report(
     submission_id: uuid.UUID,

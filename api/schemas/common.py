@@ -73,6 +73,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         428: "Thiếu If-Match",
         429: "Quá nhiều yêu cầu",
         503: "Cơ sở dữ liệu không sẵn sàng",
+        507: "Máy chủ không đủ chỗ trống để nhận tệp",
     }
     return {
         s: {
