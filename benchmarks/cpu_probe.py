@@ -38,6 +38,7 @@ from load_bench import (  # noqa: E402
     DEMO_PASSWORD,
     INDICATORS,
     free_port,
+    process_table,
     save_body,
     stop,
     tree_cpu_seconds,
@@ -62,6 +63,7 @@ class Server:
     base: str
     proc: subprocess.Popen[bytes]
     cpu_ms: dict[str, list[float]] = field(default_factory=dict)
+    db_ms: dict[str, list[float]] = field(default_factory=dict)
     wall_ms: dict[str, list[float]] = field(default_factory=dict)
 
 
@@ -198,12 +200,24 @@ class Caller:
 
     async def block(self, op: str, requests: int) -> None:
         pid = self.server.proc.pid
-        cpu, wall = tree_cpu_seconds(pid), time.perf_counter()
+        cpu, db, wall = tree_cpu_seconds(pid), database_cpu_seconds(), time.perf_counter()
         for n in range(requests):
             await self.one(op, n)
         cpu, wall = tree_cpu_seconds(pid) - cpu, time.perf_counter() - wall
+        db = database_cpu_seconds() - db
         self.server.cpu_ms.setdefault(op, []).append(cpu * 1000 / requests)
+        self.server.db_ms.setdefault(op, []).append(db * 1000 / requests)
         self.server.wall_ms.setdefault(op, []).append(wall * 1000 / requests)
+
+
+def database_cpu_seconds() -> float:
+    """PostgreSQL's CPU seconds: every backend, and those already ended (the blocks run one
+    at a time, so a block's share is the difference)."""
+    return sum(
+        seconds
+        for label, seconds in process_table().values()
+        if label.startswith("PostgreSQL") or label.startswith("postgres")
+    )
 
 
 class _Rng:
@@ -269,13 +283,17 @@ def main() -> None:
         asyncio.run(probe(servers, scene, args))
     finally:
         stop([s.proc for s in servers])
-    print(f"\nAPI CPU per request (ms; median of {args.blocks} blocks of {args.requests}, range):")
+    print(
+        f"\nCPU per request (ms; median of {args.blocks} blocks of {args.requests}; the API's "
+        "range), PostgreSQL's (all of it: keep the machine otherwise idle), and the wall time:"
+    )
     for op in args.ops:
         for s in servers:
-            cpu, wall = s.cpu_ms[op], s.wall_ms[op]
+            cpu, db, wall = s.cpu_ms[op], s.db_ms[op], s.wall_ms[op]
             print(
                 f"  {op:<15} {s.tree!s:<40} cpu {statistics.median(cpu):6.2f} "
-                f"({min(cpu):.2f}-{max(cpu):.2f})   wall {statistics.median(wall):6.2f}"
+                f"({min(cpu):.2f}-{max(cpu):.2f})   PostgreSQL {statistics.median(db):6.2f}   "
+                f"wall {statistics.median(wall):6.2f}"
             )
 
 
