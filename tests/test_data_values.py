@@ -368,7 +368,7 @@ async def test_a_page_carries_what_a_single_read_does(
         assert DataValueRead.model_validate(item) == DataValueRead.model_validate(one.json())
 
 
-async def test_a_bulk_write_first_refreshes_stale_statistics(engine: AsyncEngine) -> None:
+async def test_a_bulk_write_refreshes_stale_statistics(engine: AsyncEngine) -> None:
     """Stale statistics made the planner match staged rows by indicator alone (1.4 s a part
     instead of 30 ms). A committed table of its own: the counters only move on commit."""
 
@@ -395,5 +395,12 @@ async def test_a_bulk_write_first_refreshes_stale_statistics(engine: AsyncEngine
             assert await reltuples(conn) == 10000
             async with AsyncSession(engine) as session, session.begin():
                 assert not await data_values.refresh_statistics(session, "hp_probe")
+            # A transaction's own writes count only once it commits: `pending` says them, and
+            # ANALYZE, run in it, samples them (a bulk write refreshes after writing, too).
+            async with AsyncSession(engine) as session, session.begin():
+                await session.execute(text("INSERT INTO hp_probe SELECT generate_series(1, 5000)"))
+                assert not await data_values.refresh_statistics(session, "hp_probe")
+                assert await data_values.refresh_statistics(session, "hp_probe", pending=5000)
+            assert await reltuples(conn) == 15000
         finally:
             await conn.execute(text("DROP TABLE hp_probe"))

@@ -492,6 +492,10 @@ async def apply(
         outcome.deleted += int(getattr(replaced, "rowcount", 0) or 0)
     writes = await session.scalar(text("SELECT count(*) FROM dv_stage WHERE NOT deleted"))
     outcome.unchanged += int(writes or 0) - upserted
+    # And after: the integrations' pulls that follow an upload walk the values changed since
+    # their last one. Planned with statistics of the table before a large upload, each page
+    # of 500 sorted every value in scope (90 ms of the database's CPU, not 4).
+    await refresh_statistics(session, pending=outcome.created + outcome.updated + outcome.deleted)
 
 
 # How each staged row finds its stored value is the planner's choice, made from data_value's
@@ -502,17 +506,20 @@ async def apply(
 # changed since the last ANALYZE (autovacuum's own threshold is a tenth): a sample of 30 000
 # rows, about a second on millions.
 _STALE_STATISTICS = text(
-    """SELECT s.n_mod_since_analyze > greatest(c.reltuples, 1000) * 0.2
+    """SELECT s.n_mod_since_analyze + :pending > greatest(c.reltuples, 1000) * 0.2
     FROM pg_class c JOIN pg_stat_user_tables s ON s.relid = c.oid
     WHERE c.oid = CAST(:table AS regclass)"""
 )
 
 
-async def refresh_statistics(session: AsyncSession, table: str = "data_value") -> bool:
-    """ANALYZE `table` (a plain name) if its statistics are stale (see above); True if it
-    did."""
+async def refresh_statistics(
+    session: AsyncSession, table: str = "data_value", *, pending: int = 0
+) -> bool:
+    """ANALYZE `table` (a plain name) if its statistics are stale (see above), counting
+    `pending` rows this transaction changed (the server counts them only once it commits;
+    ANALYZE already samples them); True if it did."""
     assert table.isidentifier(), table
-    if not await session.scalar(_STALE_STATISTICS, {"table": table}):
+    if not await session.scalar(_STALE_STATISTICS, {"table": table, "pending": pending}):
         return False
     await session.execute(text(f"ANALYZE {table}"))
     return True
