@@ -6,6 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import ColumnElement, and_, tuple_
+from sqlalchemy.orm import QueryableAttribute
+
 from api.errors import InvalidInput
 
 
@@ -58,3 +61,17 @@ def decode_time_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
         return datetime.fromisoformat(str(key[0])), uuid.UUID(str(key[1]))
     except ValueError as exc:
         raise bad_cursor() from exc
+
+
+def after_time_key(
+    time: QueryableAttribute[datetime],
+    row_id: QueryableAttribute[uuid.UUID],
+    key: tuple[datetime, uuid.UUID],
+) -> ColumnElement[bool]:
+    """Rows after `key` in (time, id) order, for a walk of the (time, id) index.
+
+    `(time, id) >= key AND id <> key's id`, not `(time, id) > key`: the planner estimates a
+    row comparison by its first column alone, and after a bulk upload 100 000 rows share one
+    time; `time > t` then looked empty, so each page of an incremental pull hash-joined and
+    sorted all of them (120 ms of the database's CPU) where walking the index takes 4."""
+    return and_(tuple_(time, row_id) >= key, row_id != key[1])

@@ -8,13 +8,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic_core import to_json
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 
 from api.db import plan_for_these_values
 from api.deps import CurrentPrincipal, DbSession, IfMatch, WritingPrincipal
 from api.errors import Forbidden, InvalidInput, PreconditionFailed, problem
 from api.models import DataValue, DataValueHistory, Indicator, OrgUnit
-from api.paging import decode_time_cursor, encode_time_cursor
+from api.paging import after_time_key, decode_time_cursor, encode_time_cursor
 from api.periods import parse_param
 from api.schemas.common import problem_responses
 from api.schemas.import_job import ImportCounts
@@ -220,7 +220,7 @@ async def list_data_values(
         stmt = stmt.where(DataValue.deleted_at.is_(None))
     key = decode_time_cursor(cursor)
     if key is not None:
-        stmt = stmt.where(tuple_(DataValue.updated_at, DataValue.id) > key)
+        stmt = stmt.where(after_time_key(DataValue.updated_at, DataValue.id, key))
     # Columns, not entities, validated in one call: a page is up to 10 000 values.
     columns = stmt.with_only_columns(*READ_COLUMNS, maintain_column_froms=True)
     await plan_for_these_values(session)
