@@ -57,6 +57,7 @@ async def lifespan(_: FastAPI) -> AsyncIterator[None]:
     # objects every few requests and showed up as 50–120 ms pauses in the read benchmark.
     gc.collect()
     gc.freeze()
+    gc.set_threshold(*get_settings().gc_thresholds)
     yield
     await dispose_engine()
 

@@ -43,3 +43,21 @@ async def test_an_exhausted_connection_pool_is_a_503_problem() -> None:
         r = await client.get("/api/v1/_busy")
     assert r.status_code == 503 and r.headers["retry-after"] == "2"
     assert r.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_an_api_process_tunes_its_garbage_collector_at_start() -> None:
+    """Python's default thresholds made a full collection every few seconds under load, each
+    stopping the process's every request for 100-200 ms (see Settings.gc_thresholds)."""
+    import gc
+
+    from api.main import create_app, lifespan
+    from api.settings import get_settings
+
+    before = gc.get_threshold()
+    try:
+        async with lifespan(create_app()):
+            assert gc.get_threshold() == get_settings().gc_thresholds != before
+            assert gc.get_freeze_count() > 10_000  # start-up's objects left out of the passes
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
