@@ -34,8 +34,19 @@ async function signIn(username) {
   return page;
 }
 
-async function openSeedRequest(page) {
+/** The reports page with both its lists loaded. The list of one's own reports renders above
+ * the requests when it arrives: a click before that could land where a link had been. */
+async function openReports(page) {
+  const loaded = Promise.all(
+    ["/api/v1/submissions?", "/api/v1/report-requests?"].map((path) =>
+      page.waitForResponse((r) => r.url().includes(path))),
+  );
   await page.getByRole("link", { name: "Báo cáo", exact: true }).click();
+  await loaded;
+}
+
+async function openSeedRequest(page) {
+  await openReports(page);
   await page.getByTestId("request-list").getByRole("link", { name: /2429\/SYT-KHTH/ }).click();
   await page.getByTestId("unit-status").waitFor();
 }
@@ -53,7 +64,7 @@ test("return, fix, resubmit, accept and compile Sơn Hải's report", async () =
 
   const reporter = await signIn("sonhai.baocao");
   await reporter.getByTestId("unread").getByText(/\(\d+\)/).waitFor();
-  await reporter.getByRole("link", { name: "Báo cáo", exact: true }).click();
+  await openReports(reporter);
   await reporter.getByTestId("my-reports").getByRole("link", { name: "Xã Sơn Hải" }).click();
   assert.match(await reporter.getByTestId("review-comment").innerText(), /III\.4/);
   await reporter.getByLabel("III.4. Bài học kinh nghiệm").fill("Phát huy vai trò y tế thôn, bản.");
@@ -110,7 +121,7 @@ test("return, fix, resubmit, accept and compile Sơn Hải's report", async () =
 
 test("two tabs on one draft: the stale save gets 412 and the UI merges", async () => {
   const first = await signIn("lucngan.baocao");
-  await first.getByRole("link", { name: "Báo cáo", exact: true }).click();
+  await openReports(first);
   await first.getByTestId("my-reports").getByRole("link", { name: "Xã Lục Ngạn" }).first().click();
   const url = first.url();
   const second = await first.context().newPage();
@@ -142,7 +153,7 @@ test("two tabs on one draft: the stale save gets 412 and the UI merges", async (
 
 test("a plan manager drafts a request, sends it, and the commune finds it to answer", async () => {
   const manager = await signIn("syt.kehoach");
-  await manager.getByRole("link", { name: "Báo cáo", exact: true }).click();
+  await openReports(manager);
   await manager.getByRole("link", { name: "+ Tạo yêu cầu báo cáo" }).click();
   await manager.getByLabel("Đơn vị yêu cầu").selectOption({ label: "Sở Y tế" });
   await manager.getByLabel("Nội dung yêu cầu").fill("Báo cáo tiêm chủng quý III/2026");
@@ -162,7 +173,7 @@ test("a plan manager drafts a request, sends it, and the commune finds it to ans
   const commune = await signIn("lucngan.baocao");
   await commune.getByRole("link", { name: "Thông báo" }).click();
   await commune.getByTestId("notifications").getByText(/Yêu cầu báo cáo mới/).first().waitFor();
-  await commune.getByRole("link", { name: "Báo cáo", exact: true }).click();
+  await openReports(commune);
   await commune.getByTestId("request-list").getByText("Báo cáo tiêm chủng quý III/2026").waitFor();
   await manager.context().close();
   await commune.context().close();
