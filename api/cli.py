@@ -98,6 +98,7 @@ def worker(
     queue: Annotated[list[str] | None, typer.Option(help="Only these queues (repeatable)")] = None,
 ) -> None:
     """Run a background worker (imports, reminders, e-mail); run as many as needed."""
+    from api import db
     from api.observability import configure_logging
     from api.queue import run_worker
     from api.settings import get_settings
@@ -106,7 +107,10 @@ def worker(
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_json)
     if settings.worker_nice:
-        os.nice(settings.worker_nice)  # background work yields the CPU to people's requests
+        # Background work yields the CPU to people's requests, and so do its database
+        # backends on this machine (api.db._nice_local_backends).
+        os.nice(settings.worker_nice)
+    db.application_name = "healthplan worker"
     asyncio.run(run_worker(concurrency=concurrency, queues=queue or None))
 
 

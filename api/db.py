@@ -1,6 +1,7 @@
 """The database: one async engine per process, one session (one transaction) per request or job."""
 
 import logging
+import os
 import time
 import warnings
 from collections.abc import AsyncIterator
@@ -24,6 +25,8 @@ log = logging.getLogger(__name__)
 _engine: AsyncEngine | None = None
 _sessionmaker: async_sessionmaker[AsyncSession] | None = None
 _embedded: Any = None
+# This process's name in pg_stat_activity: "healthplan" (the API), "healthplan worker".
+application_name = "healthplan"
 
 
 def to_async_url(url: str) -> str:
@@ -70,10 +73,42 @@ def get_engine() -> AsyncEngine:
             database_url(settings),
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_max_overflow,
+            connect_args={"server_settings": {"application_name": application_name}},
         )
         _ping_when_idle(_engine, settings.db_idle_ping_seconds)
+        if os.getpriority(os.PRIO_PROCESS, 0) > 0:
+            _nice_local_backends(_engine)
         _sessionmaker = async_sessionmaker(_engine, expire_on_commit=False)
     return _engine
+
+
+def _nice_local_backends(engine: AsyncEngine) -> None:
+    """A process running below normal CPU priority (the job worker: WORKER_NICE) has its
+    PostgreSQL backends run at its own niceness too, when the server is on this machine and
+    may be reniced (the embedded server, same user; or root). An upload's database work took
+    a core at full priority while the worker itself yielded; people's requests waited behind
+    it. Elsewhere (another host, no permission) nothing changes."""
+    host = engine.url.host or engine.url.query.get("host") or ""
+    if isinstance(host, tuple):
+        host = host[0]
+    if host not in ("", "localhost", "127.0.0.1", "::1") and not host.startswith("/"):
+        return
+    niceness = os.getpriority(os.PRIO_PROCESS, 0)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _renice(dbapi_connection: Any, record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = int(cursor.fetchone()[0])
+        cursor.close()
+        try:
+            # Only a PostgreSQL process of this machine: the pid is the server's, not ours.
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                if not cmdline.read().startswith(b"postgres"):
+                    return
+            os.setpriority(os.PRIO_PROCESS, pid, niceness)
+        except OSError as exc:  # not here, or not ours to renice
+            log.info("PostgreSQL backend %s keeps its priority: %s", pid, exc)
 
 
 def _ping_when_idle(engine: AsyncEngine, idle_seconds: float) -> None:

@@ -206,9 +206,18 @@ def test_worker_killed_mid_import_writes_nothing_then_the_job_runs_whole(stack: 
     job_url = f"{stack.base}/api/v1/imports/{r.json()['id']}"
     worker = stack.start_worker()
     wait_for(lambda: httpx.get(job_url, headers=headers).json()["status"] != "queued", timeout=60)
-    # Background work runs below people's requests (WORKER_NICE, 10).
+    # Background work runs below people's requests (WORKER_NICE, 10), and so does its
+    # database work on this machine: the worker's PostgreSQL backends are reniced too.
     ours = os.getpriority(os.PRIO_PROCESS, 0)
     assert os.getpriority(os.PRIO_PROCESS, worker.pid) == min(19, ours + 10)
+    backends = asyncio.run(
+        stack.scalar(
+            "SELECT array_agg(pid) FROM pg_stat_activity "
+            "WHERE application_name = 'healthplan worker'"
+        )
+    )
+    assert backends, "the job's connection is named in pg_stat_activity"
+    assert {os.getpriority(os.PRIO_PROCESS, pid) for pid in backends} == {min(19, ours + 10)}
     worker.send_signal(signal.SIGKILL)
     worker.wait()
     # 80 000 rows take seconds: the worker was killed while running the job.
