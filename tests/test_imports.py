@@ -231,37 +231,43 @@ async def test_jobs_are_private_and_the_error_report_downloads(
     assert first.json()["items"][0]["id"] != job_id
 
 
+async def _queued(resource: str, body: bytes, filename: str) -> ImportJob:
+    """A CSV upload queued for the worker by the admin, committed (the worker's own
+    connections must see it)."""
+    from api.deps import principal_for
+    from api.models import User
+    from api.services import imports
+
+    async with db.unit_of_work() as s:
+        admin = await s.scalar(select(User).where(User.username == "admin"))
+        assert admin is not None
+        job, _ = await imports.submit(
+            s,
+            actor=await principal_for(s, admin.id),
+            resource=resource,
+            stream=io.BytesIO(body),
+            filename=filename,
+            content_type="text/csv",
+            fmt=None,
+            options={},
+            dry_run=False,
+            idempotency_key=None,
+        )
+        assert job.status == "queued"
+        return job
+
+
 async def test_large_upload_is_a_job_a_worker_runs(
     database: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A background run, with real commits the worker's own connections can see."""
-    from api.deps import principal_for
-    from api.models import User
     from api.queue import run_worker
-    from api.services import imports
 
     monkeypatch.setattr(get_settings(), "import_inline_max_bytes", 10)
     code = f"BG-{uuid.uuid4().hex[:8]}"
     body = f"code,name,type\n{code},Nền,other\n".encode()
     try:
-        async with db.unit_of_work() as s:
-            admin = await s.scalar(select(User).where(User.username == "admin"))
-            assert admin is not None
-            actor = await principal_for(s, admin.id)
-            job, _ = await imports.submit(
-                s,
-                actor=actor,
-                resource="org_units",
-                stream=io.BytesIO(body),
-                filename="u.csv",
-                content_type="text/csv",
-                fmt=None,
-                options={},
-                dry_run=False,
-                idempotency_key=None,
-            )
-            job_id = job.id
-            assert job.status == "queued"
+        job_id = (await _queued("org_units", body, "u.csv")).id
         await run_worker(wait=False, queues=["imports"], concurrency=1)
         async with db.unit_of_work() as s:
             done = await s.get(ImportJob, job_id)
@@ -304,10 +310,9 @@ async def test_a_worker_out_of_space_fails_the_job_whole(
     same class): the job fails with a message that says so, and not one value is written."""
     from sqlalchemy import event
 
-    from api.deps import principal_for
-    from api.models import DataValue, User
+    from api.models import DataValue
     from api.queue import run_worker
-    from api.services import data_values, imports
+    from api.services import data_values
 
     monkeypatch.setattr(get_settings(), "import_inline_max_bytes", 10)
     periods = [f"{y}{m:02d}" for y in range(1960, 1988) for m in range(1, 13)]
@@ -325,23 +330,7 @@ async def test_a_worker_out_of_space_fails_the_job_whole(
         cursor.close()
 
     try:
-        async with db.unit_of_work() as s:
-            admin = await s.scalar(select(User).where(User.username == "admin"))
-            assert admin is not None
-            job, _ = await imports.submit(
-                s,
-                actor=await principal_for(s, admin.id),
-                resource="data_values",
-                stream=io.BytesIO(body.encode()),
-                filename="values.csv",
-                content_type="text/csv",
-                fmt=None,
-                options={},
-                dry_run=False,
-                idempotency_key=None,
-            )
-            job_id = job.id
-            assert job.status == "queued"
+        job_id = (await _queued("data_values", body.encode(), "values.csv")).id
         await db.dispose_engine()  # the worker's connections are made anew, with the quota
         event.listen(db.get_engine().sync_engine, "connect", tight)
         await run_worker(wait=False, queues=["imports"], concurrency=1)
@@ -390,32 +379,15 @@ async def test_a_job_whose_worker_died_runs_again_and_writes_once(
 ) -> None:
     """A worker killed mid-import: nothing of the cut-short run was committed; the stalled job
     goes back in the queue and the next worker imports the file whole, exactly once."""
-    from api.deps import principal_for
-    from api.models import User
     from api.queue import get_queue, run_worker
-    from api.services import imports
     from api.services.housekeeping import recover_stalled_jobs
 
     monkeypatch.setattr(get_settings(), "import_inline_max_bytes", 10)
     code = f"RS-{uuid.uuid4().hex[:8]}"
     body = f"code,name,type\n{code},Khôi phục,other\n".encode()
     try:
-        async with db.unit_of_work() as s:
-            admin = await s.scalar(select(User).where(User.username == "admin"))
-            assert admin is not None
-            job, _ = await imports.submit(
-                s,
-                actor=await principal_for(s, admin.id),
-                resource="org_units",
-                stream=io.BytesIO(body),
-                filename="r.csv",
-                content_type="text/csv",
-                fmt=None,
-                options={},
-                dry_run=False,
-                idempotency_key=None,
-            )
-            job_id, queue_job_id = job.id, job.queue_job_id
+        job = await _queued("org_units", body, "r.csv")
+        job_id, queue_job_id = job.id, job.queue_job_id
         # The worker took the job, marked the import running, and was killed.
         async with db.unit_of_work() as s:
             await s.execute(
