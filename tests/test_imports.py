@@ -257,6 +257,20 @@ async def _queued(resource: str, body: bytes, filename: str) -> ImportJob:
         return job
 
 
+async def _forget_jobs(resource: str, filename: str) -> None:
+    """After a worker test: its jobs (committed, in the shared database) are gone."""
+    async with db.unit_of_work() as s:
+        await s.execute(
+            text(
+                "DELETE FROM import_job WHERE created_at > now() - interval '1 hour' "
+                "AND resource = :resource AND filename = :filename"
+            ),
+            {"resource": resource, "filename": filename},
+        )
+        await s.execute(text("DELETE FROM procrastinate_jobs WHERE queue_name='imports'"))
+    await db.dispose_engine()
+
+
 async def test_large_upload_is_a_job_a_worker_runs(
     database: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -292,14 +306,7 @@ async def test_large_upload_is_a_job_a_worker_runs(
                 {"c": code},
             )
             await s.execute(text("DELETE FROM org_unit WHERE code = :c"), {"c": code})
-            await s.execute(
-                text(
-                    "DELETE FROM import_job WHERE created_at > now() - interval "
-                    "'1 hour' AND resource='org_units' AND filename='u.csv'"
-                )
-            )
-            await s.execute(text("DELETE FROM procrastinate_jobs WHERE queue_name='imports'"))
-        await db.dispose_engine()
+        await _forget_jobs("org_units", "u.csv")
 
 
 async def test_a_worker_out_of_space_fails_the_job_whole(
@@ -350,15 +357,7 @@ async def test_a_worker_out_of_space_fails_the_job_whole(
                 == 0
             )
     finally:
-        async with db.unit_of_work() as s:
-            await s.execute(
-                text(
-                    "DELETE FROM import_job WHERE created_at > now() - interval "
-                    "'1 hour' AND resource='data_values' AND filename='values.csv'"
-                )
-            )
-            await s.execute(text("DELETE FROM procrastinate_jobs WHERE queue_name='imports'"))
-        await db.dispose_engine()
+        await _forget_jobs("data_values", "values.csv")
 
 
 async def test_cancel_a_queued_job(
