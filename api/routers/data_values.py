@@ -54,6 +54,7 @@ READ_COLUMNS = (
     DataValue.deleted_at.is_not(None).label("deleted"),
     DataValue.version,
 )
+READ_KEYS = tuple(c.key for c in READ_COLUMNS)
 
 
 def to_read(value: DataValue, indicator_code: str, unit_code: str) -> DataValueRead:
@@ -289,7 +290,8 @@ async def list_data_values(
     # Rows straight from the database, serialised exactly as DataValueRead serialises them
     # (pydantic-core either way; the contract tests hold the answer to the schema), without
     # building a model per value on a page of up to 10 000.
-    items = [dict(row._mapping) for row in page]
+    # zip with the names, not dict(row._mapping): its view per row cost a sixth of a page.
+    items = [dict(zip(READ_KEYS, row, strict=True)) for row in page]
     body = to_json({"items": items, "page": {"next_cursor": next_cursor}})
     return Response(body, media_type="application/json", headers={"ETag": tag})
 
