@@ -453,10 +453,9 @@ def require_editable(actor: Principal, unit_path: str, status: str, request_stat
         raise Conflict("Yêu cầu báo cáo không còn mở (đã đóng).")
 
 
-# The fields a save may change, and what it reads of the report, locked. Columns, not ORM
-# instances: autosaves are most of what the API does, and building and tracking the report,
-# its unit, request, requester and letter as objects, then flushing, cost more than the SQL.
-_FIELDS = (
+# The fields a save stores as sent; the others (recipients, sections, task results, issued
+# documents, links) are merged or converted first.
+_AS_SENT = (
     "doc_number",
     "doc_symbol",
     "place",
@@ -466,12 +465,12 @@ _FIELDS = (
     "signer_authority",
     "signer_position",
     "signer_name",
-    "recipients",
-    "sections",
-    "task_results",
-    "issued_documents",
-    "links",
 )
+
+
+# What a save reads of the report, locked. Columns, not ORM instances: autosaves are most of
+# what the API does, and building and tracking the report, its unit, request, requester and
+# letter as objects, then flushing, cost more than the SQL.
 
 
 @per_caller
@@ -510,7 +509,7 @@ def _saving(fields: frozenset[str]) -> CTE:
         .where(table.c.id == bindparam("submission_id"))
         .values(
             **values,
-            version=table.c.version + 1,
+            version=bindparam("new_version"),
             updated_by=bindparam("new_updated_by"),
             updated_at=bindparam("new_updated_at"),
         )
@@ -552,7 +551,7 @@ async def save(
         if errors:
             raise _bad(errors)
     written = await _write_values(session, actor, sub, data) if data.values else 0
-    new: dict[str, Any] = {key: changes[key] for key in _FIELDS[:9] if key in changes}
+    new: dict[str, Any] = {key: changes[key] for key in _AS_SENT if key in changes}
     if "recipients" in changes:
         new["recipients"] = list(changes["recipients"] or [])
     if data.sections is not None or data.remove_sections:
@@ -586,6 +585,7 @@ async def save(
             _saving(frozenset(new)),
             {
                 "submission_id": sub.id,
+                "new_version": version,
                 "new_updated_by": actor.user_id,
                 "new_updated_at": now,
                 **{f"new_{name}": value for name, value in new.items()},
