@@ -6,6 +6,7 @@ import re
 import shutil
 import tempfile
 
+from starlette.formparsers import MultiPartParser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import PROBLEM_JSON
@@ -71,8 +72,8 @@ class ControlCharacterMiddleware:
         await self.app(scope, receive, send)
 
 
-# A multipart part larger than this is spooled to a temporary file (Starlette's threshold).
-SPOOLED_IN_MEMORY = 1024 * 1024
+# A multipart part larger than this is spooled to a temporary file.
+SPOOLED_IN_MEMORY = MultiPartParser.spool_max_size
 # Room kept free on the temporary files' disk beyond what an upload needs.
 DISK_RESERVE = 64 * 1024 * 1024
 
