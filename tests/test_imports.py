@@ -257,6 +257,12 @@ async def _queued(resource: str, body: bytes, filename: str) -> ImportJob:
         return job
 
 
+async def _chunks_left(s: AsyncSession, job_id: uuid.UUID) -> int:
+    """The spooled parts of an upload still stored (a finished job keeps none)."""
+    query = select(func.count()).select_from(ImportChunk).where(ImportChunk.job_id == job_id)
+    return int(await s.scalar(query) or 0)
+
+
 async def _forget_jobs(resource: str, filename: str) -> None:
     """After a worker test: its jobs (committed, in the shared database) are gone."""
     async with db.unit_of_work() as s:
@@ -287,14 +293,7 @@ async def test_large_upload_is_a_job_a_worker_runs(
             done = await s.get(ImportJob, job_id)
             assert done is not None and done.status == "succeeded", done and done.error
             assert done.counts["created"] == 1
-            assert (
-                await s.scalar(
-                    select(func.count())
-                    .select_from(ImportChunk)
-                    .where(ImportChunk.job_id == job_id)
-                )
-                == 0
-            )
+            assert await _chunks_left(s, job_id) == 0
             assert await s.scalar(select(OrgUnit.name).where(OrgUnit.code == code)) == "Nền"
     finally:
         async with db.unit_of_work() as s:
@@ -348,14 +347,7 @@ async def test_a_worker_out_of_space_fails_the_job_whole(
             assert done is not None and done.status == "failed", done and done.status
             assert done.error and "hết dung lượng" in done.error, done.error
             assert await s.scalar(written) == 0
-            assert (
-                await s.scalar(
-                    select(func.count())
-                    .select_from(ImportChunk)
-                    .where(ImportChunk.job_id == job_id)
-                )
-                == 0
-            )
+            assert await _chunks_left(s, job_id) == 0
     finally:
         await _forget_jobs("data_values", "values.csv")
 
