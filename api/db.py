@@ -6,6 +6,7 @@ import time
 import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import event, text
@@ -24,9 +25,15 @@ log = logging.getLogger(__name__)
 
 _engine: AsyncEngine | None = None
 _sessionmaker: async_sessionmaker[AsyncSession] | None = None
+_lane_engine: AsyncEngine | None = None
+_lane_sessionmaker: async_sessionmaker[AsyncSession] | None = None
 _embedded: Any = None
 # This process's name in pg_stat_activity: "healthplan" (the API), "healthplan worker".
 application_name = "healthplan"
+LANE_APPLICATION_NAME = "healthplan integrations"
+# Set by api.middleware.IntegrationLaneMiddleware while it serves an integration: the
+# request's session then comes from the lane's own connections (see lane_sessionmaker).
+in_integration_lane: ContextVar[bool] = ContextVar("in_integration_lane", default=False)
 
 
 def to_async_url(url: str) -> str:
@@ -65,35 +72,70 @@ def database_url(settings: Settings | None = None) -> str:
     return start_embedded_postgres(settings)
 
 
+def _create_engine(
+    settings: Settings, *, name: str, pool_size: int, max_overflow: int
+) -> AsyncEngine:
+    engine = create_async_engine(
+        database_url(settings),
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        connect_args={"server_settings": {"application_name": name}},
+    )
+    _ping_when_idle(engine, settings.db_idle_ping_seconds)
+    return engine
+
+
 def get_engine() -> AsyncEngine:
     global _engine, _sessionmaker
     if _engine is None:
         settings = get_settings()
-        _engine = create_async_engine(
-            database_url(settings),
+        _engine = _create_engine(
+            settings,
+            name=application_name,
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_max_overflow,
-            connect_args={"server_settings": {"application_name": application_name}},
         )
-        _ping_when_idle(_engine, settings.db_idle_ping_seconds)
-        if os.getpriority(os.PRIO_PROCESS, 0) > 0:
-            _nice_local_backends(_engine)
+        niceness = os.getpriority(os.PRIO_PROCESS, 0)
+        if niceness > 0:
+            _nice_local_backends(_engine, niceness)
         _sessionmaker = async_sessionmaker(_engine, expire_on_commit=False)
     return _engine
 
 
-def _nice_local_backends(engine: AsyncEngine) -> None:
-    """A process running below normal CPU priority (the job worker: WORKER_NICE) has its
-    PostgreSQL backends run at its own niceness too, when the server is on this machine and
-    may be reniced (the embedded server, same user; or root). An upload's database work took
-    a core at full priority while the worker itself yielded; people's requests waited behind
-    it. Elsewhere (another host, no permission) nothing changes."""
+def lane_sessionmaker() -> async_sessionmaker[AsyncSession]:
+    """Sessions for the integrations' lane: a few connections of their own, whose
+    PostgreSQL backends run INTEGRATION_NICE below this process where the server is on this
+    machine. A pull page's JSON is written by PostgreSQL (api.paging.json_page), so most of
+    an integration's CPU is its backend's; at normal priority, pulls of 500 values at a time
+    took a core from people's autosaves after every bulk upload. The lane serves one
+    integration at a time per worker, hence the small pool."""
+    global _lane_engine, _lane_sessionmaker
+    settings = get_settings()
+    if settings.integration_nice == 0:
+        return get_sessionmaker()
+    if _lane_engine is None:
+        _lane_engine = _create_engine(
+            settings, name=LANE_APPLICATION_NAME, pool_size=2, max_overflow=2
+        )
+        niceness = min(19, os.getpriority(os.PRIO_PROCESS, 0) + settings.integration_nice)
+        _nice_local_backends(_lane_engine, niceness)
+        _lane_sessionmaker = async_sessionmaker(_lane_engine, expire_on_commit=False)
+    assert _lane_sessionmaker is not None
+    return _lane_sessionmaker
+
+
+def _nice_local_backends(engine: AsyncEngine, niceness: int) -> None:
+    """The engine's PostgreSQL backends run at `niceness`, when the server is on this machine
+    and may be reniced (the embedded server, same user; or root): a process running below
+    normal CPU priority (the job worker: WORKER_NICE) has its backends at its own niceness, and
+    the integrations' lane at INTEGRATION_NICE. An upload's database work took a core at full
+    priority while the worker itself yielded; people's requests waited behind it. Elsewhere
+    (another host, no permission) nothing changes."""
     host = engine.url.host or engine.url.query.get("host") or ""
     if isinstance(host, tuple):
         host = host[0]
     if host not in ("", "localhost", "127.0.0.1", "::1") and not host.startswith("/"):
         return
-    niceness = os.getpriority(os.PRIO_PROCESS, 0)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _renice(dbapi_connection: Any, record: Any) -> None:
@@ -141,11 +183,12 @@ def get_sessionmaker() -> async_sessionmaker[AsyncSession]:
 
 
 async def dispose_engine() -> None:
-    global _engine, _sessionmaker
-    if _engine is not None:
-        await _engine.dispose()
-    _engine = None
-    _sessionmaker = None
+    global _engine, _sessionmaker, _lane_engine, _lane_sessionmaker
+    for engine in (_engine, _lane_engine):
+        if engine is not None:
+            await engine.dispose()
+    _engine = _lane_engine = None
+    _sessionmaker = _lane_sessionmaker = None
 
 
 @asynccontextmanager
@@ -174,7 +217,9 @@ async def unit_of_work() -> AsyncIterator[AsyncSession]:
 
 
 async def get_session() -> AsyncIterator[AsyncSession]:
-    async with unit_of_work() as session:
+    """A request's session: from the lane's connections while serving an integration."""
+    maker = lane_sessionmaker() if in_integration_lane.get() else get_sessionmaker()
+    async with maker() as session, transaction(session):
         yield session
 
 

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     # times as long as each request took, so their pulls never crowd out people's
     # requests (api.middleware.IntegrationLaneMiddleware). 0: no lane.
     integration_pause: float = 2.0
+    # The lane's PostgreSQL backends run this much below the API (nice) where the server is
+    # on this machine and may be reniced (api.db.lane_sessionmaker). 0: the API's own pool.
+    integration_nice: int = Field(default=10, ge=0, le=19)
     # `healthplan worker` lowers its own CPU priority by this much (nice) at start, so the
     # validation of an upload, in bursts of a second, waits while the API has work. 0: as is.
     worker_nice: int = Field(default=10, ge=0, le=19)
