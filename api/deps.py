@@ -2,7 +2,7 @@
 
 import uuid
 from collections.abc import Callable, Coroutine
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
@@ -32,6 +32,7 @@ async def _settings() -> Settings:
 AppSettings = Annotated[Settings, Depends(_settings)]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+LAST_USED_STEP = timedelta(minutes=1)
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
@@ -106,10 +107,12 @@ async def _from_api_token(session: AsyncSession, token: str) -> Principal:
         raise Unauthorized("API token đã bị thu hồi.")
     if api_token.expires_at is not None and api_token.expires_at <= now:
         raise Unauthorized("API token đã hết hạn.")
-    # A plain UPDATE, not an ORM change: last-used must not bump versions or fail reads.
-    await session.execute(
-        update(ApiToken).where(ApiToken.id == api_token.id).values(last_used_at=now)
-    )
+    # A plain UPDATE, not an ORM change: last-used must not bump versions or fail reads. To
+    # the minute: an integration pulling page after page wrote the token's row on every page.
+    if api_token.last_used_at is None or now - api_token.last_used_at >= LAST_USED_STEP:
+        await session.execute(
+            update(ApiToken).where(ApiToken.id == api_token.id).values(last_used_at=now)
+        )
     return await principal_for(
         session, api_token.user_id, scopes=frozenset(api_token.scopes), api_token_id=api_token.id
     )

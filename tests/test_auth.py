@@ -8,7 +8,10 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from jose import jwt
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.models import ApiToken
 from api.security import create_jwt, decode_jwt
 from api.settings import get_settings
 from tests.conftest import Login, assert_problem
@@ -139,7 +142,9 @@ async def test_missing_credentials_is_401_problem(client: httpx.AsyncClient) -> 
     assert "Bearer" in body["detail"]
 
 
-async def test_api_token_lifecycle(client: httpx.AsyncClient, login: Login) -> None:
+async def test_api_token_lifecycle(
+    client: httpx.AsyncClient, login: Login, session: AsyncSession
+) -> None:
     admin = await login("admin")
     r = await client.post(
         "/api/v1/auth/api-tokens", headers=admin, json={"name": "Đồng bộ DHIS2", "scopes": ["read"]}
@@ -165,6 +170,26 @@ async def test_api_token_lifecycle(client: httpx.AsyncClient, login: Login) -> N
     listed = await client.get("/api/v1/auth/api-tokens", headers=admin)
     row = next(t for t in listed.json() if t["id"] == created["id"])
     assert "token" not in row and row["last_used_at"] is not None
+    # Last use is kept to the minute: a token's row is not written on every page of a pull.
+    first_use = await session.scalar(
+        select(ApiToken.last_used_at).where(ApiToken.id == created["id"])
+    )
+    assert (await client.get(ME, headers=script)).status_code == 200
+    assert (
+        await session.scalar(select(ApiToken.last_used_at).where(ApiToken.id == created["id"]))
+        == first_use
+    )
+    await session.execute(
+        update(ApiToken)
+        .where(ApiToken.id == created["id"])
+        .values(last_used_at=ApiToken.last_used_at - timedelta(minutes=2))
+    )
+    assert (await client.get(ME, headers=script)).status_code == 200
+    session.expire_all()
+    assert (
+        await session.scalar(select(ApiToken.last_used_at).where(ApiToken.id == created["id"]))
+        > first_use
+    )
 
     r = await client.post(f"/api/v1/auth/api-tokens/{created['id']}/revoke", headers=admin)
     assert r.status_code == 200 and r.json()["revoked_at"]

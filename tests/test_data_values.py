@@ -356,7 +356,8 @@ async def test_a_page_carries_what_a_single_read_does(
     await _put(client, reporter, [fully_vaccinated(period="202603", deleted=True)])
     await session.execute(
         text(
-            "UPDATE data_value SET updated_at = date_trunc('second', updated_at) WHERE period = '202605'"
+            "UPDATE data_value SET updated_at = date_trunc('second', updated_at) "
+            "WHERE period = '202605'"
         )
     )
     r = await client.get(
