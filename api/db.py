@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import URL, event, text
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -73,10 +73,10 @@ def database_url(settings: Settings | None = None) -> str:
 
 
 def _create_engine(
-    settings: Settings, *, name: str, pool_size: int, max_overflow: int
+    settings: Settings, url: URL | str, *, name: str, pool_size: int, max_overflow: int
 ) -> AsyncEngine:
     engine = create_async_engine(
-        database_url(settings),
+        url,
         pool_size=pool_size,
         max_overflow=max_overflow,
         connect_args={"server_settings": {"application_name": name}},
@@ -91,6 +91,7 @@ def get_engine() -> AsyncEngine:
         settings = get_settings()
         _engine = _create_engine(
             settings,
+            database_url(settings),
             name=application_name,
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_max_overflow,
@@ -114,8 +115,9 @@ def lane_sessionmaker() -> async_sessionmaker[AsyncSession]:
     if settings.integration_nice == 0:
         return get_sessionmaker()
     if _lane_engine is None:
+        # The API's own server: with no DATABASE_URL, the embedded one it started.
         _lane_engine = _create_engine(
-            settings, name=LANE_APPLICATION_NAME, pool_size=2, max_overflow=2
+            settings, get_engine().url, name=LANE_APPLICATION_NAME, pool_size=2, max_overflow=2
         )
         niceness = min(19, os.getpriority(os.PRIO_PROCESS, 0) + settings.integration_nice)
         _nice_local_backends(_lane_engine, niceness)
