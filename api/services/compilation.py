@@ -126,17 +126,20 @@ async def compile_request(
 
     draft = await draft_of(session, request)
     edits = draft.sections if draft else {}
+    # Each unit's texts by section key, its first for a key, read once: scanning every
+    # report's sections for each heading of the outline was a fifth of a compilation's CPU.
+    texts: list[tuple[str, dict[str, str]]] = []
+    for sub in subs:
+        by_key: dict[str, str] = {}
+        for section in sub.sections or []:
+            by_key.setdefault(section["key"], section.get("body", "").strip())
+        texts.append((sub.org_unit.name, by_key))
     sections: list[CompiledSection] = []
     for outline in request.outline or []:
-        parts = []
-        for sub in subs:
-            body = next(
-                (s.get("body", "") for s in sub.sections or [] if s["key"] == outline["key"]), ""
-            )
-            if body.strip():
-                parts.append(f"{sub.org_unit.name}:\n{body.strip()}")
-        prefilled = "\n\n".join(parts)
         key = outline["key"]
+        prefilled = "\n\n".join(
+            f"{name}:\n{written[key]}" for name, written in texts if written.get(key)
+        )
         sections.append(
             CompiledSection(
                 key=key,
