@@ -211,18 +211,20 @@ async def transaction(session: AsyncSession) -> AsyncIterator[AsyncSession]:
 
 
 @asynccontextmanager
-async def unit_of_work() -> AsyncIterator[AsyncSession]:
-    """One session, one transaction. Requests get theirs from `get_session`; jobs and CLI
-    commands open one here. Domain code only flushes."""
-    async with get_sessionmaker()() as session, transaction(session):
+async def unit_of_work(
+    maker: async_sessionmaker[AsyncSession] | None = None,
+) -> AsyncIterator[AsyncSession]:
+    """One session, one transaction (from `maker`, by default the process's pool). Requests
+    get theirs from `get_session`; jobs and CLI commands open one here. Domain code only
+    flushes."""
+    async with (maker or get_sessionmaker())() as session, transaction(session):
         yield session
 
 
 async def get_session() -> AsyncIterator[AsyncSession]:
     """A request's session: from the lane's connections while serving an integration."""
-    maker = lane_sessionmaker() if in_integration_lane.get() else get_sessionmaker()
-    async with maker() as session, transaction(session):
-        yield session
+    async with unit_of_work(lane_sessionmaker() if in_integration_lane.get() else None) as s:
+        yield s
 
 
 async def plan_for_these_values(session: AsyncSession) -> None:
