@@ -44,6 +44,50 @@ from api.settings import Settings, get_settings
 
 API_PREFIX = "/api/v1"
 
+# The contract lists the routers in the domain's order...
+DOCUMENTED = (
+    health.router,
+    auth.router,
+    org_units.router,
+    documents.router,
+    plans.units_router,
+    plans.router,
+    users.router,
+    audit.router,
+    imports.router,
+    notifications.router,
+    indicators.router,
+    data_values.router,
+    analytics.router,
+    dhis2.router,
+    fhir.router,
+    reports.router,
+    reports.submissions_router,
+)
+# ...and a request is matched against the most requested first: FastAPI tries each route of
+# each router in turn (about 4 µs a route), and with the submissions last an autosave spent
+# 0.5 ms finding its route. No two routers have paths that one request could match.
+MATCHED_FIRST = (
+    reports.submissions_router,
+    data_values.router,
+    reports.router,
+    dhis2.router,
+    imports.router,
+)
+
+
+class HealthplanAPI(FastAPI):
+    """FastAPI with the contract's paths in `DOCUMENTED` order, whatever the matching order."""
+
+    def openapi(self) -> dict[str, Any]:
+        spec = super().openapi()
+        rank: dict[str, int] = {}
+        for router in DOCUMENTED:
+            for route in router.routes:
+                rank.setdefault(API_PREFIX + getattr(route, "path", ""), len(rank))
+        spec["paths"] = dict(sorted(spec["paths"].items(), key=lambda p: rank.get(p[0], len(rank))))
+        return spec
+
 
 def operation_id(route: APIRoute) -> str:
     """Stable operation ids: the endpoint function's name (unique across the app)."""
@@ -65,7 +109,7 @@ async def lifespan(_: FastAPI) -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_json)
-    app = FastAPI(
+    app = HealthplanAPI(
         title="healthplan",
         version="0.1.0",
         summary="Kế hoạch, phân công nhiệm vụ, yêu cầu báo cáo, báo cáo và chỉ số y tế.",
@@ -85,25 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         responses=problem_responses(400, 422, 503),
     )
     install_problem_handlers(app)
-    for router in (
-        health.router,
-        auth.router,
-        org_units.router,
-        documents.router,
-        plans.units_router,
-        plans.router,
-        users.router,
-        audit.router,
-        imports.router,
-        notifications.router,
-        indicators.router,
-        data_values.router,
-        analytics.router,
-        dhis2.router,
-        fhir.router,
-        reports.router,
-        reports.submissions_router,
-    ):
+    for router in MATCHED_FIRST + tuple(r for r in DOCUMENTED if r not in MATCHED_FIRST):
         app.include_router(router, prefix=API_PREFIX)
 
     if settings.cors_origins:

@@ -46,6 +46,8 @@ from load_bench import (  # noqa: E402
 )
 
 OPERATIONS = (
+    "health",  # the framework alone: no caller, no database
+    "me",  # + the caller's token and principal, two small reads
     "autosave",
     "load_form",
     "list_submitted",
@@ -161,6 +163,10 @@ class Caller:
             )
             if r.status_code == 200:
                 self.versions[sub] = r.json()["version"]
+        elif op == "health":
+            r = await self.client.get(f"{API}/health")
+        elif op == "me":
+            r = await self.client.get(f"{API}/auth/me", headers=auth)
         elif op == "load_form":
             r = await self.client.get(f"{API}/submissions/{sub}", headers=auth)
         elif op == "list_submitted":
