@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import openpyxl
 from docx import Document
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.models import AuditEvent, Submission, User
@@ -349,6 +349,44 @@ async def test_autosaves_plan_their_values_write_once(
         version = r.json()["version"]
     after = tuple((await session.execute(plans)).one())
     assert after == (generic + 8, custom)
+
+
+async def test_autosaves_check_values_against_the_indicators_as_they_are_now(
+    client: httpx.AsyncClient, login: Login, session: AsyncSession
+) -> None:
+    """An autosave reuses the indicators' definitions this process read for an earlier one,
+    and reads them again once a row has changed, by any means: here plain SQL, which no
+    version column sees."""
+    reads: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.startswith("SELECT indicator.code"):
+            reads.append(statement)
+
+    reporter = await login("lucngan.baocao")
+    request = await seed_request(client, reporter)
+    sub = await submission_of(client, reporter, request["id"], "BN-LUCNGAN")
+    above = {"values": [{"indicator": "TCDD", "numerator": "150", "denominator": "130"}]}
+    url, version = f"{SUBMISSIONS}/{sub['id']}", sub["version"]
+    connection = (await session.connection()).sync_connection
+    assert connection is not None
+    event.listen(connection, "before_cursor_execute", count)
+    try:
+        for _ in range(3):
+            r = await client.patch(url, json=above, headers=if_match(reporter, version))
+            codes = [e["code"] for e in assert_problem(r, 422)["errors"]]
+            assert codes == ["numerator_above_denominator"]
+        assert len(reads) <= 1  # none when an earlier test left them cached
+        await session.execute(
+            text(
+                "UPDATE indicator SET allow_numerator_above_denominator = true WHERE code = 'TCDD'"
+            )
+        )
+        r = await client.patch(url, json=above, headers=if_match(reporter, version))
+        assert r.status_code == 200 and r.json()["values_written"] == 1, r.text
+        assert len(reads) in (1, 2)
+    finally:
+        event.remove(connection, "before_cursor_execute", count)
 
 
 async def test_empty_and_invalid_reports_are_refused(

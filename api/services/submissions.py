@@ -61,10 +61,12 @@ from api.services.report_requests import (
     holders_of,
     indicator_ref,
     indicators_of,
+    indicators_stamp,
     is_late,
     is_overdue,
     plan_ids_in_scope,
     reference,
+    stamped_indicators_of,
 )
 from api.tabular import Row
 
@@ -497,6 +499,8 @@ def _for_saving(actor: Principal) -> Select[*tuple[Any, ...]]:
             ReportRequest.cutoff,
             ReportRequest.outline,
             ReportRequest.indicator_ids,
+            # Whether the indicators are the ones this process last checked values against.
+            indicators_stamp(ReportRequest.indicator_ids).label("indicators_stamp"),
         )
         .where(Submission.id == bindparam("submission_id"))
         .with_for_update(of=Submission)
@@ -607,7 +611,7 @@ async def _write_values(
     session: AsyncSession, actor: Principal, sub: DbRow[Any], data: SubmissionUpdate
 ) -> int:
     """The values of a save; `sub` is a row of _for_saving."""
-    indicators = await indicators_of(session, sub.indicator_ids)
+    indicators = await stamped_indicators_of(session, sub.indicator_ids, sub.indicators_stamp)
     catalog = data_values.Catalog(
         indicators={k: i for i in indicators for k in (i.code, str(i.id))},
         units={str(sub.org_unit_id): (sub.org_unit_id, sub.unit_path, sub.unit_active)},
