@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import openpyxl
 from docx import Document
-from sqlalchemy import event, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.models import AuditEvent, Submission, User
@@ -387,6 +387,51 @@ async def test_autosaves_check_values_against_the_indicators_as_they_are_now(
         assert len(reads) in (1, 2)
     finally:
         event.remove(connection, "before_cursor_execute", count)
+
+
+async def test_a_save_refused_for_an_accepted_value_keeps_nothing_of_itself(
+    client: httpx.AsyncClient, login: Login, session: AsyncSession
+) -> None:
+    """The values, the report's fields and its audit event go in one statement; when a
+    value was accepted meanwhile, the save is refused whole: no section, version or event."""
+    reporter = await login("lucngan.baocao")
+    request = await seed_request(client, reporter)
+    sub = await submission_of(client, reporter, request["id"], "BN-LUCNGAN")
+    url = f"{SUBMISSIONS}/{sub['id']}"
+    first = await client.patch(
+        url,
+        json={"values": [{"indicator": "BHYT", "value": "90"}]},
+        headers=if_match(reporter, sub["version"]),
+    )
+    assert first.status_code == 200, first.text
+    await session.execute(
+        text(
+            "UPDATE data_value d SET status = 'accepted' "
+            "FROM indicator i, submission s JOIN report_request r ON r.id = s.request_id "
+            "WHERE s.id = :sub AND i.id = d.indicator_id AND i.code = 'BHYT' "
+            "AND d.org_unit_id = s.org_unit_id AND d.period = r.period"
+        ),
+        {"sub": uuid.UUID(sub["id"])},
+    )
+    version = first.json()["version"]
+    refused = await client.patch(
+        url,
+        json={
+            "values": [{"indicator": "BHYT", "value": "91"}],
+            "sections": [{"key": "I", "heading": "I", "body": "Không được lưu"}],
+        },
+        headers=if_match(reporter, version),
+    )
+    assert [e["code"] for e in assert_problem(refused, 422)["errors"]] == ["value_locked"]
+    now = (await client.get(url, headers=reporter)).json()
+    assert now["version"] == version
+    assert "Không được lưu" not in str(now["sections"])
+    values = {v["indicator"]["code"]: v["value"] for v in now["values"]}
+    assert Decimal(values["BHYT"]) == 90
+    saves = await session.scalar(
+        select(func.count()).where(AuditEvent.entity_id == sub["id"], AuditEvent.action == "save")
+    )
+    assert saves == 1
 
 
 async def test_empty_and_invalid_reports_are_refused(

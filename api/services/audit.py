@@ -79,7 +79,23 @@ async def record(
 ) -> None:
     """`along`: the write itself, as a data-modifying CTE with its parameters, sent in the
     same statement as its record (one round trip, not two)."""
-    params = {
+    params = _params(actor, action, entity_type, entity_id, before, after)
+    if along is None:
+        await session.execute(_INSERT, params)
+    else:
+        write, write_params = along
+        await session.execute(_INSERT_ALONG.add_cte(write), {**write_params, **_named(params)})
+
+
+def _params(
+    actor: Principal | None,
+    action: str,
+    entity_type: str,
+    entity_id: uuid.UUID | str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> dict[str, Any]:
+    return {
         "actor_id": actor.user_id if actor else None,
         "actor_name": actor.user.username if actor else None,
         "action": action,
@@ -89,12 +105,40 @@ async def record(
         "after": after,
         "request_id": current_request_id(),
     }
-    if along is None:
-        await session.execute(_INSERT, params)
-    else:
-        write, write_params = along
-        named = {f"audit_{name}": value for name, value in params.items()}
-        await session.execute(_INSERT_ALONG.add_cte(write), {**write_params, **named})
+
+
+def _named(params: dict[str, Any]) -> dict[str, Any]:
+    return {f"audit_{name}": value for name, value in params.items()}
+
+
+# The record as a CTE (`audited`), for a statement written as SQL text that makes the change
+# itself (data_values.Along): parameters named as in `_INSERT_ALONG`, made by `along_params`.
+ALONG_SQL = """audited AS (INSERT INTO audit_event (id, at, actor_id, actor_name, action,
+    entity_type, entity_id, before, after, request_id)
+  VALUES (gen_random_uuid(), clock_timestamp(), :audit_actor_id, :audit_actor_name,
+    :audit_action, :audit_entity_type, :audit_entity_id, :audit_before, :audit_after,
+    :audit_request_id) RETURNING 1)"""
+_TABLE = cast(Table, AuditEvent.__table__)
+ALONG_TYPES = tuple(
+    bindparam(f"audit_{name}", type_=_TABLE.c[name].type)
+    for name in (
+        *("actor_id", "actor_name", "action", "entity_type", "entity_id"),
+        *("before", "after", "request_id"),
+    )
+)
+
+
+def along_params(
+    *,
+    actor: Principal | None,
+    action: str,
+    entity_type: str,
+    entity_id: uuid.UUID | str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The parameters of ALONG_SQL: what `record` would write."""
+    return _named(_params(actor, action, entity_type, entity_id, before, after))
 
 
 def list_statement(

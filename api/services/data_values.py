@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select, text
+from sqlalchemy import BindParameter, ColumnElement, Select, TextClause, and_, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.access import Principal, per_caller
@@ -571,16 +571,34 @@ _INLINE_ROWS = """given AS (
         CAST(:status AS text[]), CAST(:deleted AS boolean[]))
     AS s(row_number, indicator_id, org_unit_id, period, period_type, period_start, period_end,
          option, numerator, denominator, value, text_value, comment, status, deleted))"""
-_INLINE_WRITES = f"""dv_stage AS (SELECT * FROM given WHERE NOT EXISTS (SELECT 1 FROM locked)),
-{_WRITES}
+
+
+@dataclass(frozen=True)
+class Along:
+    """Data-modifying CTEs (`name AS (...)`, comma-separated) to run in the statement of
+    `apply_rows`, with the types of their parameters; they run even when rows are refused,
+    so the caller rolls back then."""
+
+    sql: str
+    types: tuple[BindParameter[Any], ...] = ()
+
+
+_INLINE_LOCKED = {
+    False: f"SELECT s.row_number FROM given s JOIN data_value d ON {_KEY} WHERE {_LOCKED}",
+    True: "SELECT CAST(NULL AS int) AS row_number WHERE false",
+}
+
+
+@functools.lru_cache(maxsize=256)
+def inline_write(acceptor: bool, along: Along | None = None) -> TextClause:
+    """The statement of `apply_rows`; `along`, another write in the same statement. Made
+    once each: text() scans the SQL for parameters each time it is made."""
+    sql = f"""WITH {_INLINE_ROWS},
+locked AS ({_INLINE_LOCKED[acceptor]}),
+dv_stage AS (SELECT * FROM given WHERE NOT EXISTS (SELECT 1 FROM locked)),
+{_WRITES}{f",{chr(10)}{along.sql}" if along else ""}
 SELECT {_COUNTS}, (SELECT array_agg(row_number ORDER BY row_number) FROM locked)"""
-# Parsed once: text() scans the SQL for parameters each time it is made.
-INLINE_WRITE = text(f"""WITH {_INLINE_ROWS},
-locked AS (SELECT s.row_number FROM given s JOIN data_value d ON {_KEY} WHERE {_LOCKED}),
-{_INLINE_WRITES}""")
-INLINE_ACCEPTOR_WRITE = text(f"""WITH {_INLINE_ROWS},
-locked AS (SELECT CAST(NULL AS int) AS row_number WHERE false),
-{_INLINE_WRITES}""")
+    return text(sql).bindparams(*along.types) if along else text(sql)
 
 
 async def apply_rows(
@@ -591,16 +609,22 @@ async def apply_rows(
     source: str,
     outcome: Outcome,
     strategy: str = "CREATE_AND_UPDATE",
+    along: tuple[Along, dict[str, Any]] | None = None,
 ) -> None:
     """`apply` for at most INLINE_MAX_ROWS validated rows held in memory: the same checks and
-    counts, in one statement instead of ten. Strategies CREATE_AND_UPDATE and DELETE."""
+    counts, in one statement instead of ten. Strategies CREATE_AND_UPDATE and DELETE.
+    `along`: another write and its parameters, sent in the same statement."""
     assert len(rows) <= INLINE_MAX_ROWS and strategy in ("CREATE_AND_UPDATE", "DELETE")
     first: dict[tuple[uuid.UUID, uuid.UUID, str, str], int] = {}
     for r in rows:
         seen = first.setdefault(r.key, r.row)
         if seen != r.row:
             _reject_duplicate(outcome, r.row, seen)
-    if outcome.conflicts_total or not rows:
+    if outcome.conflicts_total:
+        return
+    if not rows:
+        # Every row given is staged or refused: with none refused there are rows.
+        assert along is None, "a write along needs rows to go with"
         return
     # The staging table's columns, one array each.
     records = zip(*(_record(r) for r in rows), strict=True)
@@ -608,8 +632,10 @@ async def apply_rows(
     if strategy == "DELETE":
         columns["deleted"] = [True] * len(rows)
     # Accepted values are locked for those who cannot accept (as in `apply`).
-    sql = INLINE_ACCEPTOR_WRITE if actor.has_role(*ACCEPTORS) else INLINE_WRITE
+    sql = inline_write(actor.has_role(*ACCEPTORS), along[0] if along else None)
     params = {**columns, "actor": actor.user_id, "source": source, "now": datetime.now(UTC)}
+    if along:
+        params.update(along[1])
     created, updated, deleted, locked = (await session.execute(sql, params)).one()
     if locked:
         for number in locked:

@@ -481,7 +481,7 @@ def _for_saving(actor: Principal) -> Select[*tuple[Any, ...]]:
         readable_statement(actor)
         .with_only_columns(
             # The rest of this transaction is planned generically, the values' write
-            # (data_values.INLINE_WRITE) above all: PostgreSQL planned that statement anew for
+            # (data_values.inline_write) above all: PostgreSQL planned that statement anew for
             # each autosave, 1 ms of its CPU, because the generic plan's estimate of 10 rows
             # from unnest looked dearer than plans for the 3 rows bound, though the plans
             # are the same index lookups. Set here, it costs no round trip of its own.
@@ -527,6 +527,34 @@ def _saving(fields: frozenset[str]) -> CTE:
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _saving_along(fields: frozenset[str]) -> data_values.Along:
+    """`_saving` and its audit event as SQL, to go in the statement of the values' write."""
+    table = cast(Table, Submission.__table__)
+    names = sorted(fields)
+    # Column names of the table (a KeyError for any other), values bound as parameters.
+    sets = ", ".join(
+        [
+            *(f"{table.c[name].name} = :new_{name}" for name in names),
+            "version = :new_version",
+            "updated_by = :new_updated_by",
+            "updated_at = :new_updated_at",
+        ]
+    )
+    update_sql = f"UPDATE submission SET {sets} WHERE id = :submission_id"  # noqa: S608
+    return data_values.Along(
+        f"saved AS ({update_sql} RETURNING 1),\n{audit.ALONG_SQL}",
+        types=(
+            *(bindparam(f"new_{name}", type_=table.c[name].type) for name in names),
+            bindparam("new_version", type_=table.c.version.type),
+            bindparam("new_updated_by", type_=table.c.updated_by.type),
+            bindparam("new_updated_at", type_=table.c.updated_at.type),
+            bindparam("submission_id", type_=table.c.id.type),
+            *audit.ALONG_TYPES,
+        ),
+    )
+
+
 async def save(
     session: AsyncSession,
     *,
@@ -535,9 +563,10 @@ async def save(
     expected_version: int,
     data: SubmissionUpdate,
 ) -> SubmissionSaved:
-    """Merge an autosave into the draft; values go through the data-value checks. Four
-    statements: the report (locked), the request's indicators, the values, and the report's
-    new fields with its audit event."""
+    """Merge an autosave into the draft; values go through the data-value checks. Two
+    statements: the report (locked, with a stamp of its indicators, whose definitions this
+    process usually holds already), then the values with the report's new fields and its
+    audit event."""
     sub = (await session.execute(_for_saving(actor), {"submission_id": submission_id})).first()
     if sub is None:
         raise NotFound(f"Không có báo cáo {submission_id}.")
@@ -560,7 +589,6 @@ async def save(
         ]
         if errors:
             raise _bad(errors)
-    written = await _write_values(session, actor, sub, data) if data.values else 0
     new: dict[str, Any] = {key: changes[key] for key in _AS_SENT if key in changes}
     if "recipients" in changes:
         new["recipients"] = list(changes["recipients"] or [])
@@ -584,33 +612,40 @@ async def save(
     # Always a new version, even when only values changed: the ETag covers the whole report.
     now = datetime.now(UTC)
     version = sub.version + 1  # the row is locked: nobody else moves it in between
-    await audit.record(
-        session,
-        actor=actor,
-        action="save",
-        entity_type=ENTITY,
-        entity_id=sub.id,
-        after={"version": version, "fields": sorted(changes)},
-        along=(
-            _saving(frozenset(new)),
-            {
-                "submission_id": sub.id,
-                "new_version": version,
-                "new_updated_by": actor.user_id,
-                "new_updated_at": now,
-                **{f"new_{name}": value for name, value in new.items()},
-            },
-        ),
-    )
+    event: dict[str, Any] = {
+        "actor": actor,
+        "action": "save",
+        "entity_type": ENTITY,
+        "entity_id": sub.id,
+        "after": {"version": version, "fields": sorted(changes)},
+    }
+    saving = {
+        "submission_id": sub.id,
+        "new_version": version,
+        "new_updated_by": actor.user_id,
+        "new_updated_at": now,
+        **{f"new_{name}": value for name, value in new.items()},
+    }
+    if data.values:
+        # The values, the report's fields and the audit event: one statement.
+        along = (_saving_along(frozenset(new)), {**saving, **audit.along_params(**event)})
+        written = await _write_values(session, actor, sub, data, along)
+    else:
+        written = 0
+        await audit.record(session, **event, along=(_saving(frozenset(new)), saving))
     return SubmissionSaved(
         id=sub.id, version=version, status=sub.status, updated_at=now, values_written=written
     )
 
 
 async def _write_values(
-    session: AsyncSession, actor: Principal, sub: DbRow[Any], data: SubmissionUpdate
+    session: AsyncSession,
+    actor: Principal,
+    sub: DbRow[Any],
+    data: SubmissionUpdate,
+    along: tuple[data_values.Along, dict[str, Any]],
 ) -> int:
-    """The values of a save; `sub` is a row of _for_saving."""
+    """The values of a save, with the rest of it (`along`); `sub` is a row of _for_saving."""
     indicators = await stamped_indicators_of(session, sub.indicator_ids, sub.indicators_stamp)
     catalog = data_values.Catalog(
         indicators={k: i for i in indicators for k in (i.code, str(i.id))},
@@ -643,7 +678,7 @@ async def _write_values(
             staged.append(row)
     if not outcome.conflicts_total:
         await data_values.apply_rows(
-            session, staged, actor=actor, source="submission", outcome=outcome
+            session, staged, actor=actor, source="submission", outcome=outcome, along=along
         )
     if outcome.conflicts_total:
         names = {"indicator": "indicator", "org_unit": "indicator"}
