@@ -25,7 +25,6 @@ from api.models import (
     OrgUnit,
     ReportRequest,
     Role,
-    Submission,
 )
 from api.numbers import format_decimal
 from api.schemas.report import (
@@ -114,13 +113,7 @@ async def compile_request(
     requester = request.requester
     report_requests.require_requester_side(actor, request)
     statuses = ("accepted",) if include == "accepted" else ("submitted", "accepted")
-    subs = list(
-        await session.scalars(
-            submissions.readable_statement(actor, eager=True).where(
-                Submission.request_id == request.id, Submission.status.in_(statuses)
-            )
-        )
-    )
+    subs = await submissions.of_request(session, actor=actor, request=request, statuses=statuses)
     subs.sort(key=lambda s: s.org_unit.code)
     status = await report_requests.status(session, actor=actor, request=request)
 
