@@ -729,26 +729,29 @@ async def status(
     above 100 %. On time: first submitted before the deadline, whatever happened after."""
     now = now or datetime.now(UTC)
     deadline = deadline_of(request.due_date)
+    # is_overdue for each unit, its request's part worked out once.
+    overdue_unless_filed = request.status == "open" and now >= deadline
     units: list[dict[str, Any]] = []
     expected = submitted = on_time = accepted = returned = overdue = 0
     for row in await session.execute(_STATUS_ROWS, {"request_id": request.id}):
-        started = row.submission_id is not None and (row.status != "draft" or row.version > 1)
-        filed = row.status in ("submitted", "accepted")
+        state = row.status
+        started = row.submission_id is not None and (state != "draft" or row.version > 1)
+        filed = state in ("submitted", "accepted")
         late = bool(row.late)
-        overdue_now = is_overdue(request, row.status, now)
+        overdue_now = overdue_unless_filed and state in (None, "draft", "returned")
         if row.active:
             expected += 1
             submitted += filed
             on_time += filed and not late
-            accepted += row.status == "accepted"
-            returned += row.status == "returned"
+            accepted += state == "accepted"
+            returned += state == "returned"
             overdue += overdue_now
         units.append(
             {
                 "org_unit": {"id": row.id, "code": row.code, "name": row.name},
                 "active": row.active,
                 "submission_id": row.submission_id,
-                "state": row.status if started else "not_started",
+                "state": state if started else "not_started",
                 "first_submitted_at": row.first_submitted_at,
                 "submitted_at": row.submitted_at,
                 "late": late,
