@@ -81,12 +81,16 @@ def is_late(at: datetime | None, due: date) -> bool:
     return at is not None and at >= deadline_of(due)
 
 
+# A unit's report in these states (None: none yet) is not filed.
+UNFILED = (None, "draft", "returned")
+
+
 def is_overdue(request: ReportRequest, submission_status: str | None, now: datetime) -> bool:
     """An open request's unit that has not filed (no report yet, a draft, or returned) once
     the deadline has passed."""
     return (
         request.status == "open"
-        and submission_status in (None, "draft", "returned")
+        and submission_status in UNFILED
         and now >= deadline_of(request.due_date)
     )
 
@@ -738,7 +742,7 @@ async def status(
         started = row.submission_id is not None and (state != "draft" or row.version > 1)
         filed = state in ("submitted", "accepted")
         late = bool(row.late)
-        overdue_now = overdue_unless_filed and state in (None, "draft", "returned")
+        overdue_now = overdue_unless_filed and state in UNFILED
         if row.active:
             expected += 1
             submitted += filed

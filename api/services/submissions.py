@@ -11,6 +11,7 @@ import bisect
 import functools
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol, cast
 
@@ -59,6 +60,7 @@ from api.services.imports import Outcome
 from api.services.org_units import check_version
 from api.services.report_requests import (
     TZ,
+    UNFILED,
     holders_of,
     indicator_ref,
     indicators_of,
@@ -174,7 +176,7 @@ def _reference(sub: Submission) -> str:
 
 def summary(sub: Submission, now: datetime | None = None) -> SubmissionSummary:
     unit = sub.org_unit
-    fields = summary_fields(sub, sub.request, (unit.id, unit.code, unit.name), now)
+    fields = summary_fields(sub, RequestPart.of(sub.request, now), (unit.id, unit.code, unit.name))
     return SubmissionSummary.model_validate(fields)
 
 
@@ -203,29 +205,44 @@ class SummarySource(Protocol):
     def updated_at(self) -> datetime: ...
 
 
+@dataclass(frozen=True)
+class RequestPart:
+    """What the list items of one request share, worked out once for all of them."""
+
+    fields: dict[str, Any]
+    open_past_deadline: bool  # is_overdue for a unit that has not filed
+
+    @classmethod
+    def of(cls, request: ReportRequest, now: datetime | None = None) -> "RequestPart":
+        return cls(
+            {
+                "request_id": request.id,
+                "request_title": request.title,
+                "request_reference": reference(request),
+                "due_date": request.due_date,
+            },
+            is_overdue(request, None, now or datetime.now(UTC)),
+        )
+
+
 def summary_fields(
-    sub: SummarySource,
-    request: ReportRequest,
-    unit: tuple[uuid.UUID, str, str],
-    now: datetime | None = None,
+    sub: SummarySource, request: RequestPart, unit: tuple[uuid.UUID, str, str]
 ) -> dict[str, Any]:
     """SubmissionSummary's fields, for validating a page of them in one call. `sub` is a
     report or a row of its columns (see list_submissions); `unit` its unit's id, code, name."""
     unit_id, code, name = unit
+    status = sub.status
     return {
         "id": sub.id,
         "version": sub.version,
-        "request_id": request.id,
-        "request_title": request.title,
-        "request_reference": reference(request),
-        "due_date": request.due_date,
+        **request.fields,
         "org_unit": {"id": unit_id, "code": code, "name": name},
-        "status": sub.status,
-        "started": sub.status != "draft" or sub.version > 1,
+        "status": status,
+        "started": status != "draft" or sub.version > 1,
         "first_submitted_at": sub.first_submitted_at,
         "submitted_at": sub.submitted_at,
         "late": sub.late,
-        "overdue": is_overdue(request, sub.status, now or datetime.now(UTC)),
+        "overdue": request.open_past_deadline and status in UNFILED,
         "returned_at": sub.returned_at,
         "accepted_at": sub.accepted_at,
         "review_comment": sub.review_comment,
@@ -1071,19 +1088,17 @@ async def list_submissions(
     rows = (await session.execute(stmt.order_by(Submission.id).limit(limit + 1))).all()
     next_cursor = encode_cursor([str(rows[limit - 1].id)]) if len(rows) > limit else None
     rows = rows[:limit]
+    now = datetime.now(UTC)
     requests = {
-        r.id: r
+        r.id: RequestPart.of(r, now)
         for r in await session.scalars(
             select(ReportRequest)
             .options(joinedload(ReportRequest.document))
             .where(ReportRequest.id.in_({row.request_id for row in rows}))
         )
     }
-    now = datetime.now(UTC)
     return [
-        summary_fields(
-            row, requests[row.request_id], (row.unit_id, row.unit_code, row.unit_name), now
-        )
+        summary_fields(row, requests[row.request_id], (row.unit_id, row.unit_code, row.unit_name))
         for row in rows
     ], next_cursor
 
