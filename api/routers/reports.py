@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
 
 from api.deps import CurrentPrincipal, DbSession, IfMatch, WritingPrincipal, etag
+from api.models import Submission
 from api.schemas.common import PageMeta, StoredFileRead, problem_responses
 from api.schemas.report import (
     BulkAcceptIn,
@@ -252,6 +253,14 @@ async def _submission_answer(
     session: DbSession, submission_id: uuid.UUID, principal: CurrentPrincipal, response: Response
 ) -> SubmissionRead:
     sub = await submissions.get(session, actor=principal, submission_id=submission_id)
+    return await _answer(session, principal, sub, response)
+
+
+async def _answer(
+    session: DbSession, principal: CurrentPrincipal, sub: Submission, response: Response
+) -> SubmissionRead:
+    """The report as a step of its workflow left it (read locked, changed, flushed: no need
+    to read it again)."""
     response.headers["ETag"] = etag(sub.version)
     return await submissions.read_model(session, principal, sub)
 
@@ -319,10 +328,10 @@ async def submit_submission(
     response: Response,
 ) -> SubmissionRead:
     """File the report: it locks, its values become submitted, late if after the due date."""
-    await submissions.submit(
+    sub = await submissions.submit(
         session, actor=principal, submission_id=submission_id, expected_version=version
     )
-    return await _submission_answer(session, submission_id, principal, response)
+    return await _answer(session, principal, sub, response)
 
 
 @submissions_router.post(
@@ -337,14 +346,14 @@ async def return_submission(
     response: Response,
 ) -> SubmissionRead:
     """Send a filed report back with comments; the unit can edit and submit it again."""
-    await submissions.return_submission(
+    sub = await submissions.return_submission(
         session,
         actor=principal,
         submission_id=submission_id,
         expected_version=version,
         comment=body.comment,
     )
-    return await _submission_answer(session, submission_id, principal, response)
+    return await _answer(session, principal, sub, response)
 
 
 @submissions_router.post(
@@ -359,14 +368,14 @@ async def accept_submission(
     response: Response,
 ) -> SubmissionRead:
     """Accept a filed report; its values become accepted."""
-    await submissions.accept(
+    sub = await submissions.accept(
         session,
         actor=principal,
         submission_id=submission_id,
         expected_version=version,
         comment=body.comment,
     )
-    return await _submission_answer(session, submission_id, principal, response)
+    return await _answer(session, principal, sub, response)
 
 
 @submissions_router.get(

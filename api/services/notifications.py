@@ -35,7 +35,11 @@ async def notify(
     ids = list(dict.fromkeys(user_ids))
     if not ids:
         return []
-    users = list(await session.scalars(select(User).where(User.id.in_(ids), User.active)))
+    # Their ids and addresses, not whole users: a submit loaded its 20 reviewers, and with
+    # them their roles, to write each a line.
+    users = (
+        await session.execute(select(User.id, User.email).where(User.id.in_(ids), User.active))
+    ).all()
     created = []
     settings = get_settings()
     for user in users:
