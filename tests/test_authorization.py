@@ -148,7 +148,7 @@ async def _sonhai_notification(ctx: Ctx, caller: str) -> Request:
     user = await ctx.session.scalar(select(User).where(User.username == "sonhai.baocao"))
     assert user is not None
     [note] = await notify(ctx.session, user_ids=[user.id], kind="test", title="x", email=False)
-    return "POST", f"/api/v1/notifications/{note.id}/read", {}
+    return "POST", f"/api/v1/notifications/{note}/read", {}
 
 
 async def _update_sonhai_user(ctx: Ctx, caller: str) -> Request:

@@ -7,7 +7,7 @@ from email.message import EmailMessage as MimeMessage
 
 import aiosmtplib
 import procrastinate
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.access import Principal, per_caller
@@ -30,35 +30,46 @@ async def notify(
     link: str | None = None,
     entity: tuple[str, uuid.UUID | str] | None = None,
     email: bool = True,
-) -> list[Notification]:
-    """Notify users in the caller's transaction; their e-mails leave only if it commits."""
+) -> list[uuid.UUID]:
+    """Notify users in the caller's transaction; their e-mails leave only if it commits.
+    The new notifications' ids, in the order of `user_ids` (active users only)."""
     ids = list(dict.fromkeys(user_ids))
     if not ids:
         return []
     # Their ids and addresses, not whole users: a submit loaded its 20 reviewers, and with
-    # them their roles, to write each a line.
-    users = (
-        await session.execute(select(User.id, User.email).where(User.id.in_(ids), User.active))
-    ).all()
-    created = []
+    # them their roles, to write each a line; and one INSERT for all the lines.
+    found = await session.execute(select(User.id, User.email).where(User.id.in_(ids), User.active))
+    addresses = {user_id: address for user_id, address in found}
+    recipients = [i for i in ids if i in addresses]
+    if not recipients:
+        return []
+    await session.flush()  # what the caller changed first, as an ORM add would have
+    lines = [
+        {
+            "user_id": user_id,
+            "kind": kind,
+            "title": title,
+            "body": body,
+            "link": link,
+            "entity_type": entity[0] if entity else None,
+            "entity_id": str(entity[1]) if entity else None,
+        }
+        for user_id in recipients
+    ]
+    inserted = await session.execute(
+        insert(Notification).returning(Notification.user_id, Notification.id), lines
+    )
+    written = {user_id: note_id for user_id, note_id in inserted}
     settings = get_settings()
-    for user in users:
-        note = Notification(
-            user_id=user.id,
-            kind=kind,
-            title=title,
-            body=body,
-            link=link,
-            entity_type=entity[0] if entity else None,
-            entity_id=str(entity[1]) if entity else None,
-        )
-        session.add(note)
-        created.append(note)
-        if email and user.email:
-            await session.flush()
+    for user_id in recipients:
+        address = addresses[user_id]
+        if email and address:
             text_ = f"{body}\n\n{settings.public_url.rstrip('/')}{link or '/'}\n"
             message = EmailMessage(
-                notification_id=note.id, to_address=user.email, subject=title, body_text=text_
+                notification_id=written[user_id],
+                to_address=address,
+                subject=title,
+                body_text=text_,
             )
             session.add(message)
             await session.flush()
@@ -68,8 +79,7 @@ async def notify(
                 args={"message_id": str(message.id)},
                 queue="email",
             )
-    await session.flush()
-    return created
+    return [written[user_id] for user_id in recipients]
 
 
 @per_caller
