@@ -29,7 +29,8 @@ _lane_engine: AsyncEngine | None = None
 _lane_sessionmaker: async_sessionmaker[AsyncSession] | None = None
 _embedded: Any = None
 # This process's name in pg_stat_activity: "healthplan" (the API), "healthplan worker".
-application_name = "healthplan"
+API_APPLICATION_NAME = "healthplan"
+application_name = API_APPLICATION_NAME
 LANE_APPLICATION_NAME = "healthplan integrations"
 # Set by api.middleware.IntegrationLaneMiddleware while it serves an integration: the
 # request's session then comes from the lane's own connections (see lane_sessionmaker).

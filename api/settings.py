@@ -22,10 +22,10 @@ class Settings(BaseSettings):
     # A pooled connection idle this long is pinged before use (see api.db._ping_when_idle).
     db_idle_ping_seconds: float = 10.0
     # A bulk write (over 1 000 values) pauses after each part for this many times as long
-    # as the part took, so an upload does not take the machine from the people filling in
-    # forms: 1.0 keeps it to about half of one core and doubles its time. 0: no pause
-    # (a bulk load at a quiet hour).
-    bulk_write_pause: float = 1.0
+    # as the part took while the API is serving people, so an upload does not take the
+    # machine from those filling in forms: 3.0 keeps it to about a quarter of one core and
+    # takes four times as long; with no one about it runs at full speed. 0: never pause.
+    bulk_write_pause: float = 3.0
     # Integrations (API tokens) go one at a time per worker and hold their lane this many
     # times as long as each request took, so their pulls never crowd out people's
     # requests (api.middleware.IntegrationLaneMiddleware). 0: no lane.

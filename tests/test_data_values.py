@@ -1,14 +1,19 @@
 """Data values: computed rates, truthful counts, every bad input refused whole, history,
 scope, the incremental pull and its ETag."""
 
+import asyncio
+import time
+import uuid
 from decimal import Decimal
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from api import pacing
 from api.models import DataValue
 from api.services import data_values
 from tests.conftest import Login, assert_problem
@@ -294,6 +299,52 @@ async def test_a_database_out_of_space_refuses_the_batch_whole(
 
 def _counts(**counts: int) -> dict[str, int]:
     return {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0, "rejected": 0, **counts}
+
+
+async def test_bulk_writes_yield_only_while_the_api_serves_people(
+    session: AsyncSession, database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An upload pauses between its parts while one of the API's connections is busy or was
+    a moment ago, and runs on when none has been for a second (a quiet hour)."""
+    name = f"healthplan-{uuid.uuid4().hex[:8]}"  # this test's "API": no other connection
+    monkeypatch.setattr(data_values, "API_APPLICATION_NAME", name)
+    busy = data_values.bulk_pacer(session).busy
+    assert busy is not None and not await busy()
+    api = await asyncpg.connect(database, server_settings={"application_name": name})
+    try:
+        await api.execute("SELECT 1")
+        assert await busy()
+        await asyncio.sleep(1.2)
+        assert not await busy()
+        async with api.transaction():
+            await api.execute("SELECT 1")
+            assert await busy()  # a request's transaction, between its statements
+    finally:
+        await api.close()
+
+
+async def test_a_pacer_pauses_in_proportion_only_when_told_others_wait(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    monkeypatch.setattr(pacing.asyncio, "sleep", sleep)
+    waiting = [False, True]
+
+    async def busy() -> bool:
+        return waiting.pop(0)
+
+    pace = pacing.Pacer(3.0, busy=busy)
+    await pace()
+    assert slept == []
+    started = time.perf_counter()
+    while time.perf_counter() - started < 0.01:
+        pass  # a part's work
+    await pace()
+    assert len(slept) == 1 and slept[0] >= 0.03
 
 
 async def test_a_bulk_write_in_parts_counts_and_writes_as_one(

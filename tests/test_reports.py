@@ -271,6 +271,42 @@ async def test_draft_autosave_etag_submit_lock(client: httpx.AsyncClient, login:
     assert_problem(locked, 409)
 
 
+async def test_filing_moves_the_values_on_and_keeps_them_as_they_were(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    """A submit makes the report's values submitted; each value's history keeps it as the
+    draft it was (one statement writes both, from one snapshot)."""
+    reporter = await login("lucngan.baocao")
+    request = await seed_request(client, reporter)
+    sub = await submission_of(client, reporter, request["id"], "BN-LUCNGAN")
+    url = f"{SUBMISSIONS}/{sub['id']}"
+    saved = await client.patch(
+        url,
+        json={
+            "sections": [{"key": "I", "heading": "Chỉ đạo", "body": "Đã triển khai."}],
+            "values": [{"indicator": "BHYT", "value": "91,5"}],
+        },
+        headers=if_match(reporter, sub["version"]),
+    )
+    assert saved.status_code == 200, saved.text
+    filed = await client.post(f"{url}/submit", headers=if_match(reporter, saved.json()["version"]))
+    assert filed.status_code == 200, filed.text
+    [value] = (
+        await client.get(
+            "/api/v1/data-values",
+            headers=reporter,
+            params={"indicator": "BHYT", "period": request["period"], "org_unit": "BN-LUCNGAN"},
+        )
+    ).json()["items"]
+    assert value["status"] == "submitted"
+    history = (
+        await client.get(f"/api/v1/data-values/{value['id']}/history", headers=reporter)
+    ).json()
+    assert history["current"]["status"] == "submitted"
+    last = history["changes"][0]  # newest first: the value before the submit
+    assert (last["status"], Decimal(last["value"])) == ("draft", Decimal("91.5"))
+
+
 async def test_a_save_writes_the_report_and_its_audit_event_together(
     client: httpx.AsyncClient, login: Login, session: AsyncSession
 ) -> None:

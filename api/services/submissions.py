@@ -732,19 +732,22 @@ async def _write_values(
     return outcome.created + outcome.updated + outcome.deleted
 
 
-VALUE_STATUS_HISTORY_SQL = """
-INSERT INTO data_value_history (id, data_value_id, action, changed_at, changed_by, source,
-    numerator, denominator, value, text_value, comment, status)
-SELECT gen_random_uuid(), d.id, 'update', :now, :actor, d.source, d.numerator, d.denominator,
-       d.value, d.text_value, d.comment, d.status
-FROM data_value d
-WHERE d.indicator_id = ANY(:indicators) AND d.org_unit_id = :unit AND d.period = :period
-  AND d.deleted_at IS NULL AND d.status <> :status"""
-VALUE_STATUS_SQL = """
+# The values' history and their new status in one statement: its parts share one snapshot,
+# so the history keeps each value as it was before the change.
+VALUE_STATUS_SQL = text("""
+WITH changing AS (
+    SELECT d.* FROM data_value d
+    WHERE d.indicator_id = ANY(:indicators) AND d.org_unit_id = :unit AND d.period = :period
+      AND d.deleted_at IS NULL AND d.status <> :status),
+history AS (
+    INSERT INTO data_value_history (id, data_value_id, action, changed_at, changed_by, source,
+        numerator, denominator, value, text_value, comment, status)
+    SELECT gen_random_uuid(), c.id, 'update', :now, :actor, c.source, c.numerator,
+           c.denominator, c.value, c.text_value, c.comment, c.status
+    FROM changing c)
 UPDATE data_value d SET status = :status, updated_at = :now, updated_by = :actor,
        version = d.version + 1
-WHERE d.indicator_id = ANY(:indicators) AND d.org_unit_id = :unit AND d.period = :period
-  AND d.deleted_at IS NULL AND d.status <> :status"""
+FROM changing c WHERE d.id = c.id""")
 
 
 async def _set_value_status(
@@ -761,8 +764,7 @@ async def _set_value_status(
         "now": datetime.now(UTC),
         "actor": actor.user_id,
     }
-    await session.execute(text(VALUE_STATUS_HISTORY_SQL), params)
-    await session.execute(text(VALUE_STATUS_SQL), params)
+    await session.execute(VALUE_STATUS_SQL, params)
 
 
 # --- workflow -------------------------------------------------------------------------------
