@@ -6,7 +6,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, cast
 
-from sqlalchemy import CTE, Select, Table, bindparam, func, insert, select
+from sqlalchemy import Select, Table, bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.inspection import inspect
 
@@ -45,25 +45,6 @@ def snapshot(row: Base) -> dict[str, Any]:
 # A Core insert, not an ORM add and flush: the trail is written on every change, and the unit
 # of work cost more than the INSERT. (Pending ORM changes are still flushed before it.)
 _INSERT = insert(cast(Table, AuditEvent.__table__))
-# With a write in the same statement: explicit parameters, named apart from any column, so
-# none of them is taken for a column of the write; the defaults made by the database.
-_INSERT_ALONG = _INSERT.values(
-    id=func.gen_random_uuid(),
-    at=func.clock_timestamp(),
-    **{
-        name: bindparam(f"audit_{name}")
-        for name in (
-            "actor_id",
-            "actor_name",
-            "action",
-            "entity_type",
-            "entity_id",
-            "before",
-            "after",
-            "request_id",
-        )
-    },
-)
 
 
 async def record(
@@ -75,16 +56,10 @@ async def record(
     entity_id: uuid.UUID | str,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-    along: tuple[CTE, dict[str, Any]] | None = None,
 ) -> None:
-    """`along`: the write itself, as a data-modifying CTE with its parameters, sent in the
-    same statement as its record (one round trip, not two)."""
-    params = _params(actor, action, entity_type, entity_id, before, after)
-    if along is None:
-        await session.execute(_INSERT, params)
-    else:
-        write, write_params = along
-        await session.execute(_INSERT_ALONG.add_cte(write), {**write_params, **_named(params)})
+    """One event; to record it in the statement of the write itself (one round trip, not
+    two), see ALONG_SQL."""
+    await session.execute(_INSERT, _params(actor, action, entity_type, entity_id, before, after))
 
 
 def _params(
@@ -112,7 +87,7 @@ def _named(params: dict[str, Any]) -> dict[str, Any]:
 
 
 # The record as a CTE (`audited`), for a statement written as SQL text that makes the change
-# itself (data_values.Along): parameters named as in `_INSERT_ALONG`, made by `along_params`.
+# itself (data_values.Along): parameters named `audit_<column>`, made by `along_params`.
 ALONG_SQL = """audited AS (INSERT INTO audit_event (id, at, actor_id, actor_name, action,
     entity_type, entity_id, before, after, request_id)
   VALUES (gen_random_uuid(), clock_timestamp(), :audit_actor_id, :audit_actor_name,

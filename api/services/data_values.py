@@ -603,6 +603,15 @@ class Along:
     sql: str
     types: tuple[BindParameter[Any], ...] = ()
 
+    def alone(self) -> TextClause:
+        """The same writes as a statement of their own, when there are no rows to go with."""
+        return _alone(self)
+
+
+@functools.lru_cache(maxsize=256)
+def _alone(along: Along) -> TextClause:
+    return text(f"WITH {along.sql}\nSELECT 1").bindparams(*along.types)
+
 
 _INLINE_LOCKED = {
     False: f"SELECT s.row_number FROM given s JOIN data_value d ON {_KEY} WHERE {_LOCKED}",

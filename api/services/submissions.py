@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol, cast
 
-from sqlalchemy import CTE, Select, Table, and_, bindparam, func, or_, select, text, update
+from sqlalchemy import Select, Table, and_, bindparam, func, or_, select, text
 from sqlalchemy.engine import Row as DbRow
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, contains_eager, defer, joinedload, lazyload
@@ -544,28 +544,9 @@ def _for_saving(actor: Principal) -> Select[*tuple[Any, ...]]:
 
 
 @functools.lru_cache(maxsize=256)
-def _saving(fields: frozenset[str]) -> CTE:
-    """UPDATE of these fields (parameters `new_<field>`), the version, who and when."""
-    table = cast(Table, Submission.__table__)
-    values: dict[str, Any] = {
-        name: bindparam(f"new_{name}", type_=table.c[name].type) for name in sorted(fields)
-    }
-    return (
-        update(table)
-        .where(table.c.id == bindparam("submission_id"))
-        .values(
-            **values,
-            version=bindparam("new_version"),
-            updated_by=bindparam("new_updated_by"),
-            updated_at=bindparam("new_updated_at"),
-        )
-        .cte("saved")
-    )
-
-
-@functools.lru_cache(maxsize=256)
-def _saving_along(fields: frozenset[str]) -> data_values.Along:
-    """`_saving` and its audit event as SQL, to go in the statement of the values' write."""
+def _saving(fields: frozenset[str]) -> data_values.Along:
+    """The UPDATE of these fields (parameters `new_<field>`), the version, who and when, and
+    its audit event: in the statement of the values' write, or alone."""
     table = cast(Table, Submission.__table__)
     names = sorted(fields)
     # Column names of the table (a KeyError for any other), values bound as parameters.
@@ -662,13 +643,14 @@ async def save(
         "new_updated_at": now,
         **{f"new_{name}": value for name, value in new.items()},
     }
+    # The report's fields and the audit event, with the values when there are any: one
+    # statement either way.
+    along = (_saving(frozenset(new)), {**saving, **audit.along_params(**event)})
     if data.values:
-        # The values, the report's fields and the audit event: one statement.
-        along = (_saving_along(frozenset(new)), {**saving, **audit.along_params(**event)})
         written = await _write_values(session, actor, sub, data, along)
     else:
         written = 0
-        await audit.record(session, **event, along=(_saving(frozenset(new)), saving))
+        await session.execute(along[0].alone(), along[1])
     return SubmissionSaved(
         id=sub.id, version=version, status=sub.status, updated_at=now, values_written=written
     )
