@@ -80,12 +80,15 @@ class HealthplanAPI(FastAPI):
     """FastAPI with the contract's paths in `DOCUMENTED` order, whatever the matching order."""
 
     def openapi(self) -> dict[str, Any]:
+        cached = self.openapi_schema
         spec = super().openapi()
-        rank: dict[str, int] = {}
-        for router in DOCUMENTED:
-            for route in router.routes:
-                rank.setdefault(API_PREFIX + getattr(route, "path", ""), len(rank))
-        spec["paths"] = dict(sorted(spec["paths"].items(), key=lambda p: rank.get(p[0], len(rank))))
+        if spec is not cached:  # made anew: put its paths in order, once
+            rank: dict[str, int] = {}
+            for router in DOCUMENTED:
+                for route in router.routes:
+                    rank.setdefault(API_PREFIX + getattr(route, "path", ""), len(rank))
+            order = sorted(spec["paths"].items(), key=lambda p: rank.get(p[0], len(rank)))
+            spec["paths"] = dict(order)
         return spec
 
 

@@ -85,14 +85,15 @@ def is_late(at: datetime | None, due: date) -> bool:
 UNFILED = (None, "draft", "returned")
 
 
+def past_deadline_open(request: ReportRequest, now: datetime) -> bool:
+    """The request's part of `is_overdue`, for working it out once over many units."""
+    return request.status == "open" and now >= deadline_of(request.due_date)
+
+
 def is_overdue(request: ReportRequest, submission_status: str | None, now: datetime) -> bool:
     """An open request's unit that has not filed (no report yet, a draft, or returned) once
     the deadline has passed."""
-    return (
-        request.status == "open"
-        and submission_status in UNFILED
-        and now >= deadline_of(request.due_date)
-    )
+    return submission_status in UNFILED and past_deadline_open(request, now)
 
 
 # Built once: an alias proxies every column of its table, which costs more than the query.
@@ -733,8 +734,7 @@ async def status(
     above 100 %. On time: first submitted before the deadline, whatever happened after."""
     now = now or datetime.now(UTC)
     deadline = deadline_of(request.due_date)
-    # is_overdue for each unit, its request's part worked out once.
-    overdue_unless_filed = request.status == "open" and now >= deadline
+    overdue_unless_filed = past_deadline_open(request, now)  # is_overdue's part, once
     units: list[dict[str, Any]] = []
     expected = submitted = on_time = accepted = returned = overdue = 0
     for row in await session.execute(_STATUS_ROWS, {"request_id": request.id}):

@@ -66,7 +66,7 @@ from api.services.report_requests import (
     indicators_of,
     indicators_stamp,
     is_late,
-    is_overdue,
+    past_deadline_open,
     plan_ids_in_scope,
     reference,
     stamped_indicators_of,
@@ -130,10 +130,9 @@ async def of_request(
     """The reports of `request` the caller may read, in these statuses, with their units.
     Each gets `request` as it is, not a copy joined to every row: a compilation of 200
     reports decoded the request's and its letter's JSON 200 times."""
-    unit = _UNIT
     stmt = (
         readable_statement(actor)
-        .options(contains_eager(Submission.org_unit.of_type(unit)), lazyload(Submission.request))
+        .options(contains_eager(Submission.org_unit.of_type(_UNIT)), lazyload(Submission.request))
         .where(Submission.request_id == request.id, Submission.status.in_(list(statuses)))
     )
     subs = list(await session.scalars(stmt))
@@ -210,7 +209,7 @@ class RequestPart:
     """What the list items of one request share, worked out once for all of them."""
 
     fields: dict[str, Any]
-    open_past_deadline: bool  # is_overdue for a unit that has not filed
+    open_past_deadline: bool  # report_requests.past_deadline_open
 
     @classmethod
     def of(cls, request: ReportRequest, now: datetime | None = None) -> "RequestPart":
@@ -221,7 +220,7 @@ class RequestPart:
                 "request_reference": reference(request),
                 "due_date": request.due_date,
             },
-            is_overdue(request, None, now or datetime.now(UTC)),
+            past_deadline_open(request, now or datetime.now(UTC)),
         )
 
 
