@@ -55,6 +55,7 @@ OPERATIONS = (
     "compilation",
     "pull_data_values",
     "dhis2_export",
+    "submit_return",  # a reporter files the report, a reviewer returns it: two requests
 )
 FORMS = 20
 
@@ -166,6 +167,8 @@ class Caller:
             )
             if r.status_code == 200:
                 self.versions[sub] = r.json()["version"]
+        elif op == "submit_return":
+            r = await self.submit_return(sub, auth)
         elif op == "health":
             r = await self.client.get(f"{API}/health")
         elif op == "me":
@@ -206,6 +209,27 @@ class Caller:
             )
         if r.status_code != 200:
             raise SystemExit(f"{op} on {self.server.tree}: {r.status_code} {r.text[:300]}")
+
+    async def submit_return(self, sub: str, auth: dict[str, str]) -> httpx.Response:
+        """File the report, then send it back: the workflow's two writes, leaving it
+        editable for the next round (a resubmission from then on)."""
+        if sub not in self.versions:
+            got = await self.client.get(f"{API}/submissions/{sub}", headers=auth)
+            self.versions[sub] = int(got.headers["ETag"].strip('W/"'))
+        filed = await self.client.post(
+            f"{API}/submissions/{sub}/submit",
+            headers={**auth, "If-Match": f'"{self.versions[sub]}"'},
+        )
+        if filed.status_code != 200:
+            return filed
+        r = await self.client.post(
+            f"{API}/submissions/{sub}/return",
+            headers={**self.reviewer, "If-Match": filed.headers["ETag"]},
+            json={"comment": "Đề nghị bổ sung số liệu."},
+        )
+        if r.status_code == 200:
+            self.versions[sub] = r.json()["version"]
+        return r
 
     async def block(self, op: str, requests: int) -> None:
         pid = self.server.proc.pid

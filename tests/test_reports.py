@@ -307,6 +307,59 @@ async def test_filing_moves_the_values_on_and_keeps_them_as_they_were(
     assert (last["status"], Decimal(last["value"])) == ("draft", Decimal("91.5"))
 
 
+async def test_each_move_answers_as_a_fresh_read_and_is_recorded_once(
+    client: httpx.AsyncClient, login: Login, session: AsyncSession
+) -> None:
+    """Submit and return answer with the report as a fresh read shows it (their values in
+    the new status, though read before it was set), and each writes one revision, numbered
+    in turn, and one audit event naming the version it made."""
+    reporter, reviewer = await login("lucngan.baocao"), await login("syt.thamdinh")
+    request = await seed_request(client, reporter)
+    sub = await submission_of(client, reporter, request["id"], "BN-LUCNGAN")
+    url = f"{SUBMISSIONS}/{sub['id']}"
+    saved = await client.patch(
+        url,
+        json={
+            "sections": [{"key": "I", "heading": "Chỉ đạo", "body": "Đã triển khai."}],
+            "values": [{"indicator": "BHYT", "value": "91,5"}],
+        },
+        headers=if_match(reporter, sub["version"]),
+    )
+    assert saved.status_code == 200, saved.text
+    filed = await client.post(f"{url}/submit", headers=if_match(reporter, saved.json()["version"]))
+    assert filed.status_code == 200, filed.text
+    assert filed.json() == (await client.get(url, headers=reporter)).json()
+    assert [v["status"] for v in filed.json()["values"] if v["status"]] == ["submitted"]
+    back = await client.post(
+        f"{url}/return",
+        json={"comment": "Bổ sung số liệu."},
+        headers=if_match(reviewer, filed.json()["version"]),
+    )
+    assert back.status_code == 200, back.text
+    assert back.json() == (await client.get(url, headers=reviewer)).json()
+    assert [v["status"] for v in back.json()["values"] if v["status"]] == ["draft"]
+    assert back.headers["ETag"] == f'"{back.json()["version"]}"'
+
+    revisions = (await client.get(f"{url}/revisions", headers=reviewer)).json()
+    assert [(r["number"], r["action"], r["version"]) for r in revisions] == [
+        (1, "submit", filed.json()["version"]),
+        (2, "return", back.json()["version"]),
+    ]
+    events = (
+        await session.execute(
+            select(AuditEvent.action, AuditEvent.after)
+            .where(AuditEvent.entity_id == sub["id"], AuditEvent.action != "save")
+            .order_by(AuditEvent.at)
+        )
+    ).all()
+    assert [(a, e["version"]) for a, e in events] == [
+        ("submit", filed.json()["version"]),
+        ("return", back.json()["version"]),
+    ]
+    assert events[0][1]["late"] == filed.json()["late"]
+    assert events[1][1]["comment"] == "Bổ sung số liệu."
+
+
 async def test_a_save_writes_the_report_and_its_audit_event_together(
     client: httpx.AsyncClient, login: Login, session: AsyncSession
 ) -> None:

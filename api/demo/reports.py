@@ -217,17 +217,21 @@ async def load_reports(session: AsyncSession) -> int:
             recipients=SDTTG_RECIPIENTS,
         ),
     )
-    sub = await submissions.submit(
-        session, actor=sdttg, submission_id=saved.id, expected_version=saved.version
-    )
+    sub = (
+        await submissions.submit(
+            session, actor=sdttg, submission_id=saved.id, expected_version=saved.version
+        )
+    ).sub
     await _backdate(session, sub, datetime(2026, 5, 27, 2, 30, tzinfo=UTC))
-    sub = await submissions.return_submission(
-        session,
-        actor=reviewer,
-        submission_id=sub.id,
-        expected_version=sub.version,
-        comment=RETURN_COMMENT,
-    )
+    sub = (
+        await submissions.return_submission(
+            session,
+            actor=reviewer,
+            submission_id=sub.id,
+            expected_version=sub.version,
+            comment=RETURN_COMMENT,
+        )
+    ).sub
     saved = await submissions.save(
         session,
         actor=sdttg,
@@ -235,12 +239,20 @@ async def load_reports(session: AsyncSession) -> int:
         expected_version=sub.version,
         data=SubmissionUpdate(sections=sections({"III.2": SDTTG_SECTIONS["III.2"]})),
     )
-    sub = await submissions.submit(
-        session, actor=sdttg, submission_id=saved.id, expected_version=saved.version
-    )
-    sub = await submissions.accept(
-        session, actor=reviewer, submission_id=sub.id, expected_version=sub.version, comment=None
-    )
+    sub = (
+        await submissions.submit(
+            session, actor=sdttg, submission_id=saved.id, expected_version=saved.version
+        )
+    ).sub
+    sub = (
+        await submissions.accept(
+            session,
+            actor=reviewer,
+            submission_id=sub.id,
+            expected_version=sub.version,
+            comment=None,
+        )
+    ).sub
 
     # Xã Sơn Hải: the full report, submitted, waiting for review.
     sonhai = await _actor(session, "sonhai.baocao")
@@ -286,9 +298,11 @@ async def load_reports(session: AsyncSession) -> int:
             recipients=SON_HAI_RECIPIENTS,
         ),
     )
-    sub = await submissions.submit(
-        session, actor=sonhai, submission_id=saved.id, expected_version=saved.version
-    )
+    sub = (
+        await submissions.submit(
+            session, actor=sonhai, submission_id=saved.id, expected_version=saved.version
+        )
+    ).sub
     await _backdate(session, sub, datetime(2026, 6, 1, 8, 15, tzinfo=UTC))
     await session.flush()
     return 1

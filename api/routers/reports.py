@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
 
 from api.deps import CurrentPrincipal, DbSession, IfMatch, WritingPrincipal, etag
-from api.models import Submission
 from api.schemas.common import PageMeta, StoredFileRead, problem_responses
 from api.schemas.report import (
     BulkAcceptIn,
@@ -253,16 +252,17 @@ async def _submission_answer(
     session: DbSession, submission_id: uuid.UUID, principal: CurrentPrincipal, response: Response
 ) -> SubmissionRead:
     sub = await submissions.get(session, actor=principal, submission_id=submission_id)
-    return await _answer(session, principal, sub, response)
+    response.headers["ETag"] = etag(sub.version)
+    return await submissions.read_model(session, principal, sub)
 
 
 async def _answer(
-    session: DbSession, principal: CurrentPrincipal, sub: Submission, response: Response
+    session: DbSession, principal: CurrentPrincipal, moved: submissions.Moved, response: Response
 ) -> SubmissionRead:
     """The report as a step of its workflow left it (read locked, changed, flushed: no need
-    to read it again)."""
-    response.headers["ETag"] = etag(sub.version)
-    return await submissions.read_model(session, principal, sub)
+    to read it again, nor its values and files)."""
+    response.headers["ETag"] = etag(moved.sub.version)
+    return await moved.read_model(session, principal)
 
 
 @submissions_router.get("", response_model=SubmissionPage, responses=READ_ERRORS)
@@ -328,10 +328,10 @@ async def submit_submission(
     response: Response,
 ) -> SubmissionRead:
     """File the report: it locks, its values become submitted, late if after the due date."""
-    sub = await submissions.submit(
+    moved = await submissions.submit(
         session, actor=principal, submission_id=submission_id, expected_version=version
     )
-    return await _answer(session, principal, sub, response)
+    return await _answer(session, principal, moved, response)
 
 
 @submissions_router.post(
@@ -346,14 +346,14 @@ async def return_submission(
     response: Response,
 ) -> SubmissionRead:
     """Send a filed report back with comments; the unit can edit and submit it again."""
-    sub = await submissions.return_submission(
+    moved = await submissions.return_submission(
         session,
         actor=principal,
         submission_id=submission_id,
         expected_version=version,
         comment=body.comment,
     )
-    return await _answer(session, principal, sub, response)
+    return await _answer(session, principal, moved, response)
 
 
 @submissions_router.post(
@@ -368,14 +368,14 @@ async def accept_submission(
     response: Response,
 ) -> SubmissionRead:
     """Accept a filed report; its values become accepted."""
-    sub = await submissions.accept(
+    moved = await submissions.accept(
         session,
         actor=principal,
         submission_id=submission_id,
         expected_version=version,
         comment=body.comment,
     )
-    return await _answer(session, principal, sub, response)
+    return await _answer(session, principal, moved, response)
 
 
 @submissions_router.get(

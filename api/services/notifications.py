@@ -1,7 +1,7 @@
 """Telling people: in-app notifications, and e-mail through an outbox a worker drains."""
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from email.message import EmailMessage as MimeMessage
 
@@ -23,7 +23,7 @@ MAX_ATTEMPTS = 5
 async def notify(
     session: AsyncSession,
     *,
-    user_ids: Iterable[uuid.UUID],
+    user_ids: Iterable[uuid.UUID] | Mapping[uuid.UUID, str | None],
     kind: str,
     title: str,
     body: str = "",
@@ -32,15 +32,22 @@ async def notify(
     email: bool = True,
 ) -> list[uuid.UUID]:
     """Notify users in the caller's transaction; their e-mails leave only if it commits.
+    `user_ids` are ids, or active users already read with their addresses (holders_of).
     The new notifications' ids, in the order of `user_ids` (active users only)."""
-    ids = list(dict.fromkeys(user_ids))
-    if not ids:
-        return []
-    # Their ids and addresses, not whole users: a submit loaded its 20 reviewers, and with
-    # them their roles, to write each a line; and one INSERT for all the lines.
-    found = await session.execute(select(User.id, User.email).where(User.id.in_(ids), User.active))
-    addresses = {user_id: address for user_id, address in found}
-    recipients = [i for i in ids if i in addresses]
+    if isinstance(user_ids, Mapping):
+        addresses = dict(user_ids)
+        recipients = list(addresses)
+    else:
+        ids = list(dict.fromkeys(user_ids))
+        if not ids:
+            return []
+        # Their ids and addresses, not whole users: a submit loaded its 20 reviewers, and
+        # with them their roles, to write each a line; and one INSERT for all the lines.
+        found = await session.execute(
+            select(User.id, User.email).where(User.id.in_(ids), User.active)
+        )
+        addresses = {user_id: address for user_id, address in found}
+        recipients = [i for i in ids if i in addresses]
     if not recipients:
         return []
     await session.flush()  # what the caller changed first, as an ORM add would have

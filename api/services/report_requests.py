@@ -526,12 +526,15 @@ def ancestor_paths(path: str) -> list[str]:
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
-async def holders_of(session: AsyncSession, role: Role, unit: OrgUnit) -> list[uuid.UUID]:
-    """Active users holding `role` over this unit: a grant on it, or on a unit above it
-    that extends to its subtree."""
+async def holders_of(
+    session: AsyncSession, role: Role, unit: OrgUnit
+) -> dict[uuid.UUID, str | None]:
+    """Active users holding `role` over this unit (a grant on it, or on a unit above it
+    that extends to its subtree), each with their e-mail address: what `notify` needs of
+    them, read in the same round trip."""
     grant_unit = aliased(OrgUnit)
     stmt = (
-        select(User.id)
+        select(User.id, User.email)
         .join(RoleAssignment, RoleAssignment.user_id == User.id)
         .join(grant_unit, grant_unit.id == RoleAssignment.org_unit_id)
         .where(
@@ -542,7 +545,7 @@ async def holders_of(session: AsyncSession, role: Role, unit: OrgUnit) -> list[u
         )
         .order_by(User.id)
     )
-    return list(dict.fromkeys(await session.scalars(stmt)))
+    return {user_id: address for user_id, address in await session.execute(stmt)}
 
 
 def link_of(request: ReportRequest) -> str:

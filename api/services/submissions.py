@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Select, Table, and_, bindparam, func, or_, select, text
+from sqlalchemy import Select, Table, Uuid, and_, bindparam, func, or_, select, text
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.engine import Row as DbRow
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, contains_eager, defer, joinedload, lazyload
@@ -425,8 +426,20 @@ async def value_rows(session: AsyncSession, sub: Submission) -> list[ValueRow]:
     return rows
 
 
-async def read_model(session: AsyncSession, actor: Principal, sub: Submission) -> SubmissionRead:
+async def read_model(
+    session: AsyncSession,
+    actor: Principal,
+    sub: Submission,
+    *,
+    values: list[ValueRow] | None = None,
+    files: list[ReportAttachment] | None = None,
+) -> SubmissionRead:
+    """The whole report; `values` and `files`, when the caller has just read them."""
     base = summary(sub)
+    if values is None:
+        values = await value_rows(session, sub)
+    if files is None:
+        files = await attachments_of(session, sub)
     return SubmissionRead(
         **base.model_dump(),
         reference=_reference(sub),
@@ -438,10 +451,10 @@ async def read_model(session: AsyncSession, actor: Principal, sub: Submission) -
         outline=[OutlineSection.model_validate(s) for s in sub.request.outline or []],
         sections=[Section.model_validate(s) for s in sub.sections or []],
         tasks=await task_rows(session, sub),
-        values=await value_rows(session, sub),
+        values=values,
         issued_documents=[IssuedDocument.model_validate(d) for d in sub.issued_documents or []],
         links=[Link.model_validate(a) for a in sub.links or []],
-        attachments=[attachment_read(a) for a in await attachments_of(session, sub)],
+        attachments=[attachment_read(a) for a in files],
         signer_mode=sub.signer_mode,
         signer_authority=sub.signer_authority,
         signer_position=sub.signer_position,
@@ -713,39 +726,101 @@ async def _write_values(
     return outcome.created + outcome.updated + outcome.deleted
 
 
-# The values' history and their new status in one statement: its parts share one snapshot,
-# so the history keeps each value as it was before the change.
-VALUE_STATUS_SQL = text("""
+# A workflow move's writes but the report's own UPDATE, in one statement whose parts share
+# one snapshot: the values' history (each value as it was before the move), their new status,
+# the revision (numbered after the report's last; the report's row is locked) and the audit
+# event.
+MOVE_SQL = text(f"""
 WITH changing AS (
     SELECT d.* FROM data_value d
     WHERE d.indicator_id = ANY(:indicators) AND d.org_unit_id = :unit AND d.period = :period
-      AND d.deleted_at IS NULL AND d.status <> :status),
+      AND d.deleted_at IS NULL AND d.status <> :value_status),
 history AS (
     INSERT INTO data_value_history (id, data_value_id, action, changed_at, changed_by, source,
         numerator, denominator, value, text_value, comment, status)
     SELECT gen_random_uuid(), c.id, 'update', :now, :actor, c.source, c.numerator,
            c.denominator, c.value, c.text_value, c.comment, c.status
-    FROM changing c)
-UPDATE data_value d SET status = :status, updated_at = :now, updated_by = :actor,
-       version = d.version + 1
-FROM changing c WHERE d.id = c.id""")
+    FROM changing c),
+moved AS (
+    UPDATE data_value d SET status = :value_status, updated_at = :now, updated_by = :actor,
+           version = d.version + 1
+    FROM changing c WHERE d.id = c.id RETURNING 1),
+revised AS (
+    INSERT INTO submission_revision (id, submission_id, number, action, status, version,
+        actor_id, comment, created_at, content)
+    SELECT gen_random_uuid(), :submission_id, COALESCE(max(r.number), 0) + 1, :action,
+           :status, :version, :actor, :comment, :now, :content
+    FROM submission_revision r WHERE r.submission_id = :submission_id RETURNING 1),
+{audit.ALONG_SQL}
+SELECT 1""").bindparams(  # noqa: S608 (the audit CTE is a constant)
+    bindparam("indicators", type_=ARRAY(Uuid())),
+    bindparam("content", type_=JSONB()),
+    *audit.ALONG_TYPES,
+)
 
 
-async def _set_value_status(
-    session: AsyncSession, actor: Principal, sub: Submission, status: str
-) -> None:
-    """The report's values follow it through the workflow, with their history kept."""
-    if not sub.request.indicator_ids:
-        return
-    params = {
-        "indicators": list(sub.request.indicator_ids),
-        "unit": sub.org_unit_id,
-        "period": sub.request.period,
-        "status": status,
-        "now": datetime.now(UTC),
-        "actor": actor.user_id,
-    }
-    await session.execute(VALUE_STATUS_SQL, params)
+@dataclass(frozen=True)
+class Moved:
+    """A report as a workflow move left it, with the values and files the move read for its
+    revision: the answer shows the same, so they are not read twice."""
+
+    sub: Submission
+    values: list[ValueRow]
+    files: list[ReportAttachment]
+
+    async def read_model(self, session: AsyncSession, actor: Principal) -> SubmissionRead:
+        return await read_model(session, actor, self.sub, values=self.values, files=self.files)
+
+
+async def _move(
+    session: AsyncSession,
+    actor: Principal,
+    sub: Submission,
+    *,
+    action: str,
+    revision: str,
+    value_status: str,
+    comment: str | None,
+    audited: dict[str, Any],
+) -> Moved:
+    """The writes every move makes once it has set the report's fields: the report (a new
+    version), its values' status with their history, a revision of the whole report and the
+    audit event, in two statements. `action` is the event's, `revision` the revision's
+    (a resubmission is audited as a submit); `audited`, the event's `after` but the version."""
+    await session.flush()  # the report's UPDATE: its new version is the revision's
+    values = await value_rows(session, sub)
+    files = await attachments_of(session, sub)
+    now = datetime.now(UTC)
+    event = audit.along_params(
+        actor=actor,
+        action=action,
+        entity_type=ENTITY,
+        entity_id=sub.id,
+        after={"version": sub.version, **audited},
+    )
+    await session.execute(
+        MOVE_SQL,
+        {
+            "indicators": list(sub.request.indicator_ids or []),
+            "unit": sub.org_unit_id,
+            "period": sub.request.period,
+            "value_status": value_status,
+            "now": now,
+            "actor": actor.user_id,
+            "submission_id": sub.id,
+            "action": revision,
+            "status": sub.status,
+            "version": sub.version,
+            "comment": comment,
+            "content": content(sub, values, files),
+            **event,
+        },
+    )
+    # The values as the statement left them: every stored one now has the new status.
+    values = [
+        v if v.status is None else v.model_copy(update={"status": value_status}) for v in values
+    ]
+    return Moved(sub, values, files)
 
 
 # --- workflow -------------------------------------------------------------------------------
@@ -795,35 +870,6 @@ def _num(value: Any) -> str | None:
     return None if value is None else format(value.normalize(), "f")
 
 
-async def _revise(
-    session: AsyncSession, actor: Principal, sub: Submission, action: str, comment: str | None
-) -> None:
-    number = (
-        await session.scalar(
-            select(SubmissionRevision.number)
-            .where(SubmissionRevision.submission_id == sub.id)
-            .order_by(SubmissionRevision.number.desc())
-            .limit(1)
-        )
-        or 0
-    ) + 1
-    session.add(
-        SubmissionRevision(
-            submission_id=sub.id,
-            number=number,
-            action=action,
-            status=sub.status,
-            version=sub.version,
-            actor_id=actor.user_id,
-            comment=comment,
-            created_at=datetime.now(UTC),
-            content=content(
-                sub, await value_rows(session, sub), await attachments_of(session, sub)
-            ),
-        )
-    )
-
-
 def _is_empty(sub: Submission) -> bool:
     return not any(str(s.get("body") or "").strip() for s in sub.sections or []) and not any(
         str(r.get("result") or "").strip() for r in (sub.task_results or {}).values()
@@ -832,7 +878,7 @@ def _is_empty(sub: Submission) -> bool:
 
 async def submit(
     session: AsyncSession, *, actor: Principal, submission_id: uuid.UUID, expected_version: int
-) -> Submission:
+) -> Moved:
     sub = await get(session, actor=actor, submission_id=submission_id, lock=True)
     require_editable(actor, sub.org_unit.path, sub.status, sub.request.status)
     check_version(sub, expected_version)
@@ -851,16 +897,15 @@ async def submit(
     sub.first_submitted_at = sub.first_submitted_at or now
     sub.late = is_late(sub.first_submitted_at, sub.request.due_date)
     sub.updated_by = actor.user_id
-    await _set_value_status(session, actor, sub, "submitted")
-    await session.flush()
-    await _revise(session, actor, sub, "resubmit" if resubmission else "submit", None)
-    await audit.record(
+    moved = await _move(
         session,
-        actor=actor,
+        actor,
+        sub,
         action="submit",
-        entity_type=ENTITY,
-        entity_id=sub.id,
-        after={"version": sub.version, "late": sub.late},
+        revision="resubmit" if resubmission else "submit",
+        value_status="submitted",
+        comment=None,
+        audited={"late": sub.late},
     )
     ref = reference(sub.request) or sub.request.title
     await notifications.notify(
@@ -873,7 +918,7 @@ async def submit(
         entity=(ENTITY, sub.id),
         email=False,
     )
-    return sub
+    return moved
 
 
 def _require_reviewer(actor: Principal, sub: Submission) -> None:
@@ -895,7 +940,7 @@ async def return_submission(
     submission_id: uuid.UUID,
     expected_version: int,
     comment: str,
-) -> Submission:
+) -> Moved:
     sub = await get(session, actor=actor, submission_id=submission_id, lock=True)
     _require_reviewer(actor, sub)
     check_version(sub, expected_version)
@@ -903,16 +948,15 @@ async def return_submission(
     sub.returned_at = datetime.now(UTC)
     sub.review_comment = comment
     sub.reviewed_by = actor.user_id
-    await _set_value_status(session, actor, sub, "draft")
-    await session.flush()
-    await _revise(session, actor, sub, "return", comment)
-    await audit.record(
+    moved = await _move(
         session,
-        actor=actor,
+        actor,
+        sub,
         action="return",
-        entity_type=ENTITY,
-        entity_id=sub.id,
-        after={"version": sub.version, "comment": comment},
+        revision="return",
+        value_status="draft",
+        comment=comment,
+        audited={"comment": comment},
     )
     await notifications.notify(
         session,
@@ -923,27 +967,26 @@ async def return_submission(
         link=f"/submissions/{sub.id}",
         entity=(ENTITY, sub.id),
     )
-    return sub
+    return moved
 
 
 async def _accept(
     session: AsyncSession, actor: Principal, sub: Submission, comment: str | None
-) -> None:
+) -> Moved:
     sub.status = "accepted"
     sub.accepted_at = datetime.now(UTC)
     sub.reviewed_by = actor.user_id
     if comment:
         sub.review_comment = comment
-    await _set_value_status(session, actor, sub, "accepted")
-    await session.flush()
-    await _revise(session, actor, sub, "accept", comment)
-    await audit.record(
+    moved = await _move(
         session,
-        actor=actor,
+        actor,
+        sub,
         action="accept",
-        entity_type=ENTITY,
-        entity_id=sub.id,
-        after={"version": sub.version},
+        revision="accept",
+        value_status="accepted",
+        comment=comment,
+        audited={},
     )
     await notifications.notify(
         session,
@@ -954,6 +997,7 @@ async def _accept(
         link=f"/submissions/{sub.id}",
         entity=(ENTITY, sub.id),
     )
+    return moved
 
 
 async def accept(
@@ -963,12 +1007,11 @@ async def accept(
     submission_id: uuid.UUID,
     expected_version: int,
     comment: str | None,
-) -> Submission:
+) -> Moved:
     sub = await get(session, actor=actor, submission_id=submission_id, lock=True)
     _require_reviewer(actor, sub)
     check_version(sub, expected_version)
-    await _accept(session, actor, sub, comment)
-    return sub
+    return await _accept(session, actor, sub, comment)
 
 
 async def bulk_accept(
