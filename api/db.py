@@ -1,5 +1,6 @@
 """The database: one async engine per process, one session (one transaction) per request or job."""
 
+import asyncio
 import logging
 import os
 import time
@@ -10,8 +11,9 @@ from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import URL, event, text
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -183,6 +185,30 @@ def get_sessionmaker() -> async_sessionmaker[AsyncSession]:
     get_engine()
     assert _sessionmaker is not None
     return _sessionmaker
+
+
+WARM_SECONDS = 10.0
+
+
+async def warm_pool(count: int) -> int:
+    """Open `count` pooled connections (at most the pool's size) and return them to the
+    pool: what a process does before it serves (Settings.db_pool_warm). A database that
+    cannot be reached is not an error here (the process starts, /ready says 503); the number
+    opened is returned."""
+    engine = get_engine()
+    opened: list[AsyncConnection] = []
+    try:
+        async with asyncio.timeout(WARM_SECONDS):
+            for _ in range(min(count, engine.pool.size())):  # type: ignore[attr-defined]
+                connection = await engine.connect()
+                opened.append(connection)
+                await connection.execute(text("SELECT 1"))
+    except (OSError, SQLAlchemyError) as exc:  # TimeoutError is an OSError
+        log.warning("warming the connection pool stopped after %d: %s", len(opened), exc)
+    finally:
+        for connection in opened:
+            await connection.close()
+    return len(opened)
 
 
 async def dispose_engine() -> None:

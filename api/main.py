@@ -13,7 +13,7 @@ from fastapi.responses import FileResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
-from api.db import dispose_engine
+from api.db import dispose_engine, warm_pool
 from api.errors import NotFound, install_problem_handlers
 from api.middleware import (
     BodyLimitMiddleware,
@@ -104,7 +104,9 @@ async def lifespan(_: FastAPI) -> AsyncIterator[None]:
     # objects every few requests and showed up as 50–120 ms pauses in the read benchmark.
     gc.collect()
     gc.freeze()
-    gc.set_threshold(*get_settings().gc_thresholds)
+    settings = get_settings()
+    gc.set_threshold(*settings.gc_thresholds)
+    await warm_pool(settings.db_pool_warm)
     yield
     await dispose_engine()
 

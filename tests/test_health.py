@@ -61,3 +61,33 @@ async def test_an_api_process_tunes_its_garbage_collector_at_start() -> None:
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+async def test_an_api_process_opens_its_pool_before_it_serves() -> None:
+    """Opened as people came, the pool's connections (each a new PostgreSQL backend) were
+    made while 200 reporters arrived at once; now the lifespan opens them first
+    (Settings.db_pool_warm), and a database it cannot reach does not stop it starting."""
+    import gc
+
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from api import db
+    from api.main import create_app, lifespan
+    from api.settings import get_settings
+
+    before = gc.get_threshold()
+    await db.dispose_engine()
+    try:
+        async with lifespan(create_app()):
+            pool = db.get_engine().pool
+            warm = min(get_settings().db_pool_warm, pool.size())  # type: ignore[attr-defined]
+            assert warm > 0 and pool.checkedin() == warm  # type: ignore[attr-defined]
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
+    assert db._engine is None  # the lifespan's end closed them
+    db._engine = create_async_engine("postgresql+asyncpg://postgres@127.0.0.1:1/none")
+    try:
+        assert await db.warm_pool(3) == 0
+    finally:
+        await db.dispose_engine()

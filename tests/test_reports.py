@@ -271,13 +271,11 @@ async def test_draft_autosave_etag_submit_lock(client: httpx.AsyncClient, login:
     assert_problem(locked, 409)
 
 
-async def test_filing_moves_the_values_on_and_keeps_them_as_they_were(
-    client: httpx.AsyncClient, login: Login
-) -> None:
-    """A submit makes the report's values submitted; each value's history keeps it as the
-    draft it was (one statement writes both, from one snapshot)."""
-    reporter = await login("lucngan.baocao")
-    request = await seed_request(client, reporter)
+async def file_lucngan(
+    client: httpx.AsyncClient, reporter: dict[str, str], request: dict[str, Any]
+) -> tuple[str, httpx.Response]:
+    """Lục Ngạn's report saved with a section and a BHYT value of 91,5, then submitted: its
+    URL and the submit's answer."""
     sub = await submission_of(client, reporter, request["id"], "BN-LUCNGAN")
     url = f"{SUBMISSIONS}/{sub['id']}"
     saved = await client.patch(
@@ -291,6 +289,17 @@ async def test_filing_moves_the_values_on_and_keeps_them_as_they_were(
     assert saved.status_code == 200, saved.text
     filed = await client.post(f"{url}/submit", headers=if_match(reporter, saved.json()["version"]))
     assert filed.status_code == 200, filed.text
+    return url, filed
+
+
+async def test_filing_moves_the_values_on_and_keeps_them_as_they_were(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    """A submit makes the report's values submitted; each value's history keeps it as the
+    draft it was (one statement writes both, from one snapshot)."""
+    reporter = await login("lucngan.baocao")
+    request = await seed_request(client, reporter)
+    await file_lucngan(client, reporter, request)
     [value] = (
         await client.get(
             "/api/v1/data-values",
@@ -315,19 +324,7 @@ async def test_each_move_answers_as_a_fresh_read_and_is_recorded_once(
     in turn, and one audit event naming the version it made."""
     reporter, reviewer = await login("lucngan.baocao"), await login("syt.thamdinh")
     request = await seed_request(client, reporter)
-    sub = await submission_of(client, reporter, request["id"], "BN-LUCNGAN")
-    url = f"{SUBMISSIONS}/{sub['id']}"
-    saved = await client.patch(
-        url,
-        json={
-            "sections": [{"key": "I", "heading": "Chỉ đạo", "body": "Đã triển khai."}],
-            "values": [{"indicator": "BHYT", "value": "91,5"}],
-        },
-        headers=if_match(reporter, sub["version"]),
-    )
-    assert saved.status_code == 200, saved.text
-    filed = await client.post(f"{url}/submit", headers=if_match(reporter, saved.json()["version"]))
-    assert filed.status_code == 200, filed.text
+    url, filed = await file_lucngan(client, reporter, request)
     assert filed.json() == (await client.get(url, headers=reporter)).json()
     assert [v["status"] for v in filed.json()["values"] if v["status"]] == ["submitted"]
     back = await client.post(
@@ -348,7 +345,7 @@ async def test_each_move_answers_as_a_fresh_read_and_is_recorded_once(
     events = (
         await session.execute(
             select(AuditEvent.action, AuditEvent.after)
-            .where(AuditEvent.entity_id == sub["id"], AuditEvent.action != "save")
+            .where(AuditEvent.entity_id == url.rsplit("/", 1)[1], AuditEvent.action != "save")
             .order_by(AuditEvent.at)
         )
     ).all()
