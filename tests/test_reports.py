@@ -14,7 +14,7 @@ from docx import Document
 from sqlalchemy import event, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.models import AuditEvent, Submission, User
+from api.models import AuditEvent, EmailMessage, Notification, Submission, User
 from tests.conftest import Login, assert_problem, unit_id
 
 REQUESTS = "/api/v1/report-requests"
@@ -322,6 +322,10 @@ async def test_each_move_answers_as_a_fresh_read_and_is_recorded_once(
     """Submit and return answer with the report as a fresh read shows it (their values in
     the new status, though read before it was set), and each writes one revision, numbered
     in turn, and one audit event naming the version it made."""
+    officer = await session.scalar(select(User).where(User.username == "lucngan.baocao"))
+    assert officer is not None
+    officer.email = "mai.vt@lucngan.example.vn"
+    await session.flush()
     reporter, reviewer = await login("lucngan.baocao"), await login("syt.thamdinh")
     request = await seed_request(client, reporter)
     url, filed = await file_lucngan(client, reporter, request)
@@ -355,6 +359,28 @@ async def test_each_move_answers_as_a_fresh_read_and_is_recorded_once(
     ]
     assert events[0][1]["late"] == filed.json()["late"]
     assert events[1][1]["comment"] == "Bổ sung số liệu."
+
+    # Told in the same statement: the reviewers of the filing (no mail), the unit's
+    # reporters of the return, by mail too where they have an address.
+    notes = (
+        await session.execute(
+            select(Notification.kind, User.username, Notification.id, Notification.title)
+            .join(User, User.id == Notification.user_id)
+            .where(Notification.entity_id == url.rsplit("/", 1)[1])
+        )
+    ).all()
+    told = {(kind, name) for kind, name, _, _ in notes}
+    assert ("submitted", "syt.thamdinh") in told and ("returned", "lucngan.baocao") in told
+    assert {kind for kind, name, _, _ in notes if name == "lucngan.baocao"} == {"returned"}
+    [(note_id, title)] = [(i, t) for kind, name, i, t in notes if name == "lucngan.baocao"]
+    mails = (
+        await session.execute(
+            select(EmailMessage.notification_id, EmailMessage.to_address, EmailMessage.subject)
+            .join(Notification, Notification.id == EmailMessage.notification_id)
+            .where(Notification.entity_id == url.rsplit("/", 1)[1])
+        )
+    ).all()
+    assert [tuple(m) for m in mails] == [(note_id, "mai.vt@lucngan.example.vn", title)]
 
 
 async def test_a_save_writes_the_report_and_its_audit_event_together(

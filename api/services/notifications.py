@@ -4,6 +4,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from email.message import EmailMessage as MimeMessage
+from typing import Any
 
 import aiosmtplib
 import procrastinate
@@ -51,42 +52,82 @@ async def notify(
     if not recipients:
         return []
     await session.flush()  # what the caller changed first, as an ORM add would have
-    lines = [
-        {
-            "user_id": user_id,
-            "kind": kind,
-            "title": title,
-            "body": body,
-            "link": link,
-            "entity_type": entity[0] if entity else None,
-            "entity_id": str(entity[1]) if entity else None,
-        }
-        for user_id in recipients
-    ]
+    line = {
+        name.removeprefix("note_"): value
+        for name, value in along_params(
+            kind=kind, title=title, body=body, link=link, entity=entity
+        ).items()
+    }
+    lines = [{"user_id": user_id, **line} for user_id in recipients]
     inserted = await session.execute(
         insert(Notification).returning(Notification.user_id, Notification.id), lines
     )
     written = {user_id: note_id for user_id, note_id in inserted}
-    settings = get_settings()
-    for user_id in recipients:
-        address = addresses[user_id]
-        if email and address:
-            text_ = f"{body}\n\n{settings.public_url.rstrip('/')}{link or '/'}\n"
-            message = EmailMessage(
-                notification_id=written[user_id],
-                to_address=address,
-                subject=title,
-                body_text=text_,
-            )
-            session.add(message)
-            await session.flush()
-            await enqueue(
-                session,
-                "notifications.send_email",
-                args={"message_id": str(message.id)},
-                queue="email",
-            )
+    if email:
+        notes = [(user_id, written[user_id], addresses[user_id]) for user_id in recipients]
+        await mail(session, notes, title=title, body=body, link=link)
     return [written[user_id] for user_id in recipients]
+
+
+async def mail(
+    session: AsyncSession,
+    notes: Iterable[tuple[uuid.UUID, uuid.UUID, str | None]],
+    *,
+    title: str,
+    body: str,
+    link: str | None,
+) -> None:
+    """E-mail these notifications (user id, notification id, address) to those who have an
+    address: through the outbox, sent by a job once the transaction commits."""
+    settings = get_settings()
+    for _, note_id, address in notes:
+        if not address:
+            continue
+        message = EmailMessage(
+            notification_id=note_id,
+            to_address=address,
+            subject=title,
+            body_text=f"{body}\n\n{settings.public_url.rstrip('/')}{link or '/'}\n",
+        )
+        session.add(message)
+        await session.flush()
+        await enqueue(
+            session,
+            "notifications.send_email",
+            args={"message_id": str(message.id)},
+            queue="email",
+        )
+
+
+# Notifications as a CTE (`noted`), in the statement of the change that causes them: one
+# line for each row of that statement's `recipients` CTE (id, email); the statement answers
+# with ALONG_ANSWER's rows, for `mail`. Parameters named `note_<column>` (along_params).
+ALONG_SQL = """noted AS (INSERT INTO notification (id, user_id, kind, title, body, link,
+        entity_type, entity_id, created_at)
+    SELECT gen_random_uuid(), r.id, :note_kind, :note_title, :note_body, :note_link,
+        :note_entity_type, :note_entity_id, clock_timestamp() FROM recipients r
+    RETURNING user_id, id)"""
+ALONG_ANSWER = """SELECT n.user_id, n.id, r.email FROM noted n
+    JOIN recipients r ON r.id = n.user_id ORDER BY n.user_id"""
+
+
+def along_params(
+    *,
+    kind: str,
+    title: str,
+    body: str = "",
+    link: str | None = None,
+    entity: tuple[str, uuid.UUID | str] | None = None,
+) -> dict[str, Any]:
+    """The parameters of ALONG_SQL: the lines `notify` would write."""
+    return {
+        "note_kind": kind,
+        "note_title": title,
+        "note_body": body,
+        "note_link": link,
+        "note_entity_type": entity[0] if entity else None,
+        "note_entity_id": str(entity[1]) if entity else None,
+    }
 
 
 @per_caller

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ARRAY,
     ScalarSelect,
     Select,
+    String,
     Uuid,
     and_,
     any_,
@@ -40,10 +41,8 @@ from api.models import (
     Plan,
     ReportRequest,
     Role,
-    RoleAssignment,
     Submission,
     Task,
-    User,
     report_request_unit,
 )
 from api.paging import bad_cursor, decode_cursor, encode_cursor
@@ -526,26 +525,34 @@ def ancestor_paths(path: str) -> list[str]:
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
+# Active users holding a role (:holder_role) over a unit (:holder_unit; :holder_paths, its
+# path and those above it): a grant on it, or on a unit above it that extends to its
+# subtree. Text, so that a workflow move's statement takes it as a CTE (submissions._moving).
+HOLDERS_SQL = """SELECT DISTINCT u.id, u.email FROM app_user u
+    JOIN role_assignment ra ON ra.user_id = u.id
+    JOIN org_unit g ON g.id = ra.org_unit_id
+    WHERE u.active AND ra.role = :holder_role AND g.path = ANY(:holder_paths)
+      AND (ra.org_unit_id = :holder_unit OR ra.include_subtree)"""
+HOLDERS_TYPES = (bindparam("holder_paths", type_=ARRAY(String())),)
+_HOLDERS = text(f"{HOLDERS_SQL}\nORDER BY u.id").bindparams(*HOLDERS_TYPES)
+
+
+def holder_params(role: Role, unit: OrgUnit) -> dict[str, Any]:
+    """The parameters of HOLDERS_SQL."""
+    return {
+        "holder_role": role.value,
+        "holder_paths": ancestor_paths(unit.path),
+        "holder_unit": unit.id,
+    }
+
+
 async def holders_of(
     session: AsyncSession, role: Role, unit: OrgUnit
 ) -> dict[uuid.UUID, str | None]:
-    """Active users holding `role` over this unit (a grant on it, or on a unit above it
-    that extends to its subtree), each with their e-mail address: what `notify` needs of
-    them, read in the same round trip."""
-    grant_unit = aliased(OrgUnit)
-    stmt = (
-        select(User.id, User.email)
-        .join(RoleAssignment, RoleAssignment.user_id == User.id)
-        .join(grant_unit, grant_unit.id == RoleAssignment.org_unit_id)
-        .where(
-            User.active,
-            RoleAssignment.role == role.value,
-            grant_unit.path.in_(ancestor_paths(unit.path)),
-            or_(RoleAssignment.org_unit_id == unit.id, RoleAssignment.include_subtree),
-        )
-        .order_by(User.id)
-    )
-    return {user_id: address for user_id, address in await session.execute(stmt)}
+    """Those who hold `role` over this unit (HOLDERS_SQL), each with their e-mail address:
+    what `notify` needs of them, read in the same round trip."""
+    rows = await session.execute(_HOLDERS, holder_params(role, unit))
+    return {user_id: address for user_id, address in rows}
 
 
 def link_of(request: ReportRequest) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Select, Table, Uuid, and_, bindparam, func, or_, select, text
+from sqlalchemy import Select, Table, TextClause, Uuid, and_, bindparam, func, or_, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.engine import Row as DbRow
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -60,9 +60,11 @@ from api.services.documents import Reference, format_reference
 from api.services.imports import Outcome
 from api.services.org_units import check_version
 from api.services.report_requests import (
+    HOLDERS_SQL,
+    HOLDERS_TYPES,
     TZ,
     UNFILED,
-    holders_of,
+    holder_params,
     indicator_ref,
     indicators_of,
     indicators_stamp,
@@ -726,12 +728,11 @@ async def _write_values(
     return outcome.created + outcome.updated + outcome.deleted
 
 
-# A workflow move's writes but the report's own UPDATE, in one statement whose parts share
-# one snapshot: the values' history (each value as it was before the move), their new status,
-# the revision (numbered after the report's last; the report's row is locked) and the audit
-# event.
-MOVE_SQL = text(f"""
-WITH changing AS (
+# A workflow move's writes, in one statement whose parts share one snapshot: the values'
+# history (each value as it was before the move), their new status, the revision (numbered
+# after the report's last; the report's row is locked); then (_moving) the report's UPDATE
+# with its audit event, and the notice to those who act next, answering with its lines.
+_MOVE_SQL = """changing AS (
     SELECT d.* FROM data_value d
     WHERE d.indicator_id = ANY(:indicators) AND d.org_unit_id = :unit AND d.period = :period
       AND d.deleted_at IS NULL AND d.status <> :value_status),
@@ -749,14 +750,37 @@ revised AS (
     INSERT INTO submission_revision (id, submission_id, number, action, status, version,
         actor_id, comment, created_at, content)
     SELECT gen_random_uuid(), :submission_id, COALESCE(max(r.number), 0) + 1, :action,
-           :status, :version, :actor, :comment, :now, :content
-    FROM submission_revision r WHERE r.submission_id = :submission_id RETURNING 1),
-{audit.ALONG_SQL}
-SELECT 1""").bindparams(  # noqa: S608 (the audit CTE is a constant)
-    bindparam("indicators", type_=ARRAY(Uuid())),
-    bindparam("content", type_=JSONB()),
-    *audit.ALONG_TYPES,
-)
+           :new_status, :new_version, :actor, :comment, :now, :content
+    FROM submission_revision r WHERE r.submission_id = :submission_id RETURNING 1)"""
+
+
+@functools.lru_cache(maxsize=16)
+def _moving(fields: frozenset[str]) -> TextClause:
+    """A move that sets these fields of the report (`status` among them): made once each."""
+    saving = _saving(fields)
+    sql = f"""WITH {_MOVE_SQL},
+{saving.sql},
+recipients AS ({HOLDERS_SQL}),
+{notifications.ALONG_SQL}
+{notifications.ALONG_ANSWER}"""
+    return text(sql).bindparams(
+        bindparam("indicators", type_=ARRAY(Uuid())),
+        bindparam("content", type_=JSONB()),
+        *saving.types,
+        *HOLDERS_TYPES,
+    )
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Whom a move tells (the holders of a role over a unit) and what."""
+
+    role: Role
+    unit: OrgUnit
+    kind: str
+    title: str
+    body: str
+    email: bool = True
 
 
 @dataclass(frozen=True)
@@ -777,29 +801,34 @@ async def _move(
     actor: Principal,
     sub: Submission,
     *,
+    changes: dict[str, Any],
     action: str,
     revision: str,
     value_status: str,
     comment: str | None,
     audited: dict[str, Any],
+    notice: Notice,
 ) -> Moved:
-    """The writes every move makes once it has set the report's fields: the report (a new
-    version), its values' status with their history, a revision of the whole report and the
-    audit event, in two statements. `action` is the event's, `revision` the revision's
-    (a resubmission is audited as a submit); `audited`, the event's `after` but the version."""
-    await session.flush()  # the report's UPDATE: its new version is the revision's
+    """What every move writes: the report's `changes` and a new version, its values' status
+    with their history, a revision of the whole report, the audit event and the notice, in
+    one statement; before it, the report's values and files, read once for the revision and
+    the answer. `action` is the event's, `revision` the revision's (a resubmission is audited
+    as a submit); `audited`, the event's `after` but the version. `sub` was read locked."""
     values = await value_rows(session, sub)
     files = await attachments_of(session, sub)
     now = datetime.now(UTC)
-    event = audit.along_params(
-        actor=actor,
-        action=action,
-        entity_type=ENTITY,
-        entity_id=sub.id,
-        after={"version": sub.version, **audited},
-    )
-    await session.execute(
-        MOVE_SQL,
+    version = sub.version + 1
+    # The report as the statement leaves it, without the ORM's own UPDATE.
+    for name, value in {
+        **changes,
+        "version": version,
+        "updated_by": actor.user_id,
+        "updated_at": now,
+    }.items():
+        set_committed_value(sub, name, value)
+    link = f"/submissions/{sub.id}"
+    rows = await session.execute(
+        _moving(frozenset(changes)),
         {
             "indicators": list(sub.request.indicator_ids or []),
             "unit": sub.org_unit_id,
@@ -809,13 +838,37 @@ async def _move(
             "actor": actor.user_id,
             "submission_id": sub.id,
             "action": revision,
-            "status": sub.status,
-            "version": sub.version,
             "comment": comment,
             "content": content(sub, values, files),
-            **event,
+            "new_version": version,
+            "new_updated_by": actor.user_id,
+            "new_updated_at": now,
+            **{f"new_{name}": value for name, value in changes.items()},
+            **audit.along_params(
+                actor=actor,
+                action=action,
+                entity_type=ENTITY,
+                entity_id=sub.id,
+                after={"version": version, **audited},
+            ),
+            **holder_params(notice.role, notice.unit),
+            **notifications.along_params(
+                kind=notice.kind,
+                title=notice.title,
+                body=notice.body,
+                link=link,
+                entity=(ENTITY, sub.id),
+            ),
         },
     )
+    if notice.email:
+        await notifications.mail(
+            session,
+            [(user_id, note_id, address) for user_id, note_id, address in rows],
+            title=notice.title,
+            body=notice.body,
+            link=link,
+        )
     # The values as the statement left them: every stored one now has the new status.
     values = [
         v if v.status is None else v.model_copy(update={"status": value_status}) for v in values
@@ -891,34 +944,34 @@ async def submit(
         )
     now = datetime.now(UTC)
     resubmission = sub.first_submitted_at is not None
-    sub.status = "submitted"
-    sub.submitted_at = now
-    sub.submitted_by = actor.user_id
-    sub.first_submitted_at = sub.first_submitted_at or now
-    sub.late = is_late(sub.first_submitted_at, sub.request.due_date)
-    sub.updated_by = actor.user_id
-    moved = await _move(
+    first = sub.first_submitted_at or now
+    late = is_late(first, sub.request.due_date)
+    ref = reference(sub.request) or sub.request.title
+    return await _move(
         session,
         actor,
         sub,
+        changes={
+            "status": "submitted",
+            "submitted_at": now,
+            "submitted_by": actor.user_id,
+            "first_submitted_at": first,
+            "late": late,
+        },
         action="submit",
         revision="resubmit" if resubmission else "submit",
         value_status="submitted",
         comment=None,
-        audited={"late": sub.late},
+        audited={"late": late},
+        notice=Notice(
+            Role.reviewer,
+            sub.request.requester,
+            "submitted",
+            f"{sub.org_unit.name} {'nộp lại' if resubmission else 'đã nộp'} báo cáo: {ref}",
+            f"Nộp lúc {now.astimezone(TZ):%H:%M %d/%m/%Y}{' (muộn)' if late else ''}.",
+            email=False,
+        ),
     )
-    ref = reference(sub.request) or sub.request.title
-    await notifications.notify(
-        session,
-        user_ids=await holders_of(session, Role.reviewer, sub.request.requester),
-        kind="submitted",
-        title=f"{sub.org_unit.name} {'nộp lại' if resubmission else 'đã nộp'} báo cáo: {ref}",
-        body=f"Nộp lúc {now.astimezone(TZ):%H:%M %d/%m/%Y}{' (muộn)' if sub.late else ''}.",
-        link=f"/submissions/{sub.id}",
-        entity=(ENTITY, sub.id),
-        email=False,
-    )
-    return moved
 
 
 def _require_reviewer(actor: Principal, sub: Submission) -> None:
@@ -944,60 +997,59 @@ async def return_submission(
     sub = await get(session, actor=actor, submission_id=submission_id, lock=True)
     _require_reviewer(actor, sub)
     check_version(sub, expected_version)
-    sub.status = "returned"
-    sub.returned_at = datetime.now(UTC)
-    sub.review_comment = comment
-    sub.reviewed_by = actor.user_id
-    moved = await _move(
+    return await _move(
         session,
         actor,
         sub,
+        changes={
+            "status": "returned",
+            "returned_at": datetime.now(UTC),
+            "review_comment": comment,
+            "reviewed_by": actor.user_id,
+        },
         action="return",
         revision="return",
         value_status="draft",
         comment=comment,
         audited={"comment": comment},
+        notice=Notice(
+            Role.reporter,
+            sub.org_unit,
+            "returned",
+            f"Báo cáo bị trả lại: {reference(sub.request) or sub.request.title}",
+            f"{sub.request.requester.name} trả lại báo cáo của {sub.org_unit.name}: {comment}",
+        ),
     )
-    await notifications.notify(
-        session,
-        user_ids=await holders_of(session, Role.reporter, sub.org_unit),
-        kind="returned",
-        title=f"Báo cáo bị trả lại: {reference(sub.request) or sub.request.title}",
-        body=f"{sub.request.requester.name} trả lại báo cáo của {sub.org_unit.name}: {comment}",
-        link=f"/submissions/{sub.id}",
-        entity=(ENTITY, sub.id),
-    )
-    return moved
 
 
 async def _accept(
     session: AsyncSession, actor: Principal, sub: Submission, comment: str | None
 ) -> Moved:
-    sub.status = "accepted"
-    sub.accepted_at = datetime.now(UTC)
-    sub.reviewed_by = actor.user_id
+    changes: dict[str, Any] = {
+        "status": "accepted",
+        "accepted_at": datetime.now(UTC),
+        "reviewed_by": actor.user_id,
+    }
     if comment:
-        sub.review_comment = comment
-    moved = await _move(
+        changes["review_comment"] = comment
+    return await _move(
         session,
         actor,
         sub,
+        changes=changes,
         action="accept",
         revision="accept",
         value_status="accepted",
         comment=comment,
         audited={},
+        notice=Notice(
+            Role.reporter,
+            sub.org_unit,
+            "accepted",
+            f"Báo cáo đã được chấp nhận: {reference(sub.request) or sub.request.title}",
+            f"{sub.request.requester.name} đã chấp nhận báo cáo của {sub.org_unit.name}.",
+        ),
     )
-    await notifications.notify(
-        session,
-        user_ids=await holders_of(session, Role.reporter, sub.org_unit),
-        kind="accepted",
-        title=f"Báo cáo đã được chấp nhận: {reference(sub.request) or sub.request.title}",
-        body=f"{sub.request.requester.name} đã chấp nhận báo cáo của {sub.org_unit.name}.",
-        link=f"/submissions/{sub.id}",
-        entity=(ENTITY, sub.id),
-    )
-    return moved
 
 
 async def accept(
