@@ -35,7 +35,7 @@ from api.schemas.report import (
     UnitSelection,
     ValueIn,
 )
-from api.services import report_requests, submissions
+from api.services import report_requests, submission_drafts, submission_workflow
 
 PERIOD = "2026-01-01_2026-05-30"
 INDICATORS = ["KCB_BHYT", "TCDD", "TCAT", "SDD_NC", "BHYT"]
@@ -200,7 +200,7 @@ async def load_reports(session: AsyncSession) -> int:
     sdttg = await _actor(session, "sdttg.baocao")
     sub = subs[codes["BN-SDTTG"]]
     first = {k: v for k, v in SDTTG_SECTIONS.items() if k != "III.2"}
-    saved = await submissions.save(
+    saved = await submission_drafts.save(
         session,
         actor=sdttg,
         submission_id=sub.id,
@@ -218,13 +218,13 @@ async def load_reports(session: AsyncSession) -> int:
         ),
     )
     sub = (
-        await submissions.submit(
+        await submission_workflow.submit(
             session, actor=sdttg, submission_id=saved.id, expected_version=saved.version
         )
     ).sub
     await _backdate(session, sub, datetime(2026, 5, 27, 2, 30, tzinfo=UTC))
     sub = (
-        await submissions.return_submission(
+        await submission_workflow.return_submission(
             session,
             actor=reviewer,
             submission_id=sub.id,
@@ -232,7 +232,7 @@ async def load_reports(session: AsyncSession) -> int:
             comment=RETURN_COMMENT,
         )
     ).sub
-    saved = await submissions.save(
+    saved = await submission_drafts.save(
         session,
         actor=sdttg,
         submission_id=sub.id,
@@ -240,12 +240,12 @@ async def load_reports(session: AsyncSession) -> int:
         data=SubmissionUpdate(sections=sections({"III.2": SDTTG_SECTIONS["III.2"]})),
     )
     sub = (
-        await submissions.submit(
+        await submission_workflow.submit(
             session, actor=sdttg, submission_id=saved.id, expected_version=saved.version
         )
     ).sub
     sub = (
-        await submissions.accept(
+        await submission_workflow.accept(
             session,
             actor=reviewer,
             submission_id=sub.id,
@@ -275,7 +275,7 @@ async def load_reports(session: AsyncSession) -> int:
         for number, _, leads, _, result, note in SON_HAI_MATRIX
         if leads
     ]
-    saved = await submissions.save(
+    saved = await submission_drafts.save(
         session,
         actor=sonhai,
         submission_id=sub.id,
@@ -299,7 +299,7 @@ async def load_reports(session: AsyncSession) -> int:
         ),
     )
     sub = (
-        await submissions.submit(
+        await submission_workflow.submit(
             session, actor=sonhai, submission_id=saved.id, expected_version=saved.version
         )
     ).sub

@@ -29,7 +29,15 @@ from api.schemas.report import (
     SubmissionSaved,
     SubmissionUpdate,
 )
-from api.services import attachments, compilation, legacy_reports, report_requests, submissions
+from api.services import (
+    attachments,
+    compilation,
+    legacy_reports,
+    report_requests,
+    submission_drafts,
+    submission_workflow,
+    submissions,
+)
 from api.tabular import XLSX_TYPE
 
 router = APIRouter(prefix="/report-requests", tags=["reports"])
@@ -167,7 +175,7 @@ async def bulk_accept_submissions(
 ) -> BulkAcceptOut:
     """Accept many submitted reports at once: all of them, or none (409 lists why)."""
     await report_requests.get(session, actor=principal, request_id=request_id)
-    accepted = await submissions.bulk_accept(
+    accepted = await submission_workflow.bulk_accept(
         session,
         actor=principal,
         request_id=request_id,
@@ -257,7 +265,10 @@ async def _submission_answer(
 
 
 async def _answer(
-    session: DbSession, principal: CurrentPrincipal, moved: submissions.Moved, response: Response
+    session: DbSession,
+    principal: CurrentPrincipal,
+    moved: submission_workflow.Moved,
+    response: Response,
 ) -> SubmissionRead:
     """The report as a step of its workflow left it (read locked, changed, flushed: no need
     to read it again, nor its values and files)."""
@@ -310,7 +321,7 @@ async def save_submission(
     response: Response,
 ) -> SubmissionSaved:
     """Autosave a draft (only what changed). A stale If-Match gets 412 and nothing is lost."""
-    saved = await submissions.save(
+    saved = await submission_drafts.save(
         session, actor=principal, submission_id=submission_id, expected_version=version, data=body
     )
     response.headers["ETag"] = etag(saved.version)
@@ -328,7 +339,7 @@ async def submit_submission(
     response: Response,
 ) -> SubmissionRead:
     """File the report: it locks, its values become submitted, late if after the due date."""
-    moved = await submissions.submit(
+    moved = await submission_workflow.submit(
         session, actor=principal, submission_id=submission_id, expected_version=version
     )
     return await _answer(session, principal, moved, response)
@@ -346,7 +357,7 @@ async def return_submission(
     response: Response,
 ) -> SubmissionRead:
     """Send a filed report back with comments; the unit can edit and submit it again."""
-    moved = await submissions.return_submission(
+    moved = await submission_workflow.return_submission(
         session,
         actor=principal,
         submission_id=submission_id,
@@ -368,7 +379,7 @@ async def accept_submission(
     response: Response,
 ) -> SubmissionRead:
     """Accept a filed report; its values become accepted."""
-    moved = await submissions.accept(
+    moved = await submission_workflow.accept(
         session,
         actor=principal,
         submission_id=submission_id,
@@ -386,7 +397,7 @@ async def list_submission_revisions(
 ) -> list[RevisionRef]:
     """Every filed, returned and accepted version of the report, oldest first."""
     sub = await submissions.get(session, actor=principal, submission_id=submission_id)
-    return await submissions.revisions(session, sub)
+    return await submission_workflow.revisions(session, sub)
 
 
 @submissions_router.get(
@@ -400,7 +411,7 @@ async def get_submission_revision(
 ) -> Revision:
     """One revision with the whole report as it was."""
     sub = await submissions.get(session, actor=principal, submission_id=submission_id)
-    return await submissions.revision(session, sub, number)
+    return await submission_workflow.revision(session, sub, number)
 
 
 @submissions_router.get("/{submission_id}/diff", response_model=Diff, responses=READ_ERRORS)
@@ -413,7 +424,7 @@ async def diff_submission(
 ) -> Diff:
     """What changed between two revisions (default: the latest against the report now)."""
     sub = await submissions.get(session, actor=principal, submission_id=submission_id)
-    return await submissions.compare(session, sub, from_, to)
+    return await submission_workflow.compare(session, sub, from_, to)
 
 
 @submissions_router.post(

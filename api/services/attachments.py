@@ -20,7 +20,7 @@ from api.errors import InvalidInput, NotFound, PayloadTooLarge
 from api.models import Document, DocumentAttachment, ReportAttachment, Submission
 from api.models.base import StoredFileMixin
 from api.schemas.common import StoredFileRead
-from api.services import audit, documents, submissions
+from api.services import audit, documents, submission_drafts, submissions
 from api.services.org_units import check_version
 from api.settings import get_settings
 
@@ -163,7 +163,7 @@ async def upload(
     data: bytes,
 ) -> tuple[Submission, ReportAttachment]:
     sub = await submissions.get(session, actor=actor, submission_id=submission_id, lock=True)
-    submissions.require_editable(actor, sub.org_unit.path, sub.status, sub.request.status)
+    submission_drafts.require_editable(actor, sub.org_unit.path, sub.status, sub.request.status)
     check_version(sub, expected_version)
     # The report's version covers its files: a tab that did not see this upload is stale.
     sub.updated_by = actor.user_id
@@ -204,7 +204,7 @@ async def delete(
 ) -> Submission:
     sub = await submissions.get(session, actor=actor, submission_id=submission_id, lock=True)
     file = await get(session, actor=actor, submission_id=submission_id, attachment_id=attachment_id)
-    submissions.require_editable(actor, sub.org_unit.path, sub.status, sub.request.status)
+    submission_drafts.require_editable(actor, sub.org_unit.path, sub.status, sub.request.status)
     check_version(sub, expected_version)
     await session.delete(file)
     sub.updated_by = actor.user_id

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.access import Principal
 from api.errors import InvalidInput
 from api.schemas.report import LegacyImportResult, SubmissionUpdate, TaskResultIn
-from api.services import submissions
+from api.services import submission_drafts, submissions
 from api.tabular import normalise_header
 from api.text import fold
 
@@ -129,7 +129,7 @@ async def import_docx(
                 note=row.get("note", ""),
             )
         )
-    saved = await submissions.save(
+    saved = await submission_drafts.save(
         session,
         actor=actor,
         submission_id=sub.id,

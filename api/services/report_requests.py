@@ -527,7 +527,8 @@ def ancestor_paths(path: str) -> list[str]:
 
 # Active users holding a role (:holder_role) over a unit (:holder_unit; :holder_paths, its
 # path and those above it): a grant on it, or on a unit above it that extends to its
-# subtree. Text, so that a workflow move's statement takes it as a CTE (submissions._moving).
+# subtree. Text, so that a workflow move's statement takes it as a CTE
+# (submission_workflow._moving).
 HOLDERS_SQL = """SELECT DISTINCT u.id, u.email FROM app_user u
     JOIN role_assignment ra ON ra.user_id = u.id
     JOIN org_unit g ON g.id = ra.org_unit_id
