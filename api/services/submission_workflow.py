@@ -453,18 +453,19 @@ async def revisions(session: AsyncSession, sub: Submission) -> list[RevisionRef]
         .where(SubmissionRevision.submission_id == sub.id)
         .order_by(SubmissionRevision.number)
     )
-    return [
-        RevisionRef(
-            number=r.number,
-            action=r.action,
-            status=r.status,
-            version=r.version,
-            actor=name,
-            comment=r.comment,
-            created_at=r.created_at,
-        )
-        for r, name in await session.execute(stmt)
-    ]
+    return [_ref(r, name) for r, name in await session.execute(stmt)]
+
+
+def _ref(r: SubmissionRevision, actor: str | None) -> RevisionRef:
+    return RevisionRef(
+        number=r.number,
+        action=r.action,
+        status=r.status,
+        version=r.version,
+        actor=actor,
+        comment=r.comment,
+        created_at=r.created_at,
+    )
 
 
 async def revision(session: AsyncSession, sub: Submission, number: int) -> Revision:
@@ -477,16 +478,7 @@ async def revision(session: AsyncSession, sub: Submission, number: int) -> Revis
     if row is None:
         raise NotFound(f"Báo cáo chưa có phiên bản {number}.")
     r, name = row
-    return Revision(
-        number=r.number,
-        action=r.action,
-        status=r.status,
-        version=r.version,
-        actor=name,
-        comment=r.comment,
-        created_at=r.created_at,
-        content=r.content,
-    )
+    return Revision(**_ref(r, name).model_dump(), content=r.content)
 
 
 def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:
