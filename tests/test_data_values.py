@@ -2,6 +2,7 @@
 scope, the incremental pull and its ETag."""
 
 import asyncio
+import contextlib
 import time
 import uuid
 from decimal import Decimal
@@ -304,23 +305,35 @@ def _counts(**counts: int) -> dict[str, int]:
 async def test_bulk_writes_yield_only_while_the_api_serves_people(
     session: AsyncSession, database: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An upload pauses between its parts while one of the API's connections is busy or was
-    a moment ago, and runs on when none has been for a second (a quiet hour)."""
+    """An upload pauses between its parts while the API's connections run statements, or
+    several did a moment ago (people's requests), and runs on when only one did (a person
+    polling their upload's progress) or none has for a second (a quiet hour)."""
     name = f"healthplan-{uuid.uuid4().hex[:8]}"  # this test's "API": no other connection
     monkeypatch.setattr(data_values, "API_APPLICATION_NAME", name)
     busy = data_values.bulk_pacer(session).busy
     assert busy is not None and not await busy()
-    api = await asyncpg.connect(database, server_settings={"application_name": name})
+    api = [
+        await asyncpg.connect(database, server_settings={"application_name": name})
+        for _ in range(data_values.PEOPLE_RECENT)
+    ]
     try:
-        await api.execute("SELECT 1")
-        assert await busy()
+        await asyncio.sleep(1.2)  # opened a moment ago: they count as touched until then
+        assert not await busy()
+        await api[0].execute("SELECT 1")
+        assert not await busy()  # one request a moment ago: a progress poll
+        for connection in api[1:]:
+            await connection.execute("SELECT 1")
+        assert await busy()  # as many requests as a second of people's work
         await asyncio.sleep(1.2)
         assert not await busy()
-        async with api.transaction():
-            await api.execute("SELECT 1")
-            assert await busy()  # a request's transaction, between its statements
+        async with contextlib.AsyncExitStack() as requests:
+            for connection in api:
+                await requests.enter_async_context(connection.transaction())
+                await connection.execute("SELECT 1")
+            assert await busy()  # requests' transactions, between their statements
     finally:
-        await api.close()
+        for connection in api:
+            await connection.close()
 
 
 async def test_a_pacer_pauses_in_proportion_only_when_told_others_wait(
