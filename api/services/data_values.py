@@ -527,15 +527,14 @@ async def refresh_statistics(
     return True
 
 
-# Whether the API has served people in the last second: one of its connections (not the
-# integrations' lane, not this worker) busy now or busy a moment ago. clock_timestamp(), not
-# now(): a bulk write is one long transaction, and now() is when it began.
-# The API is serving people when one of its connections runs a statement now, or when at
-# least PEOPLE_RECENT of them did within the last second (a request's transaction between
-# its statements among them): about that many requests a second. One connection touched a
-# moment ago is not enough: a person watching their own upload's progress polls it every
-# second or so, and that alone made an upload on an idle machine pause three times its work
-# (220 000 values: 122 s against 25-32 s).
+# Whether the API is serving people: one of its connections (not the integrations' lane,
+# not this worker) runs a statement now, or at least PEOPLE_RECENT of them did within the
+# last second (a request's transaction between its statements among them): about that many
+# requests a second. One connection touched a moment ago is not enough: a person watching
+# their own upload's progress polls it every second or so, and that alone made an upload on
+# an idle machine pause three times its work (220 000 values: 122 s against 25-32 s).
+# clock_timestamp(), not now(): a bulk write is one long transaction, and now() is when it
+# began.
 PEOPLE_RECENT = 3
 PEOPLE_SERVED_SQL = text("""SELECT count(*) FILTER (WHERE state = 'active') > 0
     OR count(*) >= :recent
