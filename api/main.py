@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from api.db import dispose_engine, warm_pool
 from api.errors import NotFound, install_problem_handlers
 from api.middleware import (
+    AdmissionMiddleware,
     BodyLimitMiddleware,
     ControlCharacterMiddleware,
     IntegrationLaneMiddleware,
@@ -166,6 +167,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ),
         ),
     )
+    app.add_middleware(AdmissionMiddleware, limit=settings.api_concurrency)
     app.add_middleware(IntegrationLaneMiddleware, pause=settings.integration_pause)
     app.add_middleware(ControlCharacterMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     # with cold caches, while it served them (form writes' p95 in the first 5 s of a load run
     # 400-1 300 ms).
     db_pool_warm: int = 20
+    # Requests an API worker works on at once; more wait their turn, writes first
+    # (api.middleware.AdmissionMiddleware). 0: no limit.
+    api_concurrency: int = Field(default=8, ge=0)
     # A pooled connection idle this long is pinged before use (see api.db._ping_when_idle).
     db_idle_ping_seconds: float = 10.0
     # A bulk write (over 1 000 values) pauses after each part for this many times as long

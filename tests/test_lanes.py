@@ -1,4 +1,5 @@
-"""Integrations' lane: API-token callers take turns per worker; people never wait for it."""
+"""Who waits in a worker: integrations (API tokens) take turns and people never wait for them;
+beyond a few requests at once the rest wait their turn, writes ahead of reads."""
 
 import asyncio
 import os
@@ -7,7 +8,7 @@ from typing import Any
 from sqlalchemy import text
 
 from api import db
-from api.middleware import IntegrationLaneMiddleware
+from api.middleware import AdmissionMiddleware, Gate, IntegrationLaneMiddleware
 from api.security import API_TOKEN_PREFIX
 
 
@@ -100,3 +101,154 @@ async def test_integrations_database_work_runs_below_peoples() -> None:
         )
     finally:
         await db.dispose_engine()
+
+
+def _request(method: str, path: str = "/api/v1/submissions", **headers: str) -> dict[str, Any]:
+    return {
+        "type": "http",
+        "method": method,
+        "path": path,
+        "headers": [(k.replace("_", "-").encode(), v.encode()) for k, v in headers.items()],
+    }
+
+
+class _Held:
+    """An app whose requests stay inside until released, one by one, in any order."""
+
+    def __init__(self) -> None:
+        self.inside: list[str] = []
+        self.admitted: list[str] = []
+        self.release: dict[str, asyncio.Event] = {}
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        name = scope["name"]
+        self.inside.append(name)
+        self.admitted.append(name)
+        self.release[name] = asyncio.Event()
+        try:
+            await self.release[name].wait()
+        finally:
+            self.inside.remove(name)
+
+
+async def _settle() -> None:
+    for _ in range(5):
+        await asyncio.sleep(0)
+
+
+async def test_a_worker_works_on_a_few_at_once_and_writes_go_ahead_of_reads() -> None:
+    app = _Held()
+    admission = AdmissionMiddleware(app, limit=2)
+
+    def call(name: str, method: str) -> asyncio.Task[None]:
+        return asyncio.create_task(admission({**_request(method), "name": name}, None, None))
+
+    calls = [call("read-1", "GET"), call("read-2", "GET"), call("read-3", "GET")]
+    await _settle()
+    calls += [call("save-1", "PUT"), call("read-4", "GET"), call("submit", "POST")]
+    await _settle()
+    assert app.inside == ["read-1", "read-2"], "no more than the limit at once"
+    for name in ("read-2", "read-1", "save-1", "submit", "read-3", "read-4"):
+        app.release[name].set()
+        await _settle()
+    await asyncio.wait_for(asyncio.gather(*calls), timeout=5)
+    # Those waiting went in as places freed: the writes first, each class in arrival order.
+    assert app.admitted == ["read-1", "read-2", "save-1", "submit", "read-3", "read-4"]
+    assert admission._gate is not None and admission._gate.free == 2
+
+
+async def test_a_place_is_freed_when_the_answer_starts() -> None:
+    """A streamed answer goes on without its place: the next request does not wait for it."""
+    streaming = asyncio.Event()
+    served: list[str] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["name"] == "export":
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await streaming.wait()
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+        served.append(scope["name"])
+
+    async def send(message: dict[str, Any]) -> None:
+        pass
+
+    admission = AdmissionMiddleware(app, limit=1)
+    export = asyncio.create_task(admission({**_request("GET"), "name": "export"}, None, send))
+    await _settle()
+    await asyncio.wait_for(admission({**_request("GET"), "name": "form"}, None, send), 5)
+    assert served == ["form"] and not export.done()
+    streaming.set()
+    await asyncio.wait_for(export, 5)
+
+
+async def test_health_the_spa_and_uploads_do_not_wait() -> None:
+    app = _Held()
+    admission = AdmissionMiddleware(app, limit=1)
+    first = asyncio.create_task(admission({**_request("GET"), "name": "form"}, None, None))
+    await _settle()
+    straight = {
+        "health": _request("GET", "/api/v1/health"),
+        "ready": _request("GET", "/api/v1/ready"),
+        "spa": _request("GET", "/plans/1"),
+        "upload": _request("POST", "/api/v1/imports", content_length=str(5 * 1024 * 1024)),
+        "streamed upload": _request("POST", "/api/v1/imports", transfer_encoding="chunked"),
+    }
+    waiting = {"small body": _request("POST", content_length="1200")}
+    calls = [
+        asyncio.create_task(admission({**scope, "name": name}, None, None))
+        for name, scope in (straight | waiting).items()
+    ]
+    await _settle()
+    assert sorted(app.inside) == sorted(["form", *straight])
+    for event in list(app.release.values()):
+        event.set()
+    await _settle()
+    assert app.inside == ["small body"]
+    app.release["small body"].set()
+    await asyncio.wait_for(asyncio.gather(first, *calls), timeout=5)
+
+
+async def test_a_request_given_up_while_waiting_keeps_no_place() -> None:
+    gate = Gate(1)
+    await gate.enter(writer=False)
+    waiting = asyncio.create_task(gate.enter(writer=True))
+    await _settle()
+    waiting.cancel()  # the client went away before its turn
+    await asyncio.gather(waiting, return_exceptions=True)
+    assert not gate.writers
+    # Handed the place at the moment it is cancelled: it passes the place on.
+    handed = asyncio.create_task(gate.enter(writer=True))
+    after = asyncio.create_task(gate.enter(writer=False))
+    await _settle()
+    gate.leave()
+    handed.cancel()
+    await asyncio.wait_for(after, 5)
+    gate.leave()
+    assert gate.free == 1 and not gate.writers and not gate.readers
+
+
+async def test_no_limit_means_no_waiting() -> None:
+    app = _Held()
+    admission = AdmissionMiddleware(app, limit=0)
+    calls = [
+        asyncio.create_task(admission({**_request("GET"), "name": f"r{n}"}, None, None))
+        for n in range(20)
+    ]
+    await _settle()
+    assert len(app.inside) == 20
+    for event in app.release.values():
+        event.set()
+    await asyncio.wait_for(asyncio.gather(*calls), timeout=5)
+
+
+def test_the_app_admits_a_few_at_once_inside_the_integrations_lane() -> None:
+    """An integration waits for its lane before it takes a place, so integrations queued
+    behind each other never hold the places people need."""
+    from api.main import create_app
+    from api.settings import get_settings
+
+    stack = [(m.cls, m.kwargs) for m in create_app().user_middleware]  # outermost first
+    classes = [cls for cls, _ in stack]
+    assert classes.index(IntegrationLaneMiddleware) < classes.index(AdmissionMiddleware)
+    assert dict(stack)[AdmissionMiddleware] == {"limit": get_settings().api_concurrency}
+    assert get_settings().api_concurrency == 8
