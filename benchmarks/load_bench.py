@@ -33,6 +33,7 @@ duplicated; slowness alone never fails it (the goal, p95 < 100 ms for form write
 
 import argparse
 import asyncio
+import functools
 import json
 import math
 import os
@@ -201,6 +202,10 @@ class Bench:
         self.started_at = datetime.now(UTC)
         self.finished = 0.0
         self.cpu: dict[str, float] = {}
+        # --trace: each answered request (operation, sent and answered in seconds into the
+        # run, time in the app in ms) and the CPU seconds used so far, sampled every 0.25 s.
+        self.requests: list[tuple[str, float, float, float | None]] = []
+        self.samples: list[dict[str, float]] = []
 
     def over(self) -> bool:
         return time.perf_counter() >= self.end
@@ -260,6 +265,10 @@ class Bench:
         if timing.startswith("app;dur="):
             stats.app_ms.append(float(timing.split("=", 1)[1]))
         stats.finished_at.append(time.perf_counter())
+        if self.args.trace:
+            app_ms = float(timing.split("=", 1)[1]) if timing.startswith("app;dur=") else None
+            answered = stats.finished_at[-1] - self.start
+            self.requests.append((op, started - self.start, answered, app_ms))
         if r.status_code in expect:
             return Answer(r, ok=True)
         if r.status_code in conflict:
@@ -654,7 +663,7 @@ async def drive(
     base: str,
     url: str,
     upload: Upload,
-    snapshot: Callable[[], dict[str, Any]],
+    snapshot: Callable[..., dict[str, Any]],
     database: str,
 ) -> Bench:
     users = args.reporters + args.reviewers + args.integrations + 10
@@ -697,8 +706,11 @@ async def drive(
             if upload.values
             else None
         )
+        sampler = asyncio.ensure_future(sample(bench, snapshot)) if args.trace else None
         await load
         bench.finished = time.perf_counter()
+        if sampler is not None:
+            sampler.cancel()
         bench.cpu = cpu_used(before, snapshot(), database)
         if upload_task is not None:
             if not upload_task.done():
@@ -706,6 +718,21 @@ async def drive(
             await upload_task
         await bench.http.close()
         return bench
+
+
+async def sample(bench: Bench, snapshot: Callable[..., dict[str, Any]]) -> None:
+    """--trace: the CPU seconds used so far by the client, the API, the worker and the
+    machine, every 0.25 s (the processes' table is left out: reading it costs a core)."""
+    while True:
+        shot = await asyncio.to_thread(snapshot, False)
+        bench.samples.append(
+            {
+                "at": time.perf_counter() - bench.start,
+                **{k: shot[k] for k in ("client", "API", "job worker")},
+                "machine": shot["machine"]["busy"],
+            }
+        )
+        await asyncio.sleep(0.25)
 
 
 # --- the check in the database ----------------------------------------------------------------
@@ -1081,13 +1108,18 @@ def machine_seconds() -> dict[str, float]:
     }
 
 
-def cpu_snapshot(server: int, worker: int) -> dict[str, Any]:
-    return {
+def cpu_snapshot(server: int, worker: int, every_process: bool = True) -> dict[str, Any]:
+    light = {
         "client": time.process_time(),
         "API": tree_cpu_seconds(server),
         "job worker": tree_cpu_seconds(worker),
-        "processes": process_table(),
         "machine": machine_seconds(),
+    }
+    if not every_process:
+        return light
+    return {
+        **light,
+        "processes": process_table(),
         "pids": {os.getpid()} | descendants(server) | descendants(worker),
     }
 
@@ -1154,6 +1186,9 @@ def main() -> None:
         "--import-wait", type=float, default=300.0, help="seconds to wait for the upload after"
     )
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--trace", type=Path, help="write every request's timing and CPU samples to this JSON"
+    )
     parser.add_argument("--port", type=int, default=0, help="API port (0: a free one)")
     parser.add_argument(
         "--database-url",
@@ -1201,12 +1236,15 @@ def main() -> None:
         wait_ready(base, server, server_log)
         print(f"API on {base} with {args.workers} workers; one job worker; logs in {work}")
         database = url.rsplit("/", 1)[1]
-        bench = asyncio.run(
-            drive(args, base, url, upload, lambda: cpu_snapshot(server.pid, worker.pid), database)
-        )
+        snapshot = functools.partial(cpu_snapshot, server.pid, worker.pid)
+        bench = asyncio.run(drive(args, base, url, upload, snapshot, database))
     finally:
         stop(procs)
     errors, _ = report(bench, upload)
+    if args.trace:
+        trace = {"requests": bench.requests, "cpu": bench.samples, "upload": upload.span}
+        args.trace.write_text(json.dumps(trace))
+        print(f"trace written to {args.trace}")
     print()
     print("checking the database ...")
     found = asyncio.run(verify(url, bench, upload))
