@@ -278,7 +278,9 @@ class Gate:
 class AdmissionMiddleware:
     """A worker works on at most `limit` API requests at once; the others wait their turn,
     those that change something ahead of those that read. A place is held until the answer
-    starts (a streamed export goes on without it).
+    starts (a streamed export goes on without it), and at most `hold` seconds: a request
+    that takes longer (waiting for rows a bulk upload has locked until it commits, a long
+    export) goes on without its place, so a few such never stop a worker serving the rest.
 
     The event loop takes turns between every request it has started, one step (up to the
     next database round trip) each: with 40 started, an autosave of ten steps waited for
@@ -288,9 +290,12 @@ class AdmissionMiddleware:
     nothing. Health checks, the SPA's files and uploads (a large body comes at the
     sender's pace) go straight in. 0: no limit."""
 
-    def __init__(self, app: ASGIApp, *, limit: int, prefix: str = "/api/") -> None:
+    def __init__(
+        self, app: ASGIApp, *, limit: int, hold: float = 1.0, prefix: str = "/api/"
+    ) -> None:
         self.app = app
         self.limit = limit
+        self.hold = hold
         self.prefix = prefix
         self._gate: Gate | None = None  # made in the worker's own event loop
 
@@ -308,7 +313,10 @@ class AdmissionMiddleware:
             nonlocal inside
             if inside:
                 inside = False
+                timer.cancel()
                 gate.leave()
+
+        timer = asyncio.get_running_loop().call_later(self.hold, leave)
 
         async def send_leaving(message: Message) -> None:
             if message["type"] == "http.response.start":

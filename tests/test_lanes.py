@@ -181,6 +181,24 @@ async def test_a_place_is_freed_when_the_answer_starts() -> None:
     await asyncio.wait_for(export, 5)
 
 
+async def test_a_request_held_up_gives_its_place_back_after_a_while() -> None:
+    """Rows locked by a bulk upload until it commits hold up whoever writes them: those few
+    must not stop the worker serving everyone else."""
+    app = _Held()
+    admission = AdmissionMiddleware(app, limit=1, hold=0.05)
+    stuck = asyncio.create_task(admission({**_request("PUT"), "name": "stuck"}, None, None))
+    await _settle()
+    other = asyncio.create_task(admission({**_request("GET"), "name": "other"}, None, None))
+    await _settle()
+    assert app.inside == ["stuck"], "within its time the place is the first request's"
+    await asyncio.sleep(0.1)
+    assert app.inside == ["stuck", "other"]
+    app.release["other"].set()
+    app.release["stuck"].set()
+    await asyncio.wait_for(asyncio.gather(stuck, other), timeout=5)
+    assert admission._gate is not None and admission._gate.free == 1, "each place back once"
+
+
 async def test_health_the_spa_and_uploads_do_not_wait() -> None:
     app = _Held()
     admission = AdmissionMiddleware(app, limit=1)

@@ -116,6 +116,35 @@ async def test_saves_racing_a_submit(http: httpx.AsyncClient) -> None:
     assert final["version"] == version + 1
 
 
+async def test_saves_held_up_by_a_lock_do_not_stop_the_worker(http: httpx.AsyncClient) -> None:
+    """The worker works on API_CONCURRENCY (8) requests at once. More saves than that, all
+    waiting for a lock held elsewhere (a bulk upload holds what it wrote until it commits),
+    must not keep everyone else waiting: each gives its place back after a second."""
+    reporter = await _login(http, "lucngan.baocao")
+    viewer = await _login(http, "bn.xem")
+    sub = await _report(http, reporter, "BN-LUCNGAN")
+    url = f"/api/v1/submissions/{sub['id']}"
+    stale = {**reporter, "If-Match": f'"{sub["version"]}"'}
+    body = {"sections": [{"key": "I", "heading": "I", "body": "Đã triển khai."}]}
+    conn = await asyncpg.connect(RACE_URL)
+    try:
+        async with conn.transaction():
+            await conn.execute("SELECT 1 FROM submission WHERE id = $1 FOR UPDATE", sub["id"])
+            saves = [
+                asyncio.create_task(http.patch(url, json=body, headers=stale)) for _ in range(12)
+            ]
+            await asyncio.sleep(0.5)
+            listed = await asyncio.wait_for(
+                http.get("/api/v1/submissions", params={"limit": 5}, headers=viewer), 15
+            )
+            assert listed.status_code == 200
+            assert not any(s.done() for s in saves), "the saves were still waiting for the lock"
+    finally:
+        await conn.close()
+    codes = sorted(a.status_code for a in await asyncio.gather(*saves))
+    assert codes.count(200) <= 1 and set(codes) <= {200, 409, 412}, codes
+
+
 def test_an_idle_kept_alive_connection_outlasts_a_client_pause(server: str) -> None:
     """uvicorn's default keeps an idle connection 5 s: a client that reuses one after a longer
     pause (aiohttp keeps them 15 s) could send a request as the server closed it, and lose it.
