@@ -12,6 +12,7 @@ from starlette.formparsers import MultiPartParser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.db import in_integration_lane
+from api.deps import SAFE_METHODS
 from api.errors import PROBLEM_JSON
 from api.pacing import Pacer
 from api.security import split_api_token
@@ -236,7 +237,6 @@ def _has_api_token(scope: Scope) -> bool:
     return False
 
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # A body this large is an upload: received at the sender's pace, it must not hold a place.
 UPLOAD_BYTES = 256 * 1024
 
@@ -285,7 +285,7 @@ class AdmissionMiddleware:
     The event loop takes turns between every request it has started, one step (up to the
     next database round trip) each: with 40 started, an autosave of ten steps waited for
     some 400 others' steps. That is how 200 reporters opening their forms within 3 s made
-    the autosaves of those already writing take 200-600 ms. Few at once, each finishes in
+    the autosaves of those already writing take 100-600 ms. Few at once, each finishes in
     a few of its own steps; a request waiting for its turn holds no connection and costs
     nothing. Health checks, the SPA's files and uploads (a large body comes at the
     sender's pace) go straight in. 0: no limit."""
@@ -297,15 +297,13 @@ class AdmissionMiddleware:
         self.limit = limit
         self.hold = hold
         self.prefix = prefix
-        self._gate: Gate | None = None  # made in the worker's own event loop
+        self.gate = Gate(limit)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.limit <= 0 or scope["type"] != "http" or not self._waits(scope):
             await self.app(scope, receive, send)
             return
-        if self._gate is None:
-            self._gate = Gate(self.limit)
-        gate = self._gate
+        gate = self.gate
         await gate.enter(writer=scope["method"] not in SAFE_METHODS)
         inside = True
 

@@ -154,7 +154,7 @@ async def test_a_worker_works_on_a_few_at_once_and_writes_go_ahead_of_reads() ->
     await asyncio.wait_for(asyncio.gather(*calls), timeout=5)
     # Those waiting went in as places freed: the writes first, each class in arrival order.
     assert app.admitted == ["read-1", "read-2", "save-1", "submit", "read-3", "read-4"]
-    assert admission._gate is not None and admission._gate.free == 2
+    assert admission.gate.free == 2
 
 
 async def test_a_place_is_freed_when_the_answer_starts() -> None:
@@ -196,7 +196,7 @@ async def test_a_request_held_up_gives_its_place_back_after_a_while() -> None:
     app.release["other"].set()
     app.release["stuck"].set()
     await asyncio.wait_for(asyncio.gather(stuck, other), timeout=5)
-    assert admission._gate is not None and admission._gate.free == 1, "each place back once"
+    assert admission.gate.free == 1, "each place back once"
 
 
 async def test_health_the_spa_and_uploads_do_not_wait() -> None:
