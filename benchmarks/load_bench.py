@@ -262,11 +262,11 @@ class Bench:
             return Answer(None, ok=False)
         stats.latencies_ms.append((time.perf_counter() - started) * 1000)
         timing = r.headers.get("Server-Timing", "")
-        if timing.startswith("app;dur="):
-            stats.app_ms.append(float(timing.split("=", 1)[1]))
+        app_ms = float(timing.split("=", 1)[1]) if timing.startswith("app;dur=") else None
+        if app_ms is not None:
+            stats.app_ms.append(app_ms)
         stats.finished_at.append(time.perf_counter())
         if self.args.trace:
-            app_ms = float(timing.split("=", 1)[1]) if timing.startswith("app;dur=") else None
             answered = stats.finished_at[-1] - self.start
             self.requests.append((op, started - self.start, answered, app_ms))
         if r.status_code in expect:
