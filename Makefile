@@ -9,7 +9,8 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export DATA_DIR
 
-.PHONY: demo serve test test-py lint format typecheck openapi client frontend bench bench-load clean fuzz
+.PHONY: demo serve migrate worker test test-py chromium lint format typecheck openapi client frontend \
+	bench bench-read bench-load clean fuzz
 
 # --- bootstrap: a local uv, then the locked Python environment and the npm packages ---
 $(UV):
@@ -37,13 +38,27 @@ demo: $(VENV)/.synced frontend/dist/index.html
 serve: $(VENV)/.synced
 	$(BIN)/healthplan serve --port $(PORT)
 
+# Schema to the latest migration; the job worker (imports, reminders, e-mail). Both use
+# DATABASE_URL, or the embedded PostgreSQL under DATA_DIR when it is unset.
+migrate: $(VENV)/.synced
+	$(BIN)/healthplan migrate
+
+worker: $(VENV)/.synced
+	$(BIN)/healthplan worker
+
 # --- checks: everything CI runs ---
-test: lint typecheck frontend
+# pytest uses TEST_DATABASE_URL, else the server on 127.0.0.1:5432 if one answers, else the
+# embedded PostgreSQL in var/test-pg (tests/conftest.py).
+test: chromium lint typecheck frontend
 	cd frontend && npm run --silent typecheck
 	$(BIN)/pytest
 
-test-py: $(VENV)/.synced
+test-py: $(VENV)/.synced chromium
 	$(BIN)/pytest
+
+# Debian's Chromium for the browser tests: apt-get as root, else the command to run.
+chromium:
+	scripts/ensure-chromium
 
 lint: $(VENV)/.synced
 	$(BIN)/ruff check .
@@ -69,6 +84,10 @@ clean:
 # Benchmarks print their figures; they are not tests and never fail on a slow machine.
 bench: $(VENV)/.synced
 	$(BIN)/python benchmarks/import_bench.py $(BENCH_ARGS)
+
+# Roll-up, DHIS2 export and incremental pull over 13 M values (its own database).
+bench-read: $(VENV)/.synced
+	$(BIN)/python benchmarks/read_bench.py $(BENCH_ARGS)
 
 # The load mix of issue 7; exits 1 only on errors or lost/duplicated writes, never on slowness.
 bench-load: $(VENV)/.synced

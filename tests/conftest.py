@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -18,9 +18,44 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
 
-BASE_URL = os.environ.get(
-    "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/healthplan_test"
-)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _answers(address: str) -> bool:
+    host, _, port = address.rpartition(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def choose_database_url(
+    environ: Mapping[str, str], *, answers: Callable[[str], bool]
+) -> str | None:
+    """TEST_DATABASE_URL if set; else the server on 127.0.0.1:5432 (TEST_PG_PROBE=host:port
+    to look elsewhere) if one answers; else None: the tests then start the embedded one."""
+    if environ.get("TEST_DATABASE_URL"):
+        return environ["TEST_DATABASE_URL"]
+    probe = environ.get("TEST_PG_PROBE") or "127.0.0.1:5432"
+    if answers(probe):
+        return f"postgresql://postgres@{probe}/healthplan_test"
+    return None
+
+
+def _embedded_test_server() -> str:
+    """The demo's embedded PostgreSQL, on a port of 127.0.0.1 so that every test database can
+    be named from one URL, in var/test-pg (stopped when the last test process using it ends).
+    Its own pg_dump and pg_restore come first on PATH: the backup test needs a client of the
+    server's version, and a machine without a server may have no client at all."""
+    from api.embedded_pg import bin_dir, start_on_tcp
+
+    port = start_on_tcp(ROOT / "var" / "test-pg")
+    os.environ["PATH"] = f"{bin_dir()}{os.pathsep}{os.environ.get('PATH', '')}"
+    return f"postgresql://postgres@127.0.0.1:{port}/healthplan_test"
+
+
+BASE_URL = choose_database_url(os.environ, answers=_answers) or _embedded_test_server()
 os.environ["DATABASE_URL"] = BASE_URL
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.setdefault("SPA_DIR", "/nonexistent")
@@ -149,9 +184,6 @@ def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
     assert body["type"].startswith("/problems/")
     assert body["title"] and body["detail"]
     return body
-
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:

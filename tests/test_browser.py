@@ -15,12 +15,15 @@ import pytest
 from tests.conftest import BASE_URL, ROOT, running_server
 
 E2E_URL = os.environ.get("E2E_DATABASE_URL", BASE_URL + "_e2e")
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
 @pytest.fixture(scope="module")
 def live_server() -> Iterator[str]:
     dist = ROOT / "frontend" / "dist" / "index.html"
     assert dist.is_file(), "the SPA is not built: run `make frontend` (make test does)"
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"no Chromium at {CHROMIUM}: run `make chromium` (make test does)")
     with running_server(E2E_URL, spa_dir=dist.parent) as base:
         yield base
 
