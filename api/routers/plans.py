@@ -205,7 +205,8 @@ async def export_plan_matrix(
     session: DbSession,
     format: Literal["xlsx", "csv"] = "xlsx",
 ) -> Response:
-    """The matrix as the appendix is filed: STT, task, lead, coordinating, result, note."""
+    """The matrix as the appendix is filed, units named and coded, with Thời hạn; re-importing
+    it changes nothing."""
     result = await matrix.read(session, actor=principal, plan_id=plan_id)
     name = f"phu-luc-{plan_id}.{format}"
     headers = {

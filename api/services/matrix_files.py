@@ -1,5 +1,20 @@
-"""The matrix as the appendix people file and send: CSV and XLSX with the seed's columns
-(STT, Tên nhiệm vụ, Đơn vị chủ trì, Đơn vị phối hợp, Kết quả thực hiện, Ghi chú), both ways."""
+"""The matrix as the appendix people file and send: CSV and XLSX with the seed's columns, both
+ways.
+
+Export columns: STT, Tên nhiệm vụ, Đơn vị chủ trì, Mã đơn vị chủ trì, Đơn vị phối hợp,
+Mã đơn vị phối hợp, Thời hạn, Kết quả thực hiện, Ghi chú — and, only when some row needs them,
+Mô tả (a task's description) and Thuộc mục (the parent's number, written where it is not the
+one the numbering implies). Units are named for people and coded for the machine: the name
+columns hold names ("UBND xã Sơn Hải, Công an xã Sơn Hải"), the code columns the same units'
+codes in the same order ("BN-SONHAI-UBND, BN-SONHAI-CA"). Thời hạn is a deadline dd/mm/yyyy,
+a recurrence ("Thường xuyên", "Hằng năm", "6 tháng một lần", "Hằng quý", "Hằng tháng"), or
+both joined by "; ".
+
+Import reads the same and older files: only STT and Tên nhiệm vụ are required; a unit is
+taken from the code column when its cell is filled, otherwise from the name column (a name,
+or a code, resolved as the JSON matrix is), so appendices written by hand keep working.
+Re-importing an export changes nothing.
+"""
 
 import re
 import uuid
@@ -22,10 +37,16 @@ HEADER = [
     "STT",
     "Tên nhiệm vụ",
     "Đơn vị chủ trì",
+    "Mã đơn vị chủ trì",
     "Đơn vị phối hợp",
+    "Mã đơn vị phối hợp",
+    "Thời hạn",
     "Kết quả thực hiện",
     "Ghi chú",
 ]
+DESCRIPTION = "Mô tả"
+PARENT = "Thuộc mục"
+
 FIELDS = {
     "stt": "number",
     "so tt": "number",
@@ -34,8 +55,12 @@ FIELDS = {
     "don vi chu tri": "lead",
     "don vi chu tri thuc hien": "lead",
     "chu tri": "lead",
+    "ma don vi chu tri": "lead_code",
+    "ma chu tri": "lead_code",
     "don vi phoi hop": "coordinating",
     "phoi hop": "coordinating",
+    "ma don vi phoi hop": "coordinating_codes",
+    "ma phoi hop": "coordinating_codes",
     "ket qua thuc hien": "result",
     "ket qua": "result",
     "ghi chu": "note",
@@ -43,6 +68,10 @@ FIELDS = {
     "thoi gian thuc hien": "timing",
     "thoi gian hoan thanh": "timing",
     "tien do": "timing",
+    "mo ta": "description",
+    "noi dung": "description",
+    "thuoc muc": "parent",
+    "muc cha": "parent",
 }
 RECURRENCES = {
     "thuong xuyen": "ongoing",
@@ -50,12 +79,42 @@ RECURRENCES = {
     "hang quy": "quarterly",
     "hang thang": "monthly",
     "6 thang": "six_monthly",
+    "6 thang mot lan": "six_monthly",
+    "hang 6 thang": "six_monthly",
+    "sau thang": "six_monthly",
+}
+# What the export writes for each recurrence: read back by RECURRENCES to the same value.
+RECURRENCE_TEXT = {
+    "ongoing": "Thường xuyên",
+    "yearly": "Hằng năm",
+    "six_monthly": "6 tháng một lần",
+    "quarterly": "Hằng quý",
+    "monthly": "Hằng tháng",
 }
 
 
 def timing(text: str) -> dict[str, Any]:
     """ "thường xuyên" / "hằng năm" … -> a recurrence; "30/6/2026" -> a deadline; "2026" ->
-    the year's end. ValueError when it reads as neither."""
+    the year's end; "Hằng năm; 31/12/2030" -> both. ValueError when a part reads as neither
+    or says the same thing twice."""
+    found: dict[str, Any] = {}
+    for part in text.split(";"):
+        for key, value in _timing_part(part).items():
+            if key in found:
+                raise ValueError(f"Thời hạn '{text}': ghi một ngày và/hoặc một chu kỳ.")
+            found[key] = value
+    return found
+
+
+def timing_text(deadline: date | None, recurrence: str | None) -> str:
+    """The Thời hạn cell that `timing` reads back to this deadline and recurrence."""
+    parts = [RECURRENCE_TEXT.get(recurrence, recurrence)] if recurrence else []
+    if deadline is not None:
+        parts.append(deadline.strftime("%d/%m/%Y"))
+    return "; ".join(parts)
+
+
+def _timing_part(text: str) -> dict[str, Any]:
     folded = fold(text).strip(" .")
     if not folded:
         return {}
@@ -75,16 +134,51 @@ def timing(text: str) -> dict[str, Any]:
 TITLE = "PHỤ LỤC: DANH MỤC NHIỆM VỤ VÀ PHÂN CÔNG THỰC HIỆN"
 
 
+def _implied_parents(numbers: list[str]) -> list[str | None]:
+    """The parent each row gets on import when its Thuộc mục cell is empty."""
+    from api.services.matrix import ROMAN, derived_parent
+
+    known = {n.rstrip(".") for n in numbers}
+    implied: list[str | None] = []
+    group: str | None = None
+    for number in (n.rstrip(".") for n in numbers):
+        parent = derived_parent(number, group)
+        if ROMAN.match(number):
+            group = number
+        implied.append(parent if parent in known or "." in number else None)
+    return implied
+
+
 def table(matrix: Matrix) -> tuple[list[str], Iterator[list[Any]]]:
     names = {c.code: c.name for c in matrix.columns}
+    implied = _implied_parents([r.number for r in matrix.rows])
+    parents = [
+        r.parent_number if r.parent_number != guess else ""
+        for r, guess in zip(matrix.rows, implied, strict=True)
+    ]
+    described = any(r.description for r in matrix.rows)
+    header = [*HEADER, *([DESCRIPTION] if described else []), *([PARENT] if any(parents) else [])]
 
     def rows() -> Iterator[list[Any]]:
-        for r in matrix.rows:
-            lead = names.get(r.lead, r.lead) if r.lead else ""
-            coordinating = ", ".join(names.get(c, c) for c in r.coordinating)
-            yield [r.number, r.title, lead, coordinating, r.result or "", r.note or ""]
+        for r, parent in zip(matrix.rows, parents, strict=True):
+            cells = [
+                r.number,
+                r.title,
+                names.get(r.lead, r.lead) if r.lead else "",
+                r.lead or "",
+                ", ".join(names.get(c, c) for c in r.coordinating),
+                ", ".join(r.coordinating),
+                timing_text(r.deadline, r.recurrence),
+                r.result or "",
+                r.note or "",
+            ]
+            if described:
+                cells.append(r.description or "")
+            if PARENT in header:
+                cells.append(parent or "")
+            yield cells
 
-    return HEADER, rows()
+    return header, rows()
 
 
 def to_csv(matrix: Matrix) -> Iterator[str]:
@@ -150,13 +244,18 @@ def from_rows(header: list[str], rows: Iterable[Row]) -> tuple[MatrixIn, list[in
 
 def _row(row: Row, columns: dict[str, str], errors: list[dict[str, Any]]) -> MatrixRowIn | None:
     cell = {f: row.cells.get(h, "").strip() for f, h in columns.items()}
+    # A code cell, when filled, names the units; the name cell is then for people only.
     data: dict[str, Any] = {
         "number": cell.get("number", ""),
         "title": cell.get("title", ""),
-        "lead": cell.get("lead") or None,
-        "coordinating": _split_units(cell.get("coordinating", "")),
+        "lead": cell.get("lead_code") or cell.get("lead") or None,
+        "coordinating": _split_units(
+            cell.get("coordinating_codes") or cell.get("coordinating", "")
+        ),
         "result": cell.get("result") or None,
         "note": cell.get("note") or None,
+        "description": cell.get("description") or None,
+        "parent": cell.get("parent") or None,
     }
     try:
         data.update(timing(cell.get("timing", "")))
@@ -253,8 +352,14 @@ class PlanMatrixImporter:
             )
             outcome.reject(RowConflict(None, "plan_id", str(plan_id), code, exc.detail))
             return outcome
+        # A task whose units alone changed is updated too, not unchanged.
+        touched = {c.number for c in changes.assignments_added + changes.assignments_removed}
         outcome.created = len(changes.tasks_created)
-        outcome.updated = len(changes.tasks_updated)
+        outcome.updated = len(
+            (set(changes.tasks_updated) | touched)
+            - set(changes.tasks_created)
+            - set(changes.tasks_deleted)
+        )
         outcome.deleted = len(changes.tasks_deleted)
         outcome.unchanged = len(data.rows) - outcome.created - outcome.updated
         await progress(outcome.rows)
