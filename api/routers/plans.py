@@ -236,7 +236,7 @@ async def upload_plan_matrix(
 ) -> MatrixChanges:
     """Replace a draft plan's matrix from an appendix file; errors name the file's rows."""
     fmt = "xlsx" if (file.filename or "").lower().endswith(".xlsx") else "csv"
-    data, numbers, columns = matrix_files.read(file.file, fmt)
+    data, layout = matrix_files.read(file.file, fmt)
     try:
         plan, changes = await matrix.replace(
             session,
@@ -247,7 +247,7 @@ async def upload_plan_matrix(
             dry_run=dry_run,
         )
     except InvalidInput as exc:
-        raise matrix_files.to_file_rows(exc, numbers, columns) from exc
+        raise matrix_files.to_file_rows(exc, layout) from exc
     response.headers["ETag"] = etag(plan.version)
     return changes
 

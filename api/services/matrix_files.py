@@ -19,6 +19,7 @@ Re-importing an export changes nothing.
 import re
 import uuid
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, Any
 
@@ -198,8 +199,18 @@ def _split_units(text: str) -> list[str]:
 HEADER_FIRST_CELL = {"stt", "so tt"}
 
 
-def read(stream: IO[bytes], fmt: str) -> tuple[MatrixIn, list[int], dict[str, str]]:
-    """The rows of an uploaded appendix, the file row of each, and field -> header."""
+@dataclass
+class Layout:
+    """Where each parsed row came from: its row in the file, and the header each of its fields
+    was read from (a unit field names the code column when that row's code cell was used)."""
+
+    numbers: list[int] = field(default_factory=list)
+    columns: list[dict[str, str]] = field(default_factory=list)
+    header: dict[str, str] = field(default_factory=dict)
+
+
+def read(stream: IO[bytes], fmt: str) -> tuple[MatrixIn, Layout]:
+    """The rows of an uploaded appendix and where in the file each came from."""
     if fmt == "xlsx":
         header, rows = read_xlsx(stream, header_first_cell=HEADER_FIRST_CELL)
     else:
@@ -207,7 +218,7 @@ def read(stream: IO[bytes], fmt: str) -> tuple[MatrixIn, list[int], dict[str, st
     return from_rows(header, rows)
 
 
-def from_rows(header: list[str], rows: Iterable[Row]) -> tuple[MatrixIn, list[int], dict[str, str]]:
+def from_rows(header: list[str], rows: Iterable[Row]) -> tuple[MatrixIn, Layout]:
     """The matrix in rows read by any reader (a file here, the import pipeline's job)."""
     columns: dict[str, str] = {}
     for name in header:
@@ -230,21 +241,28 @@ def from_rows(header: list[str], rows: Iterable[Row]) -> tuple[MatrixIn, list[in
             ],
         )
     items: list[MatrixRowIn] = []
-    numbers: list[int] = []
+    layout = Layout(header=columns)
     errors: list[dict[str, Any]] = []
     for row in rows:
-        item = _row(row, columns, errors)
-        if item is not None:
-            items.append(item)
-            numbers.append(row.number)
+        found = _row(row, columns, errors)
+        if found is not None:
+            items.append(found[0])
+            layout.numbers.append(row.number)
+            layout.columns.append(found[1])
     if errors:
         raise InvalidInput(f"Tệp có {len(errors)} lỗi; chưa ghi gì.", errors=errors)
-    return MatrixIn(rows=items), numbers, columns
+    return MatrixIn(rows=items), layout
 
 
-def _row(row: Row, columns: dict[str, str], errors: list[dict[str, Any]]) -> MatrixRowIn | None:
-    cell = {f: row.cells.get(h, "").strip() for f, h in columns.items()}
+def _row(
+    row: Row, header: dict[str, str], errors: list[dict[str, Any]]
+) -> tuple[MatrixRowIn, dict[str, str]] | None:
+    cell = {f: row.cells.get(h, "").strip() for f, h in header.items()}
     # A code cell, when filled, names the units; the name cell is then for people only.
+    columns = dict(header)
+    for unit, code in (("lead", "lead_code"), ("coordinating", "coordinating_codes")):
+        if cell.get(code):
+            columns[unit] = header[code]
     data: dict[str, Any] = {
         "number": cell.get("number", ""),
         "title": cell.get("title", ""),
@@ -272,7 +290,7 @@ def _row(row: Row, columns: dict[str, str], errors: list[dict[str, Any]]) -> Mat
         )
         return None
     try:
-        return MatrixRowIn.model_validate(data)
+        return MatrixRowIn.model_validate(data), columns
     except ValidationError as exc:
         for e in exc.errors():
             field = str(e["loc"][0]) if e["loc"] else "number"
@@ -322,10 +340,9 @@ class PlanMatrixImporter:
             return outcome
         listed = list(rows)
         outcome.rows = len(listed)
-        numbers: list[int] = []
-        columns: dict[str, str] = {}
+        layout = Layout()
         try:
-            data, numbers, columns = from_rows(list(listed[0].cells) if listed else [], listed)
+            data, layout = from_rows(list(listed[0].cells) if listed else [], listed)
             _, changes = await matrix.replace(
                 session,
                 actor=actor,
@@ -335,7 +352,7 @@ class PlanMatrixImporter:
                 dry_run=False,
             )
         except InvalidInput as exc:
-            for e in to_file_rows(exc, numbers, columns).errors or []:
+            for e in to_file_rows(exc, layout).errors or []:
                 outcome.reject(
                     RowConflict(
                         e.get("row"),
@@ -369,18 +386,18 @@ class PlanMatrixImporter:
 register(PlanMatrixImporter())
 
 
-def to_file_rows(exc: InvalidInput, numbers: list[int], columns: dict[str, str]) -> InvalidInput:
+def to_file_rows(exc: InvalidInput, layout: Layout) -> InvalidInput:
     """Errors about rows[i] of the parsed matrix, told as the file's rows and headers."""
     errors = []
     for e in exc.errors or []:
         index = e.get("row")
         column = e.get("column") or e.get("field", "")
+        at = index - 1 if isinstance(index, int) and 0 < index <= len(layout.numbers) else None
+        columns = layout.columns[at] if at is not None else layout.header
         errors.append(
             {
                 **e,
-                "row": numbers[index - 1]
-                if isinstance(index, int) and 0 < index <= len(numbers)
-                else index,
+                "row": layout.numbers[at] if at is not None else index,
                 "field": columns.get(column, column),
             }
         )
