@@ -3,6 +3,7 @@ export of the product changes nothing (DESIGN §6) — every row counted unchang
 no version bump, identical reads."""
 
 import io
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -262,7 +263,15 @@ TEXT = (
     .map(str.strip)
     .filter(lambda s: bool(s) and not s.startswith(("=", "+", "-", "@")))
 )
-OPTIONAL_TEXT = st.none() | TEXT
+# As a script may send it in JSON: padded, decomposed (NFD), with Word's soft line break.
+TYPED = st.builds(
+    lambda pad, text, form, end: pad + unicodedata.normalize(form, text) + end,
+    st.sampled_from(["", " ", "\n"]),
+    TEXT,
+    st.sampled_from(["NFC", "NFD"]),
+    st.sampled_from(["", " ", "\x0b"]),
+)
+OPTIONAL_TEXT = st.none() | st.just("") | TYPED
 # Units of the demo tree, with Hà Tĩnh's twins of Sơn Hải's bodies (same names) and a name
 # holding a comma (Sở Văn hóa, Thể thao và Du lịch).
 UNITS = [
@@ -292,12 +301,12 @@ def task_fields(draw: st.DrawFn) -> dict[str, Any]:
     lead = draw(st.none() | st.sampled_from(UNITS))
     others = [u for u in UNITS if u != lead]
     fields: dict[str, Any] = {
-        "title": draw(TEXT),
+        "title": draw(TYPED),
         "lead": lead,
         "coordinating": draw(st.lists(st.sampled_from(others), unique=True, max_size=4)),
         "result": draw(OPTIONAL_TEXT),
         "note": draw(OPTIONAL_TEXT),
-        "description": draw(st.none() | st.none() | TEXT),
+        "description": draw(st.none() | st.none() | TYPED),
         **draw(TIMING),
     }
     return fields
@@ -342,4 +351,40 @@ async def test_any_matrix_export_re_imports_unchanged(
     by_number = {row["number"]: row for row in matrix["rows"]}
     for row in rows:
         assert by_number[row["number"]]["coordinating"] == row.get("coordinating", [])
+    await _round_trip_matrix(client, session, admin, plan_id)
+
+
+async def test_matrix_text_is_stored_as_the_appendix_reads_it(
+    client: httpx.AsyncClient, login: Login, session: AsyncSession
+) -> None:
+    """JSON text is kept trimmed and NFC, Word's soft line break as a line break, an empty
+    result or note as none: what a cell reads back as. A control character that no
+    spreadsheet can hold is refused (it made the XLSX export fail)."""
+    admin = await login("admin")
+    plan_id, etag = await _draft(client, admin, "Chữ trong ma trận")
+    url = f"/api/v1/plans/{plan_id}/matrix"
+    bad = [{"number": "1", "title": "Khám\x07", "lead": "BN-SONHAI-TYT"}]
+    r = await client.put(url, headers={**admin, "If-Match": etag}, json={"rows": bad})
+    assert r.status_code == 422 and "rows.0.title" in r.text.replace("[", ".").replace("]", ""), (
+        r.text
+    )
+    rows = [
+        {
+            "number": "1",
+            "title": " Kha\u0301m\x0bsàng lọc ",
+            "lead": "BN-SONHAI-TYT",
+            "result": "  ",
+            "note": "",
+            "description": "Mô tả\x0c",
+        }
+    ]
+    r = await client.put(url, headers={**admin, "If-Match": etag}, json={"rows": rows})
+    assert r.status_code == 200, r.text
+    row = (await client.get(url, headers=admin)).json()["rows"][0]
+    assert (row["title"], row["result"], row["note"], row["description"]) == (
+        "Khám\nsàng lọc",
+        None,
+        None,
+        "Mô tả",
+    )
     await _round_trip_matrix(client, session, admin, plan_id)
