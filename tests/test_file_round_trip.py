@@ -246,3 +246,25 @@ async def test_any_indicator_set_re_imports_unchanged(
     await _unchanged_after_reimport(
         client, session, admin, "/api/v1/indicators/export", {}, "indicators", read
     )
+
+
+async def test_an_indicator_description_a_spreadsheet_cannot_hold_is_refused(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    """A control character in a description was stored, and then the XLSX export failed."""
+    admin = await login("admin")
+    body = {"code": "TEST-BEL", "name_vi": "Chuông", "kind": "input", "value_type": "count"}
+    r = await client.post(
+        "/api/v1/indicators", headers=admin, json={**body, "description": "Ghi\x07chú"}
+    )
+    assert r.status_code == 422 and "description" in r.text, r.text
+    r = await client.post("/api/v1/indicators", headers=admin, json=body)
+    assert r.status_code == 201, r.text
+    r = await client.patch(
+        f"/api/v1/indicators/{r.json()['id']}",
+        headers={**admin, "If-Match": r.headers["etag"]},
+        json={"description": "Ghi\x1bchú"},
+    )
+    assert r.status_code == 422 and "description" in r.text, r.text
+    r = await client.get("/api/v1/indicators/export", headers=admin, params={"format": "xlsx"})
+    assert r.status_code == 200
