@@ -388,3 +388,30 @@ async def test_matrix_text_is_stored_as_the_appendix_reads_it(
         "Mô tả",
     )
     await _round_trip_matrix(client, session, admin, plan_id)
+
+
+async def test_a_child_plan_keeps_the_order_of_coordinating_units(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    """Sơn Hải's own plan started from plan 81 copies its tasks' coordinating units in the
+    order plan 81 gives them."""
+    admin = await login("admin")
+    plans = (await client.get("/api/v1/plans", headers=admin, params={"limit": 100})).json()
+    parent = next(p for p in plans["items"] if (p["reference"] or "").startswith("Kế hoạch số 81/"))
+    source = (await client.get(f"/api/v1/plans/{parent['id']}/matrix", headers=admin)).json()
+    assert sum(len(r["coordinating"]) > 2 for r in source["rows"]) >= 3
+    son_hai = (
+        await client.get("/api/v1/org-units", headers=admin, params={"q": "BN-SONHAI"})
+    ).json()["items"][0]["id"]
+    r = await client.post(
+        f"/api/v1/plans/{parent['id']}/children",
+        headers=admin,
+        json={"owner_id": son_hai, "title": "Kế hoạch thực hiện của xã"},
+    )
+    assert r.status_code == 201, r.text
+    child = (await client.get(f"/api/v1/plans/{r.json()['id']}/matrix", headers=admin)).json()
+    copied = {row["number"]: row["coordinating"] for row in child["rows"]}
+    for row in source["rows"]:
+        if row["number"] in copied:
+            kept = [c for c in row["coordinating"] if c in copied[row["number"]]]
+            assert copied[row["number"]] == kept, row["number"]
