@@ -415,3 +415,36 @@ async def test_a_child_plan_keeps_the_order_of_coordinating_units(
         if row["number"] in copied:
             kept = [c for c in row["coordinating"] if c in copied[row["number"]]]
             assert copied[row["number"]] == kept, row["number"]
+
+
+async def test_description_parent_and_both_timings_have_their_columns(
+    client: httpx.AsyncClient, login: Login, session: AsyncSession
+) -> None:
+    """Mô tả and Thuộc mục appear when a row needs them (a description; a task placed under
+    another group than the one above it), and a task with a deadline and a recurrence keeps
+    both in one Thời hạn cell."""
+    admin = await login("admin")
+    plan_id, etag = await _draft(client, admin, "Cột thêm")
+    rows = [
+        {"number": "I", "title": "Nhóm một"},
+        {"number": "1", "title": "Việc một", "description": "Chi tiết\nhai dòng"},
+        {"number": "II", "title": "Nhóm hai"},
+        {
+            "number": "2",
+            "title": "Việc hai",
+            "parent": "I",
+            "deadline": "2030-12-31",
+            "recurrence": "yearly",
+        },
+    ]
+    r = await client.put(
+        f"/api/v1/plans/{plan_id}/matrix", headers={**admin, "If-Match": etag}, json={"rows": rows}
+    )
+    assert r.status_code == 200, r.text
+    r = await client.get(
+        f"/api/v1/plans/{plan_id}/matrix/export", headers=admin, params={"format": "csv"}
+    )
+    lines = r.text.lstrip("\ufeff").splitlines()
+    assert lines[0].endswith(",Ghi chú,Mô tả,Thuộc mục"), lines[0]
+    assert lines[-1] == "2,Việc hai,,,,,Hằng năm; 31/12/2030,,,,I", lines[-1]
+    await _round_trip_matrix(client, session, admin, plan_id)
