@@ -70,7 +70,6 @@ FIELDS = {
     "thoi gian hoan thanh": "timing",
     "tien do": "timing",
     "mo ta": "description",
-    "noi dung": "description",
     "thuoc muc": "parent",
     "muc cha": "parent",
 }
