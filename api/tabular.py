@@ -9,6 +9,7 @@ spreadsheet would run as formulas.
 import codecs
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -85,6 +86,11 @@ def detect_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
+# Only CR and LF end a CSV line: str.splitlines would also cut at U+2028, U+0085, \v, \f …,
+# which text pasted from Word holds and csv writes unquoted.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
 def _text_lines(
     stream: "IO[bytes] | _Prepend", encoding: str, chunk_size: int = 1 << 16
 ) -> Iterator[str]:
@@ -102,9 +108,10 @@ def _text_lines(
                 "bad_encoding",
             ) from exc
         position += len(chunk)
-        lines = pending.splitlines(keepends=True)
-        # Keep a possibly unfinished last line for the next chunk.
-        pending = lines.pop() if chunk and lines and not lines[-1].endswith(("\n", "\r")) else ""
+        lines = _LINE.findall(pending)
+        # Keep a possibly unfinished last line for the next chunk (one ending in CR too: its LF
+        # may open the next chunk).
+        pending = lines.pop() if chunk and lines and not lines[-1].endswith("\n") else ""
         yield from lines
         if not chunk:
             if pending:

@@ -640,6 +640,7 @@ RULES: dict[str, Rule] = {
     ),
     "revoke_api_token": Rule(_sonhai_reporters_token, {"sonhai.baocao"}),
     "list_org_units": Rule(static("GET", "/api/v1/org-units"), everyone()),
+    "export_org_units": Rule(static("GET", "/api/v1/org-units/export"), everyone()),
     "get_org_unit_tree": Rule(static("GET", "/api/v1/org-units/tree"), everyone()),
     "get_org_unit": Rule(static("GET", "/api/v1/org-units/{sonhai}"), everyone()),
     "create_org_unit": Rule(_create_unit, ADMINS_OF_SONHAI),
@@ -685,6 +686,7 @@ RULES: dict[str, Rule] = {
         static("POST", "/api/v1/notifications/read-all"), everyone()
     ),
     "list_indicators": Rule(static("GET", "/api/v1/indicators"), everyone()),
+    "export_indicators": Rule(static("GET", "/api/v1/indicators/export"), everyone()),
     "get_indicator": Rule(_get_indicator, everyone()),
     "create_indicator": Rule(_create_indicator, INDICATOR_EDITORS),
     "update_indicator": Rule(_update_indicator, INDICATOR_EDITORS),

@@ -39,8 +39,19 @@ def test_every_column_an_upload_reads_is_documented() -> None:
     missing = [c for c in columns if f"`{c}`" not in GUIDE]
     assert missing == []
     # The appendix's headers as people write them, the optional timing column included.
-    for header in [*matrix_files.HEADER, "Thời hạn"]:
+    for header in [*matrix_files.HEADER, matrix_files.DESCRIPTION, matrix_files.PARENT]:
         assert f"`{header}`" in GUIDE
-    assert {"number", "title", "lead", "coordinating", "result", "note", "timing"} == set(
-        matrix_files.FIELDS.values()
-    )
+    # A new field the appendix reads must be added to the guide's table (and to this set).
+    assert {
+        "number",
+        "title",
+        "lead",
+        "lead_code",
+        "coordinating",
+        "coordinating_codes",
+        "result",
+        "note",
+        "timing",
+        "description",
+        "parent",
+    } == set(matrix_files.FIELDS.values())

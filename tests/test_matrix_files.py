@@ -16,7 +16,10 @@ HEADER = (
     "STT",
     "Tên nhiệm vụ",
     "Đơn vị chủ trì",
+    "Mã đơn vị chủ trì",
     "Đơn vị phối hợp",
+    "Mã đơn vị phối hợp",
+    "Thời hạn",
     "Kết quả thực hiện",
     "Ghi chú",
 )
@@ -100,8 +103,8 @@ async def test_xlsx_round_trip_of_the_21_tasks(
     after = (await client.get(f"/api/v1/plans/{plan_id}/matrix", headers=admin)).json()
 
     def shape(m: dict[str, Any]) -> list[tuple[Any, ...]]:
-        # Coordinating units are a set: their order carries no meaning.
-        return [(r["number"], r["title"], r["lead"], sorted(r["coordinating"])) for r in m["rows"]]
+        # Coordinating units keep the order the appendix gives them.
+        return [(r["number"], r["title"], r["lead"], r["coordinating"]) for r in m["rows"]]
 
     assert shape(after) == shape(before)
 
@@ -124,7 +127,8 @@ async def test_csv_round_trip_and_row_errors(
         files={"file": ("phu-luc.csv", text.encode(), "text/csv")},
     )
     assert r.status_code == 200, r.text
-    broken = text.replace("Trạm Y tế xã Sơn Hải", "Trạm Xá Không Có", 1)
+    # The code column names the units: a wrong code there is what the import reads.
+    broken = text.replace("BN-SONHAI-TYT", "Trạm Xá Không Có", 1)
     r = await client.put(
         f"/api/v1/plans/{plan_id}/matrix/file",
         headers={**admin, "If-Match": etag},
@@ -136,7 +140,12 @@ async def test_csv_round_trip_and_row_errors(
         for n, text_line in enumerate(broken.splitlines(), start=1)
         if "Trạm Xá Không Có" in text_line
     )
-    assert any(e["row"] == line and e["code"] == "unknown_unit" for e in errors), errors
+    assert any(
+        e["row"] == line
+        and e["code"] == "unknown_unit"
+        and e["field"] in ("Mã đơn vị chủ trì", "Mã đơn vị phối hợp")
+        for e in errors
+    ), errors
     r = await client.put(
         f"/api/v1/plans/{plan_id}/matrix/file",
         headers={**admin, "If-Match": etag},

@@ -143,3 +143,29 @@ def test_exports_neutralise_formulas() -> None:
     assert safe_cell("Sơn Hải") == "Sơn Hải" and safe_cell(-5) == -5
     text = "".join(write_csv(["tên"], [["=1+1"], ["Trạm"]]))
     assert text == "\ufefftên\r\n'=1+1\r\nTrạm\r\n"
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1e"])
+def test_only_cr_and_lf_end_a_csv_row(separator: str) -> None:
+    """Text pasted from Word may hold line and paragraph separators; csv writes such a cell
+    unquoted, so reading must not cut the row there."""
+    text = f"Khám{separator}sàng lọc"
+    data = "".join(write_csv(["A", "B"], [[text, "z"], ["x\ry", "w"]])).encode()
+    _, rows = read_csv(io.BytesIO(data))
+    assert [r.cells for r in rows] == [{"A": text, "B": "z"}, {"A": "x\ry", "B": "w"}]
+
+
+def test_bare_cr_line_endings_still_read() -> None:
+    _, rows = read_csv(io.BytesIO(b"A,B\r1,2\r3,4\r"))
+    assert [r.cells for r in rows] == [{"A": "1", "B": "2"}, {"A": "3", "B": "4"}]
+
+
+def test_crlf_cut_between_chunks_is_one_line_end() -> None:
+    """A CR at the end of one chunk read (the first is the 4 KiB sniffed for the encoding) and
+    its LF at the start of the next end one row: later rows keep their spreadsheet numbers."""
+    first = "a,b\r\n"
+    filler = "x" * (4096 - len(first) - len("1,\r"))
+    data = (first + "1," + filler + "\r\n2,y\r\n").encode()
+    assert data[4095:4097] == b"\r\n"
+    _, rows = read_csv(io.BytesIO(data))
+    assert [(r.number, r.cells["a"]) for r in rows] == [(2, "1"), (3, "2")]

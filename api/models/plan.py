@@ -16,7 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.models.base import Base, IdMixin, TimestampMixin, VersionedMixin
+from api.models.base import Base, IdMixin, TimestampMixin, VersionedMixin, ordered_uuid
 from api.models.document import Document
 from api.models.org_unit import OrgUnit
 
@@ -105,13 +105,18 @@ class Task(IdMixin, TimestampMixin, Base):
 
 
 class Assignment(IdMixin, Base):
-    """A unit's part in a task: the lead (chủ trì) or a coordinating unit (phối hợp)."""
+    """A unit's part in a task: the lead (chủ trì) or a coordinating unit (phối hợp).
+
+    Ids are time-ordered: a task's coordinating units are listed by id, in the order they
+    were given (the appendix names them in an order people chose)."""
 
     __tablename__ = "task_assignment"
     __table_args__ = (
         UniqueConstraint("task_id", "org_unit_id"),
         CheckConstraint("role IN ('lead', 'coordinating')", name="role"),
     )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=ordered_uuid)
 
     task_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("plan_task.id", ondelete="CASCADE"))
     org_unit_id: Mapped[uuid.UUID] = mapped_column(

@@ -1,9 +1,10 @@
 """The indicator catalogue and targets."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response, status
+from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
 from api.deps import CurrentPrincipal, DbSession, IfMatch, WritingPrincipal, etag
@@ -20,7 +21,8 @@ from api.schemas.indicator import (
     TargetParseRequest,
     TargetRead,
 )
-from api.services import indicators
+from api.services import indicator_import, indicators
+from api.tabular import XLSX_TYPE, write_csv, write_xlsx
 from api.targets_text import parse_target
 
 router = APIRouter(tags=["indicators"])
@@ -62,6 +64,34 @@ async def create_indicator(
     indicator = await indicators.create(session, actor=principal, data=body)
     response.headers["ETag"] = etag(indicator.version)
     return IndicatorRead.model_validate(indicator)
+
+
+@router.get(
+    "/indicators/export",
+    responses={
+        200: {
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+            }
+        },
+        **problem_responses(401, 422),
+    },
+    response_class=Response,
+)
+async def export_indicators(
+    _: CurrentPrincipal, session: DbSession, format: Literal["csv", "xlsx"] = "csv"
+) -> Response:
+    """The catalogue as a file for /imports/indicators, in the import's own columns."""
+    header, rows = await indicator_import.export_table(session)
+    disposition = {"Content-Disposition": f'attachment; filename="chi-so.{format}"'}
+    if format == "csv":
+        return StreamingResponse(
+            write_csv(header, rows), headers=disposition, media_type="text/csv; charset=utf-8"
+        )
+    return Response(
+        write_xlsx(header, rows, sheet="Chỉ số"), media_type=XLSX_TYPE, headers=disposition
+    )
 
 
 @router.get(

@@ -1,9 +1,10 @@
 """Org units: list and search, tree, read, create, edit, move, delete."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response, status
+from fastapi.responses import StreamingResponse
 
 from api.deps import CurrentPrincipal, DbSession, IfMatch, WritingPrincipal, etag
 from api.models import OrgUnitType
@@ -16,8 +17,9 @@ from api.schemas.org_unit import (
     OrgUnitRead,
     OrgUnitUpdate,
 )
-from api.services import org_units
+from api.services import org_unit_import, org_units
 from api.services.org_units import UnitFilter
+from api.tabular import XLSX_TYPE, write_csv, write_xlsx
 
 router = APIRouter(prefix="/org-units", tags=["org-units"])
 
@@ -58,6 +60,40 @@ async def list_org_units(
     return OrgUnitPage(
         items=[OrgUnitRead.model_validate(r) for r in rows],
         page=PageMeta(next_cursor=next_cursor, total=total),
+    )
+
+
+@router.get(
+    "/export",
+    responses={
+        200: {
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+            }
+        },
+        **READ_ERRORS,
+    },
+    response_class=Response,
+)
+async def export_org_units(
+    _: CurrentPrincipal,
+    session: DbSession,
+    format: Literal["csv", "xlsx"] = "csv",
+    ancestor_id: Annotated[
+        uuid.UUID | None, Query(description="Chỉ đơn vị này và mọi đơn vị cấp dưới")
+    ] = None,
+) -> Response:
+    """The tree as a file for /imports/org_units: code, name, type, parent_code, short_name,
+    active."""
+    header, rows = await org_unit_import.export_table(session, ancestor_id=ancestor_id)
+    disposition = {"Content-Disposition": f'attachment; filename="don-vi.{format}"'}
+    if format == "csv":
+        return StreamingResponse(
+            write_csv(header, rows), headers=disposition, media_type="text/csv; charset=utf-8"
+        )
+    return Response(
+        write_xlsx(header, rows, sheet="Đơn vị"), media_type=XLSX_TYPE, headers=disposition
     )
 
 

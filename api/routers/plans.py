@@ -205,7 +205,8 @@ async def export_plan_matrix(
     session: DbSession,
     format: Literal["xlsx", "csv"] = "xlsx",
 ) -> Response:
-    """The matrix as the appendix is filed: STT, task, lead, coordinating, result, note."""
+    """The matrix as the appendix is filed, units named and coded, with Thời hạn; re-importing
+    it changes nothing."""
     result = await matrix.read(session, actor=principal, plan_id=plan_id)
     name = f"phu-luc-{plan_id}.{format}"
     headers = {
@@ -235,7 +236,7 @@ async def upload_plan_matrix(
 ) -> MatrixChanges:
     """Replace a draft plan's matrix from an appendix file; errors name the file's rows."""
     fmt = "xlsx" if (file.filename or "").lower().endswith(".xlsx") else "csv"
-    data, numbers, columns = matrix_files.read(file.file, fmt)
+    data, layout = matrix_files.read(file.file, fmt)
     try:
         plan, changes = await matrix.replace(
             session,
@@ -246,7 +247,7 @@ async def upload_plan_matrix(
             dry_run=dry_run,
         )
     except InvalidInput as exc:
-        raise matrix_files.to_file_rows(exc, numbers, columns) from exc
+        raise matrix_files.to_file_rows(exc, layout) from exc
     response.headers["ETag"] = etag(plan.version)
     return changes
 

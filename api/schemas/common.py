@@ -16,6 +16,11 @@ def _clean(value: str) -> str:
     return value
 
 
+def clean_text(value: str) -> str:
+    """NFC, trimmed, and no control character but tab and line breaks."""
+    return _clean(value)
+
+
 def _nfc_nonblank(value: str) -> str:
     value = _clean(value)
     if not value:

@@ -3,12 +3,14 @@
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
-from api.schemas.common import Code, OptionalText, PageMeta, Schema, ShortText
+from api.schemas.common import Code, OptionalText, PageMeta, Schema, ShortText, clean_text
 
+# A description is exported to spreadsheet cells: no control character a worksheet refuses.
+Description = Annotated[str, Field(max_length=5000), AfterValidator(clean_text)]
 IndicatorKind = Literal["input", "activity", "result", "impact"]
 ValueType = Literal["count", "number", "percentage", "rate", "currency", "yes_no", "text"]
 Aggregation = Literal["sum", "ratio", "average", "latest", "none"]
@@ -41,7 +43,7 @@ class IndicatorCreate(Schema):
     aggregation: Aggregation = "sum"
     allow_numerator_above_denominator: bool = False
     categories: list[Category] = Field(default_factory=list, max_length=3)
-    description: str | None = Field(default=None, max_length=5000)
+    description: Description | None = None
     active: bool = True
 
 
@@ -55,7 +57,7 @@ class IndicatorUpdate(Schema):
     direction: Direction | None = None
     decimals: int | None = Field(default=None, ge=0, le=6)
     aggregation: Aggregation | None = None
-    description: str | None = Field(default=None, max_length=5000)
+    description: Description | None = None
     active: bool | None = None
 
 

@@ -4,9 +4,10 @@ import uuid
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from api.schemas.common import PageMeta, Schema, ShortText, Text
+from api.text import nfc
 
 Year = Annotated[int, Field(ge=1945, le=2100)]
 LongText = Annotated[Text, Field(max_length=20000)]
@@ -118,23 +119,40 @@ TaskNumber = Annotated[
 ]
 
 
+def _cell(value: str) -> str:
+    """Matrix text as an appendix cell reads back: NFC, trimmed, Word's soft line and page
+    breaks as line breaks; other control characters (no spreadsheet holds them) refused."""
+    value = nfc(value.replace("\x0b", "\n").replace("\x0c", "\n"))
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+        raise ValueError("chứa ký tự điều khiển không hợp lệ")
+    return value
+
+
+MatrixText = Annotated[str, AfterValidator(_cell)]
+
+
 class MatrixRowIn(Schema):
     """One row: a group ("I") or a task ("1", "1.1"); units by code or name."""
 
     number: TaskNumber
-    title: Annotated[str, Field(max_length=4000)]
+    title: Annotated[MatrixText, Field(max_length=4000)]
     parent: TaskNumber | None = Field(
         default=None, description="Số của dòng cha; mặc định suy từ cách đánh số"
     )
     lead: UnitName | None = None
     coordinating: Annotated[list[UnitName], Field(max_length=200, default_factory=list)]
-    result: Annotated[str, Field(max_length=4000)] | None = None
-    note: Annotated[str, Field(max_length=4000)] | None = None
-    description: Annotated[str, Field(max_length=8000)] | None = None
+    result: Annotated[MatrixText, Field(max_length=4000)] | None = None
+    note: Annotated[MatrixText, Field(max_length=4000)] | None = None
+    description: Annotated[MatrixText, Field(max_length=8000)] | None = None
     deadline: date | None = Field(default=None, description="Thời hạn hoàn thành")
     recurrence: Recurrence | None = Field(
         default=None, description="yearly, quarterly, monthly, ongoing (thường xuyên)"
     )
+
+    @field_validator("result", "note", "description")
+    @classmethod
+    def _empty_is_none(cls, value: str | None) -> str | None:
+        return value or None
 
 
 class MatrixIn(Schema):

@@ -48,6 +48,8 @@ async def create_child(
             .join(OrgUnit, OrgUnit.id == Assignment.org_unit_id)
             .join(Task, Task.id == Assignment.task_id)
             .where(Task.plan_id == parent.id, OrgUnit.path.startswith(owner.path, autoescape=True))
+            # By id (time-ordered): the copies keep each task's coordinating units in order.
+            .order_by(Assignment.id)
         )
     )
     chosen: set[uuid.UUID] = set()

@@ -1,13 +1,21 @@
-"""Importing the indicator catalogue from CSV / XLSX / JSON, through the one import pipeline.
+"""The indicator catalogue as a file, both ways: imported from CSV / XLSX / JSON through the one
+import pipeline, and exported in the same columns, so that importing an export changes nothing.
 
 Columns (Vietnamese or English headers): code / mã, name_vi / tên chỉ số, name_en, unit /
 đơn vị tính, kind / nhóm (đầu vào, hoạt động, kết quả, tác động), value_type / kiểu giá trị
 (số đếm, số, phần trăm, tỷ suất, tiền, có/không, chữ), factor / hệ số, numerator_label /
 tử số, denominator_label / mẫu số, direction / chiều (cao hơn tốt, thấp hơn tốt), decimals /
 số chữ số thập phân, aggregation / cách tổng hợp (tổng, tỷ lệ, trung bình, mới nhất, không),
-description / mô tả, active / hoạt động. Existing codes are updated (identical rows counted
-unchanged); the kind of value and the factor of an existing indicator cannot change here,
-since values already stored were read with them.
+description / mô tả, active / hoạt động, allow_numerator_above_denominator / tử số được vượt
+mẫu số (kept as it is when the file has no such column). Existing codes are updated
+(identical rows counted unchanged); the kind of value and the factor of an existing indicator
+cannot change here, since values already stored were read with them. Disaggregation
+categories are not carried by the file (set them through the API).
+
+The export writes the header `code,name_vi,name_en,unit,kind,value_type,factor,
+numerator_label,denominator_label,direction,decimals,aggregation,description,active,
+allow_numerator_above_denominator`, the coded fields as their codes (input, percentage,
+higher, ratio …), booleans as 1 or 0, indicators by code.
 """
 
 from collections.abc import Iterator
@@ -43,7 +51,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "aggregation": ("aggregation", "cach tong hop", "tong hop"),
     "description": ("description", "mo ta", "dinh nghia"),
     "active": ("active", "hoat dong", "con dung"),
+    "allow_numerator_above_denominator": (
+        "allow_numerator_above_denominator",
+        "tu so duoc vuot mau so",
+    ),
 }
+BOOLEANS = ("active", "allow_numerator_above_denominator")
 # Vietnamese words people write in these columns, folded, to the codes the API uses.
 WORDS: dict[str, dict[str, str]] = {
     "kind": {
@@ -99,7 +112,33 @@ UPDATABLE = (
     "aggregation",
     "description",
     "active",
+    "allow_numerator_above_denominator",
 )
+HEADER = list(COLUMNS)
+
+
+async def export_table(session: AsyncSession) -> tuple[list[str], list[list[str]]]:
+    """The whole catalogue (every signed-in user reads it) in the import's columns."""
+    rows = []
+    for i in await session.scalars(select(Indicator).order_by(Indicator.code)):
+        values = {name: getattr(i, name) for name in COLUMNS}
+        rows.append(
+            [
+                ("1" if values[name] else "0")
+                if name in BOOLEANS
+                else ("" if values[name] is None else str(values[name]))
+                for name in COLUMNS
+            ]
+        )
+    return HEADER, rows
+
+
+def _same(stored: Any, read: Any) -> bool:
+    """A stored value equals what a file cell reads back as: cells are read trimmed, and an
+    empty text is no text."""
+    if isinstance(stored, str) or isinstance(read, str):
+        return (stored or "").strip() == (read or "").strip()
+    return bool(stored == read)
 
 
 class IndicatorImporter:
@@ -168,7 +207,7 @@ class IndicatorImporter:
             header, value = pick(row.cells, aliases)
             headers[name] = header or name
             if not value and name != "active":
-                continue
+                continue  # absent: the default (and allow_numerator… is kept as it is)
             if name in WORDS:
                 value = WORDS[name].get(fold(value), value.lower())
             if name in ("factor", "decimals"):
@@ -181,7 +220,7 @@ class IndicatorImporter:
                     reject(name, value, "not_an_integer", "Cần một số nguyên.")
                     continue
                 fields[name] = int(number)
-            elif name == "active":
+            elif name in BOOLEANS:
                 if value.lower() not in TRUE | FALSE:
                     reject(name, value, "invalid_boolean", "Hoạt động: 1/0, có/không.")
                     continue
@@ -253,7 +292,12 @@ class IndicatorImporter:
                     )
                 )
                 return
-        changes = {k: values[k] for k in UPDATABLE if getattr(current, k) != values[k]}
+        changes = {
+            k: values[k]
+            for k in UPDATABLE
+            if (k != "allow_numerator_above_denominator" or k in data.model_fields_set)
+            and not _same(getattr(current, k), values[k])
+        }
         if not changes:
             outcome.unchanged += 1
             return

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.access import Principal
 from api.errors import Conflict, InvalidInput
 from api.models import Assignment, OrgUnit, Plan, Task
+from api.models.base import ordered_uuid
 from api.schemas.plan import (
     AssignmentChange,
     Matrix,
@@ -54,7 +55,12 @@ async def _tasks(session: AsyncSession, plan_id: uuid.UUID) -> list[Task]:
 async def _assignments(session: AsyncSession, task_ids: list[uuid.UUID]) -> list[Assignment]:
     if not task_ids:
         return []
-    stmt = select(Assignment).where(Assignment.task_id.in_(task_ids)).order_by(Assignment.role)
+    # Ids are time-ordered: coordinating units come back in the order they were written.
+    stmt = (
+        select(Assignment)
+        .where(Assignment.task_id.in_(task_ids))
+        .order_by(Assignment.role, Assignment.id)
+    )
     return list((await session.scalars(stmt)).all())
 
 
@@ -255,6 +261,12 @@ def _check(
     return planned, errors
 
 
+def _reordered(old: list[str], new: list[str]) -> bool:
+    """The same coordinating units in another order (an added or removed unit is told apart,
+    as an assignment change)."""
+    return old != new and sorted(old) == sorted(new)
+
+
 async def replace(
     session: AsyncSession,
     *,
@@ -288,6 +300,10 @@ async def replace(
         + [(c, "coordinating") for c in p.coordinating]
     }
     parent_of_old = {t.number: task_number.get(t.parent_id) if t.parent_id else None for t in old}
+    old_order: dict[str, list[str]] = {}
+    for a in old_links:
+        if a.role == "coordinating":
+            old_order.setdefault(task_number[a.task_id], []).append(units_by_id[a.org_unit_id].code)
     created = [p.number for p in planned if p.number not in old_by_number]
     new_numbers = {p.number for p in planned}
     # A row counts as moved when its order among the kept rows changed, not its bare index.
@@ -306,6 +322,7 @@ async def replace(
             != (p.row.description, p.row.deadline, p.row.recurrence)
             or p.number in moved
             or parent_of_old[p.number] != p.parent
+            or _reordered(old_order.get(p.number, []), [u.code for u in p.coordinating])
         )
     ]
     deleted = [t.number for t in old if t.number not in new_numbers]
@@ -331,7 +348,10 @@ async def replace(
             if p.lead is None and not any(q.parent == p.number for q in planned)
         ],
     )
-    if dry_run:
+    if dry_run or not (
+        created or updated or deleted or changes.assignments_added or changes.assignments_removed
+    ):
+        # Nothing to write (a re-imported export): no audit row, the plan's version kept.
         return plan, changes
 
     before = await read(session, actor=actor, plan_id=plan.id)
@@ -361,9 +381,15 @@ async def replace(
     for task, p in zip(rows, planned, strict=True):
         task.parent_id = ids[p.parent] if p.parent else None
         if p.lead:
-            session.add(Assignment(task_id=task.id, org_unit_id=p.lead.id, role="lead"))
+            session.add(
+                Assignment(id=ordered_uuid(), task_id=task.id, org_unit_id=p.lead.id, role="lead")
+            )
         for unit in p.coordinating:
-            session.add(Assignment(task_id=task.id, org_unit_id=unit.id, role="coordinating"))
+            session.add(
+                Assignment(
+                    id=ordered_uuid(), task_id=task.id, org_unit_id=unit.id, role="coordinating"
+                )
+            )
     plan.updated_at = datetime.now(UTC)  # bumps the plan's version: its ETag covers the matrix
     await session.flush()
     after = await read(session, actor=actor, plan_id=plan.id)

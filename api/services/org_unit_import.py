@@ -1,10 +1,16 @@
-"""Importing org units from CSV / XLSX / JSON: a province's tree loaded from one file.
+"""Org units as a file, both ways: a province's tree loaded from one CSV / XLSX / JSON, and the
+tree (or a subtree) exported in the same columns, so that importing an export changes nothing.
 
 Columns (Vietnamese or English headers, accents and case ignored): code / mã, name / tên,
 type / loại, parent_code / mã đơn vị cha, short_name / tên viết tắt, active / hoạt động.
 A parent may be an existing unit or any row of the same file (order does not matter).
-Existing codes are updated; identical rows are counted unchanged. Moving an existing unit to
-another parent is refused here (use the move action, which checks the whole subtree).
+Existing codes are updated; identical rows are counted unchanged (and need no right to change
+them). Moving an existing unit to another parent is refused here (use the move action, which
+checks the whole subtree).
+
+The export writes the header `code,name,type,parent_code,short_name,active`: type as its code
+(commune, health_station …), active as 1 or 0, units in tree order (a parent before its
+children), an empty parent_code for a root.
 """
 
 import re
@@ -14,10 +20,11 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from api.access import Principal
 from api.models import OrgUnit, OrgUnitType, Role
-from api.services import audit
+from api.services import audit, org_units
 from api.services.imports import Outcome, Progress, RowConflict, register
 from api.services.org_units import search_key
 from api.tabular import Row, pick
@@ -34,6 +41,39 @@ CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 TRUE = {"", "1", "true", "yes", "co", "x"}
 FALSE = {"0", "false", "no", "khong"}
 TYPES = {t.value for t in OrgUnitType}
+HEADER = list(COLUMNS)
+
+
+async def export_table(
+    session: AsyncSession, *, ancestor_id: uuid.UUID | None = None
+) -> tuple[list[str], list[list[str]]]:
+    """Every unit, or one unit and its subtree, in the import's columns and tree order.
+    Any signed-in user reads the whole tree, so the export is not narrowed by the caller."""
+    parent = aliased(OrgUnit)
+    stmt = select(
+        OrgUnit.code,
+        OrgUnit.name,
+        OrgUnit.type,
+        parent.code,
+        OrgUnit.short_name,
+        OrgUnit.active,
+    ).outerjoin(parent, OrgUnit.parent_id == parent.id)
+    if ancestor_id is not None:
+        ancestor = await org_units.get(session, ancestor_id)
+        stmt = stmt.where(OrgUnit.path.startswith(ancestor.path, autoescape=True))
+    rows = (await session.execute(stmt.order_by(OrgUnit.path))).all()
+    return HEADER, [
+        [code, name, type_, parent_code or "", short_name or "", "1" if active else "0"]
+        for code, name, type_, parent_code, short_name, active in rows
+    ]
+
+
+def _same(stored: Any, read: Any) -> bool:
+    """A stored value equals what a file cell reads back as: cells are read trimmed, and an
+    empty text is no text."""
+    if isinstance(stored, str) or isinstance(read, str):
+        return (stored or "").strip() == (read or "").strip()
+    return bool(stored == read)
 
 
 def _field(cells: dict[str, str], name: str) -> tuple[str | None, str]:
@@ -207,6 +247,20 @@ class OrgUnitImporter:
         """Create or update one unit; True when something was written."""
         parent = existing.get(item["parent_code"]) if item["parent_code"] else None
         unit = existing.get(item["code"])
+        fields = {
+            "name": item["name"],
+            "type": item["type"],
+            "short_name": item["short_name"] or None,
+            "active": item["active"],
+        }
+        if (
+            unit is not None
+            and (parent.id if parent else None) == unit.parent_id
+            and all(_same(getattr(unit, k), v) for k, v in fields.items())
+        ):
+            # Nothing to write, so no right is needed: anyone may re-import an export.
+            outcome.unchanged += 1
+            return False
         where = parent.path if parent else None
         allowed = (
             actor.can(Role.admin, where)
@@ -224,12 +278,6 @@ class OrgUnitImporter:
                 )
             )
             return False
-        fields = {
-            "name": item["name"],
-            "type": item["type"],
-            "short_name": item["short_name"] or None,
-            "active": item["active"],
-        }
         if unit is None:
             unit_id = uuid.uuid4()
             unit = OrgUnit(
@@ -256,9 +304,6 @@ class OrgUnitImporter:
                     "đơn vị (move) thay vì nhập.",
                 )
             )
-            return False
-        if all(getattr(unit, k) == v for k, v in fields.items()):
-            outcome.unchanged += 1
             return False
         for key, value in fields.items():
             setattr(unit, key, value)
