@@ -65,9 +65,15 @@ class Settings(BaseSettings):
     access_token_minutes: int = 30
     refresh_token_days: int = 7
 
-    # Failed logins for one username (or one client address) inside the window before 429.
-    login_max_failures: int = 5
-    login_window_seconds: int = 900
+    # Login throttling (api.services.auth, docs/security.md), over failures inside the window:
+    # this many from one address for one username lock that pair (429); an address has a
+    # larger cap across all usernames; the username alone never locks anyone out, its logins
+    # only slow down (0.25 s doubling per failure beyond the first cap, up to the slow-down
+    # cap).
+    login_max_failures: int = Field(default=5, ge=1)
+    login_max_failures_per_client: int = Field(default=30, ge=1)
+    login_window_seconds: int = Field(default=900, ge=1)
+    login_slowdown_max_seconds: float = Field(default=2.0, ge=0)
 
     cors_origins: list[str] = []
     log_level: str = "INFO"
