@@ -2,7 +2,10 @@
 keyed on (username, address) with a cap per address never lets a stranger lock a person
 out; the username alone only slows down."""
 
+import asyncio
 import itertools
+import time
+import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -10,8 +13,13 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
 
 import api.security
+from api.db import transaction
+from api.errors import TooManyRequests, Unauthorized
+from api.models import LoginFailure
 from api.services import auth
 from api.settings import get_settings
 from tests.conftest import assert_problem
@@ -188,3 +196,35 @@ async def test_the_username_alone_slows_down_growing_to_a_cap(
     pauses.clear()
     r = await _try(client_from(fresh_address()), "sonhai.baocao", "healthplan")
     assert r.status_code == 200 and sum(pauses) == s.login_slowdown_max_seconds
+
+
+async def test_attempts_sent_at_once_get_no_more_guesses(
+    engine: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Twelve wrong passwords for one pair, all at once, each in its own committed
+    transaction: still only `login_max_failures` are tried, the rest get 429."""
+    s = get_settings()
+
+    def slow_wrong(password: str, password_hash: str | None) -> bool:
+        time.sleep(0.05)  # in the worker thread, like Argon2: the others run meanwhile
+        return False
+
+    monkeypatch.setattr(auth, "verify_password", slow_wrong)
+    username, client = f"ghost.{uuid.uuid4().hex[:8]}", fresh_address()
+
+    async def attempt() -> int:
+        async with AsyncSession(engine) as session:
+            try:
+                async with transaction(session):
+                    await auth.login(session, s, username=username, password="guess", client=client)
+            except (Unauthorized, TooManyRequests) as exc:
+                return exc.status
+        return 200
+
+    try:
+        statuses = await asyncio.gather(*(attempt() for _ in range(12)))
+    finally:
+        async with AsyncSession(engine) as session, transaction(session):
+            await session.execute(delete(LoginFailure).where(LoginFailure.username == username))
+    assert statuses.count(401) == s.login_max_failures, statuses
+    assert statuses.count(429) == 12 - s.login_max_failures

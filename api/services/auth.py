@@ -84,6 +84,25 @@ def _locked(detail: str, oldest: datetime | None, settings: Settings) -> TooMany
     )
 
 
+async def _attempt(
+    session: AsyncSession, settings: Settings, *, username: str, client: str
+) -> _Failures:
+    """Take this (username, address)'s turn, then refuse if it or the address is locked.
+
+    Attempts of one pair go one at a time until each has recorded its outcome (a
+    transaction-scoped advisory lock): sent all at once, they would otherwise all pass the
+    count before any failure is recorded, and parallelism would buy more guesses."""
+    await session.execute(
+        select(func.pg_advisory_xact_lock(func.hashtextextended(f"login:{username}|{client}", 0)))
+    )
+    failures = await _recent_failures(session, settings, username=username, client=client)
+    if failures.pair >= settings.login_max_failures:
+        raise _locked("Đăng nhập sai quá nhiều lần từ địa chỉ này", failures.pair_since, settings)
+    if failures.client >= settings.login_max_failures_per_client:
+        raise _locked("Quá nhiều lần đăng nhập sai từ địa chỉ này", failures.client_since, settings)
+    return failures
+
+
 def slowdown(settings: Settings, username_failures: int) -> float:
     """Seconds each attempt on a username waits, given its failures from all addresses."""
     beyond = username_failures - settings.login_max_failures
@@ -102,17 +121,14 @@ async def login(
         # Not a name any account can have: answer as for a wrong password.
         raise Unauthorized(WRONG)
     client = client[:100]
-    failures = await _recent_failures(session, settings, username=username, client=client)
-    if failures.pair >= settings.login_max_failures:
-        raise _locked("Đăng nhập sai quá nhiều lần từ địa chỉ này", failures.pair_since, settings)
-    if failures.client >= settings.login_max_failures_per_client:
-        raise _locked("Quá nhiều lần đăng nhập sai từ địa chỉ này", failures.client_since, settings)
+    failures = await _attempt(session, settings, username=username, client=client)
     delay = slowdown(settings, failures.username)
     if delay:
-        # Nothing is written yet: end the read so the connection goes back to the pool
-        # while this attempt waits.
+        # Nothing is written yet: end the read (and give up the pair's turn) so the
+        # connection goes back to the pool while this attempt waits; then take it again.
         await session.commit()
         await _pause(delay)
+        await _attempt(session, settings, username=username, client=client)
     user = await session.scalar(select(User).where(User.username == username))
     # An unknown name is checked against a dummy hash: it takes as long as a wrong password.
     # In a thread: Argon2 takes a fifth of a second of CPU the event loop need not wait for.
