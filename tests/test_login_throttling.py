@@ -228,3 +228,24 @@ async def test_attempts_sent_at_once_get_no_more_guesses(
             await session.execute(delete(LoginFailure).where(LoginFailure.username == username))
     assert statuses.count(401) == s.login_max_failures, statuses
     assert statuses.count(429) == 12 - s.login_max_failures
+
+
+async def test_a_forwarded_for_header_does_not_change_the_address(
+    client_from: ClientFrom, pauses: list[float]
+) -> None:
+    """Only uvicorn, for proxies in FORWARDED_ALLOW_IPS, may turn X-Forwarded-For into the
+    address: a guesser sending a new one each time is still one address."""
+    c = client_from(fresh_address())
+    for _ in range(get_settings().login_max_failures):
+        r = await c.post(
+            TOKEN,
+            data={"username": "bn.xem", "password": "guess"},
+            headers={"X-Forwarded-For": fresh_address()},
+        )
+        assert_problem(r, 401)
+    r = await c.post(
+        TOKEN,
+        data={"username": "bn.xem", "password": "healthplan"},
+        headers={"X-Forwarded-For": fresh_address()},
+    )
+    assert_problem(r, 429)
