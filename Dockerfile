@@ -32,5 +32,6 @@ USER healthplan
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s \
   CMD python -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:8000/api/v1/health', timeout=2)" || exit 1
-# Migrations run as their own step (compose's `migrate` service); the API only serves.
+# Migrations run as their own step (compose's `migrate` service); the API only serves, and
+# refuses to start without a JWT_SECRET of at least 32 bytes (docs/security.md).
 CMD ["healthplan", "serve", "--host", "0.0.0.0", "--port", "8000", "--workers", "2"]

@@ -31,6 +31,27 @@ def _prepare_database_url() -> None:
         get_settings.cache_clear()
 
 
+def _refuse_weak_secret(command: str) -> None:
+    """Stop here, with a message and no traceback, when the JWT secret may not sign tokens."""
+    from api.settings import get_settings, jwt_secret_problem
+
+    problem = jwt_secret_problem(get_settings())
+    if problem:
+        typer.echo(f"healthplan {command}: {problem}", err=True)
+        raise typer.Exit(2)
+
+
+def _demo_secret() -> None:
+    """The demo signs with a secret of its own, made once per DATA_DIR and kept there, unless
+    JWT_SECRET is set; the worker and uvicorn's processes inherit it."""
+    from api.settings import DEFAULT_JWT_SECRET, demo_jwt_secret, get_settings
+
+    settings = get_settings()
+    if settings.jwt_secret.get_secret_value() == DEFAULT_JWT_SECRET:
+        os.environ["JWT_SECRET"] = demo_jwt_secret(settings.data_dir)
+        get_settings.cache_clear()
+
+
 @app.command()
 def migrate(revision: str = "head") -> None:
     """Upgrade the database schema (Alembic) to a revision, head by default."""
@@ -76,9 +97,11 @@ def serve(
         ),
     ] = 75,
 ) -> None:
-    """Run the API (and the built SPA) with uvicorn."""
+    """Run the API (and the built SPA) with uvicorn. Refuses a missing, default or short
+    JWT_SECRET."""
     import uvicorn
 
+    _refuse_weak_secret("serve")
     _prepare_database_url()
     uvicorn.run(
         "api.main:app",
@@ -122,6 +145,8 @@ def demo(
     """Migrate, load the demo data, print the demo logins, and serve on HOST:PORT."""
     from api.demo.load import DEMO_PASSWORD, DEMO_USERS
 
+    _demo_secret()
+    _refuse_weak_secret("demo")
     migrate()
     load_demo_command()
     typer.echo("")

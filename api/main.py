@@ -1,6 +1,7 @@
 """The ASGI application: routers under /api/v1, problem handlers, middleware, the SPA."""
 
 import gc
+import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -41,7 +42,7 @@ from api.routers import (
     users,
 )
 from api.schemas.common import problem_responses
-from api.settings import Settings, get_settings
+from api.settings import Settings, get_settings, jwt_secret_problem
 
 API_PREFIX = "/api/v1"
 
@@ -100,12 +101,16 @@ def operation_id(route: APIRoute) -> str:
 
 @asynccontextmanager
 async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    settings = get_settings()
+    problem = jwt_secret_problem(settings)
+    if problem:  # `healthplan serve` said so already; this is for uvicorn started by hand
+        logging.getLogger("healthplan").error(problem)
+        raise RuntimeError(problem)
     # Everything loaded at start-up (modules, the app, its schemas) lives as long as the
     # process: keep it out of the collector's full passes, which otherwise walk ~150 k
     # objects every few requests and showed up as 50–120 ms pauses in the read benchmark.
     gc.collect()
     gc.freeze()
-    settings = get_settings()
     gc.set_threshold(*settings.gc_thresholds)
     await warm_pool(settings.db_pool_warm)
     yield

@@ -21,6 +21,8 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 TokenType = Literal["access", "refresh"]
+# How far ahead of this server's clock a token's issue time may be (another worker's clock).
+CLOCK_SKEW_SECONDS = 60
 API_TOKEN_PREFIX = "hp_"
 
 
@@ -59,14 +61,10 @@ def create_jwt(
     generation: int,
     claims: dict[str, Any] | None = None,
     now: datetime | None = None,
+    jti: str | None = None,
 ) -> tuple[str, datetime]:
     now = now or datetime.now(UTC)
-    lifetime = (
-        timedelta(minutes=settings.access_token_minutes)
-        if token_type == "access"
-        else timedelta(days=settings.refresh_token_days)
-    )
-    expires = now + lifetime
+    expires = now + token_lifetime(settings, token_type)
     payload: dict[str, Any] = {
         **(claims or {}),
         "sub": str(user_id),
@@ -74,7 +72,7 @@ def create_jwt(
         "gen": generation,
         "iat": int(now.timestamp()),
         "exp": int(expires.timestamp()),
-        "jti": uuid.uuid4().hex,
+        "jti": jti or uuid.uuid4().hex,
     }
     token = jwt.encode(
         payload, settings.jwt_secret.get_secret_value(), algorithm=settings.jwt_algorithm
@@ -85,7 +83,11 @@ def create_jwt(
 def decode_jwt(
     settings: Settings, token: str, *, expected_type: TokenType, now: datetime | None = None
 ) -> dict[str, Any]:
-    """Verify signature, pinned algorithm, expiry and type; raise ValueError otherwise.
+    """Verify signature, pinned algorithm, expiry, type and lifetime; raise ValueError
+    otherwise.
+
+    A token must say when it was issued, not in the future, and live no longer than its
+    type's configured lifetime: one signed for ten years is refused even with the right key.
 
     The signature check, a pure function of the token and the key and the dearest part of
     authenticating a request, is remembered per token; expiry is checked on every call."""
@@ -95,7 +97,18 @@ def decode_jwt(
         raise ValueError("Signature has expired.")
     if payload.get("typ") != expected_type:
         raise ValueError("wrong token type")
+    issued = payload.get("iat")
+    if not isinstance(issued, int) or issued > moment + CLOCK_SKEW_SECONDS:
+        raise ValueError("iat must be an integer, not in the future")
+    if payload["exp"] - issued > token_lifetime(settings, expected_type).total_seconds():
+        raise ValueError("token lifetime exceeds the configured one")
     return dict(payload)
+
+
+def token_lifetime(settings: Settings, token_type: TokenType) -> timedelta:
+    if token_type == "access":
+        return timedelta(minutes=settings.access_token_minutes)
+    return timedelta(days=settings.refresh_token_days)
 
 
 @functools.lru_cache(maxsize=4096)

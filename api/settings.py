@@ -1,10 +1,18 @@
 """Runtime configuration, read from the environment (and `.env`) once per process."""
 
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The secret a fresh checkout has: fine for `healthplan demo` (which replaces it with one of its
+# own), refused by `healthplan serve`. Anyone who reads this file could sign tokens with it.
+DEFAULT_JWT_SECRET = "change-me-in-production-this-is-only-for-local-use"
+MIN_JWT_SECRET_BYTES = 32
+MAKE_A_SECRET = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
 
 
 class Settings(BaseSettings):
@@ -52,14 +60,20 @@ class Settings(BaseSettings):
     # 0.7 s over a load run, the same memory). Garbage without cycles is freed at once anyway.
     gc_thresholds: tuple[int, int, int] = (5000, 5, 1000)
 
-    jwt_secret: SecretStr = SecretStr("change-me-in-production-this-is-only-for-local-use")
+    jwt_secret: SecretStr = SecretStr(DEFAULT_JWT_SECRET)
     jwt_algorithm: str = Field(default="HS256", pattern="^HS(256|384|512)$")
     access_token_minutes: int = 30
     refresh_token_days: int = 7
 
-    # Failed logins for one username (or one client address) inside the window before 429.
-    login_max_failures: int = 5
-    login_window_seconds: int = 900
+    # Login throttling (api.services.auth, docs/security.md), over failures inside the window:
+    # this many from one address for one username lock that pair (429); an address has a
+    # larger cap across all usernames; the username alone never locks anyone out, its logins
+    # only slow down (0.25 s doubling per failure beyond the first cap, up to the slow-down
+    # cap).
+    login_max_failures: int = Field(default=5, ge=1)
+    login_max_failures_per_client: int = Field(default=30, ge=1)
+    login_window_seconds: int = Field(default=900, ge=1)
+    login_slowdown_max_seconds: float = Field(default=2.0, ge=0)
 
     cors_origins: list[str] = []
     log_level: str = "INFO"
@@ -89,3 +103,37 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def jwt_secret_problem(settings: Settings) -> str | None:
+    """Why the signing secret must not be used to serve (None when it may)."""
+    secret = settings.jwt_secret.get_secret_value()
+    if secret == DEFAULT_JWT_SECRET:
+        reason = "is the default one, published with the source"
+    elif len(secret.encode()) < MIN_JWT_SECRET_BYTES:
+        reason = f"is {len(secret.encode())} bytes long"
+    else:
+        return None
+    return (
+        f"JWT_SECRET {reason}: anyone who knows or guesses it can sign tokens for any user. "
+        f"Set JWT_SECRET (environment or .env) to a random string of at least "
+        f"{MIN_JWT_SECRET_BYTES} bytes, made for example with\n    {MAKE_A_SECRET}\n"
+        "(`healthplan demo` makes one of its own in DATA_DIR/jwt_secret.)"
+    )
+
+
+def demo_jwt_secret(data_dir: Path) -> str:
+    """The demo's signing secret: made at random in DATA_DIR/jwt_secret (readable by its
+    owner only) the first time, read from there afterwards."""
+    path = data_dir / "jwt_secret"
+    if path.exists():
+        secret = path.read_text(encoding="utf-8").strip()
+        if len(secret.encode()) >= MIN_JWT_SECRET_BYTES:
+            return secret
+    data_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(secret + "\n")
+    os.chmod(path, 0o600)  # a file left by an older run may have had wider rights
+    return secret

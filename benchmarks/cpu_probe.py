@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import json
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -297,6 +298,7 @@ def main() -> None:
     scene = asyncio.run(prepare(args.database_url))
     env = {
         **os.environ,
+        "JWT_SECRET": os.environ.get("JWT_SECRET") or secrets.token_urlsafe(48),
         "DATABASE_URL": args.database_url,
         "LOG_LEVEL": "WARNING",
         "SPA_DIR": "/nonexistent",

@@ -16,6 +16,7 @@ import csv
 import math
 import os
 import random
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -301,6 +302,7 @@ def main() -> None:
     url = args.database_url
     env = {
         **os.environ,
+        "JWT_SECRET": os.environ.get("JWT_SECRET") or secrets.token_urlsafe(48),
         "DATABASE_URL": url,
         "LOG_LEVEL": "WARNING",
         "SPA_DIR": "/nonexistent",

@@ -38,6 +38,7 @@ import json
 import math
 import os
 import random
+import secrets
 import shutil
 import signal
 import socket
@@ -1201,7 +1202,13 @@ def main() -> None:
         parser.error(f"--reporters must be between 1 and {UNITS}")
     signal.signal(signal.SIGTERM, _terminate)
     url = args.database_url
-    env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "SPA_DIR": "/nonexistent"}
+    env = {
+        **os.environ,
+        "JWT_SECRET": os.environ.get("JWT_SECRET") or secrets.token_urlsafe(48),
+        "DATABASE_URL": url,
+        "LOG_LEVEL": "WARNING",
+        "SPA_DIR": "/nonexistent",
+    }
 
     print(f"this machine: {machine_speed():.0f} ms for a fixed pure-Python loop (lower is faster)")
     print(f"preparing {url} ...")

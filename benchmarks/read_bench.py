@@ -11,6 +11,7 @@ scale they used. Values are loaded with COPY (this measures reads, not writes).
 import argparse
 import asyncio
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -135,7 +136,13 @@ def main() -> None:
     )
     args = parser.parse_args()
     url = args.database_url
-    env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "SPA_DIR": "/nonexistent"}
+    env = {
+        **os.environ,
+        "JWT_SECRET": os.environ.get("JWT_SECRET") or secrets.token_urlsafe(48),
+        "DATABASE_URL": url,
+        "LOG_LEVEL": "WARNING",
+        "SPA_DIR": "/nonexistent",
+    }
     print(f"this machine: {machine_speed():.0f} ms for a fixed pure-Python loop (lower is faster)")
     if not args.reuse:
         setup_database(url, env)

@@ -3,6 +3,7 @@ then each test inside a transaction that is rolled back at the end."""
 
 import asyncio
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -59,6 +60,9 @@ BASE_URL = choose_database_url(os.environ, answers=_answers) or _embedded_test_s
 os.environ["DATABASE_URL"] = BASE_URL
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.setdefault("SPA_DIR", "/nonexistent")
+# A proper signing secret for the in-process app and every `healthplan serve` a test starts
+# (they inherit this environment): the default one is refused.
+os.environ.setdefault("JWT_SECRET", secrets.token_urlsafe(48))
 
 from api.db import get_session, to_async_url, transaction  # noqa: E402
 from api.demo.load import DEMO_PASSWORD  # noqa: E402

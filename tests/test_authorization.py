@@ -633,6 +633,7 @@ RULES: dict[str, Rule] = {
         denied_status={401},
     ),
     "logout_everywhere": Rule(static("POST", "/api/v1/auth/logout-everywhere"), everyone()),
+    "revoke_all_tokens": Rule(static("POST", "/api/v1/auth/revoke-all"), everyone()),
     "me": Rule(static("GET", "/api/v1/auth/me"), everyone()),
     "list_api_tokens": Rule(static("GET", "/api/v1/auth/api-tokens"), everyone()),
     "create_api_token": Rule(
@@ -890,7 +891,7 @@ async def _send(ctx: Ctx, request: Request, headers: dict[str, str]) -> httpx.Re
 async def test_who_may_call(ctx: Ctx, operation: str) -> None:
     rule = RULES[operation]
     for caller in CALLERS:
-        if operation == "logout_everywhere":
+        if operation in ("logout_everywhere", "revoke_all_tokens"):
             # Ends the caller's session: send it last, with a token of its own.
             r = await ctx.client.post(
                 "/api/v1/auth/token", data={"username": caller, "password": "healthplan"}

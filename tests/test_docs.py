@@ -7,8 +7,6 @@ from api.services import data_values, imports, indicator_import, matrix_files, o
 from tests.conftest import ROOT
 
 GUIDE = (ROOT / "docs" / "api-guide.md").read_text(encoding="utf-8")
-# Written on another branch at the same time as these docs; drop it from here at merge.
-WRITTEN_ELSEWHERE = {"docs/security.md"}
 
 
 def test_readme_is_short() -> None:
@@ -20,8 +18,6 @@ def test_links_between_the_docs_lead_somewhere() -> None:
     for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
         for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", page.read_text(encoding="utf-8")):
             path = (page.parent / target).resolve()
-            if str(path.relative_to(ROOT)) in WRITTEN_ELSEWHERE:
-                continue
             assert path.exists(), f"{page.name} links to {target}, which does not exist"
 
 

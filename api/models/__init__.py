@@ -25,7 +25,16 @@ from api.models.report import (
     SubmissionRevision,
     report_request_unit,
 )
-from api.models.user import ApiToken, LoginFailure, Role, RoleAssignment, TokenScope, User
+from api.models.user import (
+    ApiToken,
+    LoginFailure,
+    RefreshFamily,
+    RefreshToken,
+    Role,
+    RoleAssignment,
+    TokenScope,
+    User,
+)
 
 __all__ = [
     "DEFAULT_OPTION",
@@ -52,6 +61,8 @@ __all__ = [
     "OrgUnitType",
     "Plan",
     "PlanAmendment",
+    "RefreshFamily",
+    "RefreshToken",
     "ReportAttachment",
     "ReportRequest",
     "Role",

@@ -1,4 +1,5 @@
-"""Users, their roles in org units, API tokens and the login-throttling record."""
+"""Users, their roles in org units, API tokens, refresh tokens and the login-throttling
+record."""
 
 import enum
 import uuid
@@ -81,6 +82,36 @@ class ApiToken(IdMixin, TimestampMixin, Base):
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RefreshFamily(IdMixin, Base):
+    """The refresh tokens of one login, each exchanged for the next (rotation). Presenting one
+    already exchanged revokes the family: someone holds a copy (OAuth 2.0 Security BCP)."""
+
+    __tablename__ = "refresh_family"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("app_user.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # reuse, logout_everywhere, revoke_all
+    revoked_reason: Mapped[str | None] = mapped_column(String(40))
+
+
+class RefreshToken(IdMixin, Base):
+    """One refresh token issued (its id is the JWT's `jti`); the secret itself is not kept."""
+
+    __tablename__ = "refresh_token"
+
+    family_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("refresh_family.id", ondelete="CASCADE"), index=True
+    )
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # Exchanged for `replaced_by` at `used_at`; presented again after that, it is a reuse.
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    replaced_by: Mapped[uuid.UUID | None]
 
 
 class LoginFailure(IdMixin, Base):

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from api.deps import AppSettings, CurrentPrincipal, DbSession
 from api.models import OrgUnit, User
@@ -31,19 +31,25 @@ async def login(
     session: DbSession,
     settings: AppSettings,
 ) -> TokenPair:
-    """Exchange username and password for an access token and a refresh token."""
+    """Exchange username and password for an access token and a refresh token.
+
+    Failures are throttled per (username, address) and per address (429 with Retry-After);
+    a username failing from many addresses only makes its logins slower."""
+    # The peer's address; X-Forwarded-For counts only from FORWARDED_ALLOW_IPS (uvicorn).
     client = request.client.host if request.client else "unknown"
     user = await auth.login(
         session, settings, username=form.username, password=form.password, client=client
     )
-    return auth.issue_tokens(settings, user, roles=sorted({r.role for r in user.roles}))
+    return await auth.issue_tokens(session, settings, user)
 
 
 @router.post("/auth/refresh", response_model=TokenPair, responses=problem_responses(401, 422))
 async def refresh(body: RefreshRequest, session: DbSession, settings: AppSettings) -> TokenPair:
-    """Exchange a valid refresh token for a new token pair."""
-    user = await auth.refresh(session, settings, refresh_token=body.refresh_token)
-    return auth.issue_tokens(settings, user, roles=sorted({r.role for r in user.roles}))
+    """Exchange a refresh token for a new pair; each refresh token works once.
+
+    Presenting one already exchanged ends every token descended from the same login (401):
+    a copy of it is in someone else's hands."""
+    return await auth.refresh(session, settings, refresh_token=body.refresh_token)
 
 
 @router.post(
@@ -52,12 +58,20 @@ async def refresh(body: RefreshRequest, session: DbSession, settings: AppSetting
     responses=problem_responses(401),
 )
 async def logout_everywhere(principal: CurrentPrincipal, session: DbSession) -> None:
-    """Invalidate every access and refresh token issued to the caller so far."""
-    await session.execute(
-        update(User)
-        .where(User.id == principal.user_id)
-        .values(token_generation=User.token_generation + 1)
-    )
+    """End every session of the caller: all access and refresh tokens issued so far.
+
+    API tokens keep working (scripts are not sessions); `/auth/revoke-all` ends them too."""
+    await auth.logout_everywhere(session, actor=principal)
+
+
+@router.post(
+    "/auth/revoke-all",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 403),
+)
+async def revoke_all_tokens(principal: CurrentPrincipal, session: DbSession) -> None:
+    """Revoke all the caller's tokens: every session and every API token (audited)."""
+    await auth.revoke_all(session, actor=principal)
 
 
 @router.get("/auth/me", response_model=Me, responses=problem_responses(401))

@@ -24,6 +24,20 @@ async def purge_login_failures_job(timestamp: int) -> None:
     await purge_login_failures()
 
 
+async def purge_refresh_tokens() -> int:
+    """Delete refresh-token families whose every token has expired (a day ago)."""
+    from api.services.auth import purge_refresh_families
+
+    async with unit_of_work() as session:
+        return await purge_refresh_families(session)
+
+
+@tasks.periodic(cron="23 3 * * *")
+@tasks.task(name="housekeeping.purge_refresh_tokens", queue="housekeeping")
+async def purge_refresh_tokens_job(timestamp: int) -> None:
+    await purge_refresh_tokens()
+
+
 async def recover_stalled_jobs(*, seconds_since_heartbeat: float = 60) -> int:
     """Put back in the queue the jobs of workers that died (no heartbeat for a minute).
 
