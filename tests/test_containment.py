@@ -121,6 +121,34 @@ async def test_admin_cannot_widen_their_own_grants(client: httpx.AsyncClient, lo
         assert_problem(await _patch(client, unit_admin, me["id"], {"roles": roles}), 403)
 
 
+async def test_an_admin_of_a_unit_alone_does_not_reach_its_subtree(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    units = await session.execute(select(OrgUnit.id, OrgUnit.parent_id, OrgUnit.code))
+    tree = Tree([(uid, parent, code) for uid, parent, code in units])
+    actor = await _make_user(session, tree, "BN-SONHAI", [("admin", "BN-SONHAI", False)], "a")
+    access, _ = create_jwt(get_settings(), user_id=actor, token_type="access", generation=0)
+    headers = {"Authorization": f"Bearer {access}"}
+    target = await _make_user(
+        session, tree, "BN-SONHAI", [("reporter", "BN-SONHAI", True)], "target"
+    )
+    r = await client.patch(
+        f"{USERS}/{target}",
+        headers={**headers, "If-Match": '"1"'},
+        json={"password": NEW_PASSWORD},
+    )
+    assert "cấp dưới" in assert_problem(r, 403)["detail"]
+    body = {"full_name": "X", "org_unit_id": str(tree.id["BN-SONHAI"]), "password": NEW_PASSWORD}
+    for subtree, status in ((True, 403), (False, 201)):
+        grant = {"role": "reporter", "org_unit_id": body["org_unit_id"], "include_subtree": subtree}
+        r = await client.post(
+            USERS,
+            headers=headers,
+            json={**body, "username": f"sonhai.{subtree}".lower(), "roles": [grant]},
+        )
+        assert r.status_code == status, r.text
+
+
 # --- One-time passwords ------------------------------------------------------------------
 
 
@@ -266,13 +294,16 @@ admin_grant = st.sampled_from((*ACTOR_UNITS, None)).flatmap(
     )
 )
 other_grant = st.tuples(st.sampled_from(ROLES[1:]), st.sampled_from(TARGET_UNITS), st.booleans())
-# Mostly admins (a system admin one time in seven), sometimes a caller who administers nothing.
-actor_grants = st.lists(
-    st.one_of(admin_grant, admin_grant, other_grant),
-    min_size=1,
-    max_size=3,
-    unique_by=lambda g: (g[0], g[1]),
-)
+
+
+@st.composite
+def actor_grants(draw: st.DrawFn) -> list[DrawnGrant]:
+    """Mostly admins (a system admin one time in seven), now and then a caller who
+    administers nothing, with a few more grants of any kind."""
+    grants = [draw(admin_grant)] if draw(st.integers(0, 5)) else []
+    more = st.one_of(admin_grant, other_grant) if grants else other_grant
+    grants += draw(st.lists(more, min_size=0 if grants else 1, max_size=2))
+    return list({(r, u): (r, u, sub) for r, u, sub in reversed(grants)}.values())
 
 
 def grants_near(inside: list[str]) -> st.SearchStrategy[list[DrawnGrant]]:
@@ -287,7 +318,9 @@ def grants_near(inside: list[str]) -> st.SearchStrategy[list[DrawnGrant]]:
         if inside
         else anywhere
     )
-    return st.lists(st.one_of(near, near, anywhere), max_size=3, unique_by=lambda g: (g[0], g[1]))
+    return st.lists(
+        st.one_of(near, near, near, anywhere), max_size=3, unique_by=lambda g: (g[0], g[1])
+    )
 
 
 def unit_near(inside: list[str]) -> st.SearchStrategy[str]:
@@ -397,7 +430,7 @@ def _grant_body(tree: Tree, grants: list[DrawnGrant]) -> list[dict[str, Any]]:
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(actor=actor_grants, data=st.data())
+@given(actor=actor_grants(), data=st.data())
 async def test_an_admin_changes_a_user_exactly_when_every_grant_is_contained(
     client: httpx.AsyncClient, session: AsyncSession, actor: list[DrawnGrant], data: st.DataObject
 ) -> None:
@@ -477,3 +510,36 @@ async def test_an_admin_changes_a_user_exactly_when_every_grant_is_contained(
     r = await client.post(f"/api/v1/auth/api-tokens/{token_id}/revoke", headers=headers)
     assert_problem(r, 404)
     assert await _state(session, target) == before
+
+    # The routes that change only their caller touch nobody else.
+    r = await client.post("/api/v1/auth/api-tokens", headers=headers, json={"name": "mine"})
+    assert r.status_code == 201, r.text
+    r = await client.post(
+        "/api/v1/auth/password",
+        headers=headers,
+        json={"current_password": KNOWN_PASSWORD, "new_password": "Mat-khau-khac-2026"},
+    )
+    assert r.status_code == 200, r.text
+    headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
+    r = await client.post("/api/v1/auth/logout-everywhere", headers=headers)
+    assert r.status_code == 204, r.text
+    assert await _state(session, target) == before
+
+    # Oneself is no exception: an admin's own grants change only inside their scope, so
+    # nobody widens their own.
+    me = await _make_user(session, tree, "BN-SYT", actor, "self")
+    access, _ = create_jwt(get_settings(), user_id=me, token_type="access", generation=0)
+    allowed = tree.manages(actor, "BN-SYT", actor) and all(
+        tree.grant_within(actor, g) for g in new_grants
+    )
+    before = await _state(session, me)
+    r = await client.patch(
+        f"{USERS}/{me}",
+        headers={"Authorization": f"Bearer {access}", "If-Match": '"1"'},
+        json={"roles": _grant_body(tree, new_grants)},
+    )
+    if allowed:
+        assert r.status_code == 200, r.text
+    else:
+        assert_problem(r, r.status_code if r.status_code in (403, 404) else 403)
+        assert await _state(session, me) == before
