@@ -38,6 +38,16 @@ class Grant:
             return path.startswith(self.unit_path)
         return path == self.unit_path
 
+    def contains(self, other: "Grant") -> bool:
+        """Does this grant reach everywhere `other` reaches (whatever the roles)?"""
+        if self.unit_path is None:
+            return True
+        if other.unit_path is None:
+            return False
+        if other.include_subtree:
+            return self.include_subtree and other.unit_path.startswith(self.unit_path)
+        return self.covers(other.unit_path)
+
 
 @dataclass(frozen=True)
 class Principal:
@@ -46,6 +56,8 @@ class Principal:
     scopes: frozenset[str] = field(default_factory=lambda: frozenset(s.value for s in TokenScope))
     api_token_id: uuid.UUID | None = None
     unit_path: str = ""
+    # An administrator set the password: every route but changing it is closed until then.
+    must_change_password: bool = False
 
     @property
     def user_id(self) -> uuid.UUID:
@@ -63,6 +75,16 @@ class Principal:
         wanted = {role} if isinstance(role, Role) else set(role)
         wanted.add(Role.admin)
         return any(g.role in wanted and g.covers(path) for g in self.grants)
+
+    @property
+    def is_system_admin(self) -> bool:
+        return any(g.role is Role.admin and g.unit_path is None for g in self.grants)
+
+    def administers(self, grant: "Grant") -> bool:
+        """Containment: does `grant` (anyone's, of any role) lie inside the caller's admin
+        scope? An admin may hand out, or act on a user holding, only such grants; a
+        system-wide grant lies only inside a system admin's."""
+        return any(g.role is Role.admin and g.contains(grant) for g in self.grants)
 
     def require_write(self) -> None:
         if TokenScope.write.value not in self.scopes:

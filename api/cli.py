@@ -197,8 +197,13 @@ async def _create_user(
 
     from api.db import dispose_engine, unit_of_work
     from api.models import OrgUnit, Role, RoleAssignment, User
+    from api.schemas.user import normalise_username
     from api.security import hash_password, password_problems
 
+    try:
+        username = normalise_username(username)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="username") from exc
     problems = password_problems(password, username=username)
     if problems:
         raise typer.BadParameter(" ".join(problems), param_hint="password")
@@ -220,7 +225,7 @@ async def _create_user(
                 )
             session.add(
                 User(
-                    username=username.lower(),
+                    username=username,
                     full_name=full_name,
                     org_unit_id=codes[unit],
                     password_hash=hash_password(password),

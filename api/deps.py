@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 
 from api.access import Caller, Grant, Principal
 from api.db import get_session
-from api.errors import Forbidden, PreconditionRequired, Unauthorized
+from api.errors import Forbidden, PasswordChangeRequired, PreconditionRequired, Unauthorized
 from api.models import ApiToken, OrgUnit, Role, RoleAssignment, User
 from api.security import decode_jwt, split_api_token, token_secret_matches
 from api.settings import Settings, get_settings
@@ -47,6 +47,7 @@ _PRINCIPAL = (
         User.org_unit_id,
         User.active,
         User.token_generation,
+        User.must_change_password,
         _home.path,
         RoleAssignment.role,
         RoleAssignment.org_unit_id,
@@ -90,6 +91,7 @@ async def principal_for(
         grants=grants,
         api_token_id=api_token_id,
         unit_path=first.path or "",
+        must_change_password=first.must_change_password,
         **kwargs,
     )
 
@@ -118,7 +120,7 @@ async def _from_api_token(session: AsyncSession, token: str) -> Principal:
     )
 
 
-async def get_principal(
+async def authenticate(
     request: Request,
     session: DbSession,
     settings: AppSettings,
@@ -140,6 +142,20 @@ async def get_principal(
         # One place for the scope rule: a read-only API token changes nothing, on any route.
         principal.require_write()
     request.state.principal = principal
+    return principal
+
+
+# The caller even while an administrator-set password awaits replacing: only for changing
+# it, reading oneself and logging out.
+PendingPrincipal = Annotated[Principal, Depends(authenticate)]
+
+
+async def get_principal(principal: PendingPrincipal) -> Principal:
+    if principal.must_change_password:
+        raise PasswordChangeRequired(
+            "Mật khẩu của bạn do quản trị viên đặt: hãy đổi mật khẩu (POST /api/v1/auth/password)"
+            " trước khi dùng các chức năng khác."
+        )
     return principal
 
 

@@ -73,6 +73,11 @@ class Forbidden(DomainError):
     title = "Không có quyền"
 
 
+class PasswordChangeRequired(Forbidden):
+    code = "password-change-required"
+    title = "Cần đổi mật khẩu"
+
+
 class NotFound(DomainError):
     status = 404
     code = "not-found"

@@ -634,6 +634,17 @@ RULES: dict[str, Rule] = {
     ),
     "logout_everywhere": Rule(static("POST", "/api/v1/auth/logout-everywhere"), everyone()),
     "revoke_all_tokens": Rule(static("POST", "/api/v1/auth/revoke-all"), everyone()),
+    # Everyone reaches their own password; this new one is refused as weak (422), which
+    # shows the caller got past authorization without changing anything.
+    "change_password": Rule(
+        static(
+            "POST",
+            "/api/v1/auth/password",
+            json={"current_password": "healthplan", "new_password": "healthplan"},
+        ),
+        everyone(),
+        allowed_status={422},
+    ),
     "me": Rule(static("GET", "/api/v1/auth/me"), everyone()),
     "list_api_tokens": Rule(static("GET", "/api/v1/auth/api-tokens"), everyone()),
     "create_api_token": Rule(

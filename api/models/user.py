@@ -5,7 +5,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, UniqueConstraint, func
+from sqlalchemy import DateTime, ForeignKey, Index, String, UniqueConstraint, false, func
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -35,6 +35,8 @@ class User(IdMixin, TimestampMixin, VersionedMixin, Base):
     # Bumped on password change or "log out everywhere": older JWTs stop working.
     token_generation: Mapped[int] = mapped_column(default=0)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when an administrator chose the password: the user must pick their own first.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     roles: Mapped[list["RoleAssignment"]] = relationship(
         back_populates="user",
@@ -42,6 +44,11 @@ class User(IdMixin, TimestampMixin, VersionedMixin, Base):
         lazy="selectin",
         order_by="RoleAssignment.role",
     )
+
+
+# One account per name whatever the case: names are stored folded, and this holds it for any
+# writer (the CLI, a script, a bug) that forgets to fold.
+Index("uq_app_user_lower_username", func.lower(User.username), unique=True)
 
 
 class RoleAssignment(IdMixin, Base):

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 from sqlalchemy import select
 
-from api.deps import AppSettings, CurrentPrincipal, DbSession
+from api.deps import AppSettings, CurrentPrincipal, DbSession, PendingPrincipal
 from api.models import OrgUnit, User
 from api.schemas.common import problem_responses
 from api.schemas.user import (
@@ -15,6 +15,7 @@ from api.schemas.user import (
     ApiTokenCreated,
     ApiTokenRead,
     Me,
+    PasswordChange,
     RefreshRequest,
     TokenPair,
     UserRead,
@@ -53,11 +54,34 @@ async def refresh(body: RefreshRequest, session: DbSession, settings: AppSetting
 
 
 @router.post(
+    "/auth/password", response_model=TokenPair, responses=problem_responses(401, 403, 422, 429)
+)
+async def change_password(
+    request: Request,
+    body: PasswordChange,
+    principal: PendingPrincipal,
+    session: DbSession,
+    settings: AppSettings,
+) -> TokenPair:
+    """Change one's own password; ends every other session and returns a fresh token pair."""
+    client = request.client.host if request.client else "unknown"
+    user = await auth.change_password(
+        session,
+        settings,
+        actor=principal,
+        current_password=body.current_password,
+        new_password=body.new_password,
+        client=client,
+    )
+    return await auth.issue_tokens(session, settings, user)
+
+
+@router.post(
     "/auth/logout-everywhere",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(401),
 )
-async def logout_everywhere(principal: CurrentPrincipal, session: DbSession) -> None:
+async def logout_everywhere(principal: PendingPrincipal, session: DbSession) -> None:
     """End every session of the caller: all access and refresh tokens issued so far.
 
     API tokens keep working (scripts are not sessions); `/auth/revoke-all` ends them too."""
@@ -75,7 +99,7 @@ async def revoke_all_tokens(principal: CurrentPrincipal, session: DbSession) -> 
 
 
 @router.get("/auth/me", response_model=Me, responses=problem_responses(401))
-async def me(principal: CurrentPrincipal, session: DbSession) -> Me:
+async def me(principal: PendingPrincipal, session: DbSession) -> Me:
     """The caller: user, unit, roles, and whether an API token is in use."""
     unit = await session.scalar(select(OrgUnit).where(OrgUnit.id == principal.unit_id))
     return Me(

@@ -1,5 +1,7 @@
 """Users, role grants, API tokens and authentication payloads."""
 
+import re
+import unicodedata
 import uuid
 from datetime import datetime
 
@@ -7,13 +9,23 @@ from pydantic import BaseModel, Field, field_validator
 
 from api.models import Role, TokenScope
 from api.schemas.common import OptionalText, PageMeta, Schema, ShortText
-from api.text import nfc
+
+USERNAME_RULE = "3–64 ký tự, chỉ gồm chữ Latin không dấu, chữ số và . _ -"
+_USERNAME = re.compile(r"[a-z0-9._-]{3,64}")
 
 
-def _username(value: str) -> str:
-    value = nfc(value).lower()
-    if not value or len(value) > 100 or not all(c.isalnum() or c in "._-@" for c in value):
-        raise ValueError("chỉ gồm chữ, số và . _ - @ (tối đa 100 ký tự)")
+def fold_username(value: str) -> str:
+    """The one form of a name: NFKC (a fullwidth ａ is a), trimmed, case-folded. Login looks
+    accounts up by this form, so `ADMIN` and `ａdmin` both mean `admin`."""
+    return unicodedata.normalize("NFKC", value).strip().casefold()
+
+
+def normalise_username(value: str) -> str:
+    """A new account's name, folded, from a plain alphabet: no lookalike letters, no
+    invisible characters, one account whatever the case."""
+    value = fold_username(value)
+    if not _USERNAME.fullmatch(value):
+        raise ValueError(f"Tên đăng nhập phải có {USERNAME_RULE}.")
     return value
 
 
@@ -26,7 +38,7 @@ class RoleGrant(Schema):
 
 
 class UserCreate(Schema):
-    username: str
+    username: str = Field(description=f"{USERNAME_RULE}; không phân biệt hoa thường")
     full_name: ShortText
     email: OptionalText | None = None
     position: OptionalText | None = None
@@ -35,7 +47,7 @@ class UserCreate(Schema):
     roles: list[RoleGrant] = Field(default_factory=list)
     active: bool = True
 
-    _check_username = field_validator("username")(_username)
+    _check_username = field_validator("username")(normalise_username)
 
 
 class UserUpdate(Schema):
@@ -63,6 +75,9 @@ class UserRead(Schema):
     org_unit_id: uuid.UUID
     active: bool
     roles: list[RoleGrantRead]
+    must_change_password: bool = Field(
+        description="Mật khẩu do quản trị viên đặt: người dùng phải đổi khi đăng nhập"
+    )
     last_login_at: datetime | None
     version: int
     created_at: datetime
@@ -86,6 +101,21 @@ class TokenPair(BaseModel):
     token_type: str = "bearer"
     expires_in: int = Field(description="Số giây còn hiệu lực của access token")
     refresh_token: str
+    password_change_required: bool = Field(
+        default=False,
+        description="Mật khẩu do quản trị viên đặt: phải đổi (POST /auth/password) trước khi "
+        "dùng mọi chức năng khác",
+    )
+
+
+class PasswordChange(Schema):
+    current_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(
+        min_length=1,
+        max_length=200,
+        description="Ít nhất 10 ký tự, hai loại ký tự trở lên (chữ thường, chữ hoa, số, ký "
+        "hiệu), khác tên đăng nhập và khác mật khẩu hiện tại",
+    )
 
 
 class RefreshRequest(Schema):

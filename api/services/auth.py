@@ -1,4 +1,5 @@
-"""Logging in (password check with throttling), token issue, refresh rotation, revocation.
+"""Logging in (password check with throttling), token issue, refresh rotation, revocation,
+and changing one's own password.
 
 Throttling (docs/security.md), over the failures inside `login_window_seconds`:
 - a (username, address) pair with `login_max_failures` failures is locked (429): the guesser
@@ -20,13 +21,19 @@ from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.access import Principal
-from api.errors import TooManyRequests, Unauthorized
+from api.errors import Forbidden, InvalidInput, TooManyRequests, Unauthorized
 from api.models import ApiToken, LoginFailure, RefreshFamily, RefreshToken, User
-from api.schemas.user import TokenPair
-from api.security import create_jwt, decode_jwt, token_lifetime, verify_password
+from api.schemas.user import TokenPair, fold_username
+from api.security import (
+    create_jwt,
+    decode_jwt,
+    hash_password,
+    password_problems,
+    token_lifetime,
+    verify_password,
+)
 from api.services import audit
 from api.settings import Settings
-from api.text import nfc
 
 SLOWDOWN_START_SECONDS = 0.25
 WRONG = "Sai tên đăng nhập hoặc mật khẩu."
@@ -116,7 +123,7 @@ async def login(
     session: AsyncSession, settings: Settings, *, username: str, password: str, client: str
 ) -> User:
     """Return the user or raise; failures are recorded (committed even though we raise)."""
-    username = nfc(username).lower()
+    username = fold_username(username)
     if not username or len(username) > 100 or any(ord(c) < 32 for c in username):
         # Not a name any account can have: answer as for a wrong password.
         raise Unauthorized(WRONG)
@@ -129,7 +136,7 @@ async def login(
         await session.commit()
         await _pause(delay)
         await _attempt(session, settings, username=username, client=client)
-    user = await session.scalar(select(User).where(User.username == username))
+    user = await session.scalar(select(User).where(func.lower(User.username) == username))
     # An unknown name is checked against a dummy hash: it takes as long as a wrong password.
     # In a thread: Argon2 takes a fifth of a second of CPU the event loop need not wait for.
     matches = await asyncio.to_thread(
@@ -200,7 +207,10 @@ async def _issue(
     )
     await session.flush()
     pair = TokenPair(
-        access_token=access, expires_in=settings.access_token_minutes * 60, refresh_token=refresh
+        access_token=access,
+        expires_in=settings.access_token_minutes * 60,
+        refresh_token=refresh,
+        password_change_required=user.must_change_password,
     )
     return pair, row
 
@@ -314,3 +324,61 @@ async def purge_refresh_families(
     )
     result = await session.execute(delete(RefreshFamily).where(~live))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def change_password(
+    session: AsyncSession,
+    settings: Settings,
+    *,
+    actor: Principal,
+    current_password: str,
+    new_password: str,
+    client: str,
+) -> User:
+    """The caller replaces their own password, proving the current one (wrong guesses count as
+    failed logins of this username and address). Ends every session and lifts a one-time
+    password's lock; the caller then gets a fresh pair."""
+    if actor.api_token_id is not None:
+        raise Forbidden("Không dùng API token để đổi mật khẩu; hãy đăng nhập.")
+    user = await session.get(User, actor.user_id)
+    if user is None:
+        raise Unauthorized("Token không còn hiệu lực; vui lòng đăng nhập lại.")
+    client = client[:100]
+    await _attempt(session, settings, username=user.username, client=client)
+    matches = await asyncio.to_thread(verify_password, current_password, user.password_hash)
+    if not matches:
+        session.add(LoginFailure(username=user.username[:100], client=client))
+        await session.flush()
+        message = "Mật khẩu hiện tại không đúng."
+        raise InvalidInput(
+            message,
+            errors=[
+                {
+                    "in": "body",
+                    "field": "current_password",
+                    "message": message,
+                    "code": "wrong_password",
+                }
+            ],
+            commit=True,
+        )
+    problems = password_problems(new_password, username=user.username)
+    if new_password == current_password:
+        problems.append("Mật khẩu mới phải khác mật khẩu hiện tại.")
+    if problems:
+        raise InvalidInput(
+            " ".join(problems),
+            errors=[
+                {"in": "body", "field": "new_password", "message": p, "code": "weak_password"}
+                for p in problems
+            ],
+        )
+    user.password_hash = await asyncio.to_thread(hash_password, new_password)
+    user.must_change_password = False
+    await session.flush()
+    await _revoke_sessions(session, user.id, "change_password")
+    await session.refresh(user, ["token_generation"])
+    await audit.record(
+        session, actor=actor, action="change_password", entity_type="user", entity_id=user.id
+    )
+    return user

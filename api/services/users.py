@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.access import Principal, per_caller
+from api.access import Grant, Principal, per_caller
 from api.errors import Conflict, Forbidden, InvalidInput, NotFound
 from api.models import ApiToken, OrgUnit, Role, RoleAssignment, User
 from api.paging import decode_cursor, encode_cursor
@@ -58,30 +58,85 @@ async def _unit_path(session: AsyncSession, unit_id: uuid.UUID, field: str) -> s
     return path
 
 
-def _is_system_admin(actor: Principal) -> bool:
-    return any(g.role is Role.admin and g.unit_path is None for g in actor.grants)
+def _describe(role: str, unit_name: str | None, include_subtree: bool) -> str:
+    if unit_name is None:
+        return f"vai trò {role} toàn hệ thống"
+    below = " và các đơn vị cấp dưới" if include_subtree else ""
+    return f"vai trò {role} tại {unit_name}{below}"
 
 
 async def _check_grants(session: AsyncSession, actor: Principal, grants: list[RoleGrant]) -> None:
-    """An admin can hand out roles only inside the units they administer."""
+    """An admin hands out only grants inside their own admin scope (never system-wide unless
+    a system admin), so nobody widens anyone's grants, their own included, beyond it."""
+    ids = {g.org_unit_id for g in grants if g.org_unit_id is not None}
+    units = {
+        uid: (path, name)
+        for uid, path, name in await session.execute(
+            select(OrgUnit.id, OrgUnit.path, OrgUnit.name).where(OrgUnit.id.in_(ids))
+        )
+    }
     for i, grant in enumerate(grants):
-        field = f"roles.{i}.org_unit_id"
-        if grant.org_unit_id is None:
-            if not _is_system_admin(actor):
-                raise Forbidden("Chỉ quản trị hệ thống mới cấp được vai trò toàn hệ thống.")
-            continue
-        path = await _unit_path(session, grant.org_unit_id, field)
-        if not actor.can(Role.admin, path):
-            raise Forbidden(f"Không có quyền cấp vai trò tại đơn vị {grant.org_unit_id}.")
+        path, name = None, None
+        if grant.org_unit_id is not None:
+            if grant.org_unit_id not in units:
+                await _unit_path(session, grant.org_unit_id, f"roles.{i}.org_unit_id")
+            path, name = units[grant.org_unit_id]
+        wanted = Grant(grant.role, grant.org_unit_id, path, grant.include_subtree)
+        if not actor.administers(wanted):
+            what = _describe(grant.role.value, name, grant.include_subtree)
+            message = f"Không có quyền cấp {what}: nằm ngoài phạm vi quản trị của bạn."
+            raise Forbidden(
+                message,
+                errors=[
+                    {
+                        "in": "body",
+                        "field": f"roles.{i}",
+                        "message": message,
+                        "code": "out_of_scope",
+                    }
+                ],
+            )
+
+
+async def require_manages(session: AsyncSession, actor: Principal, user: User) -> None:
+    """Containment: an admin acts on a user (password, roles, lock, profile) only when the
+    user's unit and every grant the user holds lie inside the admin's own scope. Grants in
+    inactive units count too: reactivating the unit would bring them back."""
+    home = await _unit_path(session, user.org_unit_id, "org_unit_id")
+    if not actor.can(Role.admin, home):
+        raise Forbidden("Chỉ quản trị viên của đơn vị mới sửa được người dùng này.")
+    held = await session.execute(
+        select(
+            RoleAssignment.role,
+            RoleAssignment.org_unit_id,
+            RoleAssignment.include_subtree,
+            OrgUnit.path,
+            OrgUnit.name,
+        )
+        .outerjoin(OrgUnit, OrgUnit.id == RoleAssignment.org_unit_id)
+        .where(RoleAssignment.user_id == user.id)
+        .order_by(RoleAssignment.role)
+    )
+    for role, unit_id, subtree, path, name in held:
+        if not actor.administers(Grant(Role(role), unit_id, path, subtree)):
+            raise Forbidden(
+                f"Người dùng '{user.username}' có {_describe(role, name, subtree)}, nằm ngoài "
+                "phạm vi quản trị của bạn: chỉ người quản trị mọi vai trò của họ mới sửa, khóa, "
+                "đặt lại mật khẩu hay đổi vai trò của người này được."
+            )
 
 
 def _set_roles(user: User, grants: list[RoleGrant]) -> None:
-    unique = {(g.role, g.org_unit_id): g for g in grants}
+    """Replace the user's grants, keeping the rows that stay: a new row for a (role, unit)
+    already held would be inserted before the old one is deleted and break uniqueness."""
+    wanted = {(g.role.value, g.org_unit_id): g for g in grants}
+    kept = {(r.role, r.org_unit_id): r for r in user.roles if (r.role, r.org_unit_id) in wanted}
+    for key, row in kept.items():
+        row.include_subtree = wanted[key].include_subtree
     user.roles = [
-        RoleAssignment(
-            role=g.role.value, org_unit_id=g.org_unit_id, include_subtree=g.include_subtree
-        )
-        for g in unique.values()
+        kept.get(key)
+        or RoleAssignment(role=key[0], org_unit_id=key[1], include_subtree=g.include_subtree)
+        for key, g in wanted.items()
     ]
 
 
@@ -104,7 +159,7 @@ async def create(session: AsyncSession, *, actor: Principal, data: UserCreate) -
         raise Forbidden("Chỉ quản trị viên của đơn vị mới tạo được người dùng ở đó.")
     await _check_grants(session, actor, data.roles)
     _password_errors(data.password, data.username)
-    if await session.scalar(select(User.id).where(User.username == data.username)):
+    if await session.scalar(select(User.id).where(func.lower(User.username) == data.username)):
         raise Conflict(
             f"Tên đăng nhập '{data.username}' đã tồn tại.",
             errors=[
@@ -119,6 +174,8 @@ async def create(session: AsyncSession, *, actor: Principal, data: UserCreate) -
         org_unit_id=data.org_unit_id,
         password_hash=hash_password(data.password),
         active=data.active,
+        # Someone else chose this password: the user picks their own at first login.
+        must_change_password=True,
         roles=[],
     )
     _set_roles(user, data.roles)
@@ -144,9 +201,7 @@ async def update_user(
     data: UserUpdate,
 ) -> User:
     user = await get_readable(session, actor, user_id)
-    path = await _unit_path(session, user.org_unit_id, "org_unit_id")
-    if not actor.can(Role.admin, path):
-        raise Forbidden("Chỉ quản trị viên của đơn vị mới sửa được người dùng này.")
+    await require_manages(session, actor, user)
     check_version(user, expected_version)
     before = snapshot(user)
     changes = data.model_dump(exclude_unset=True)
@@ -169,6 +224,8 @@ async def update_user(
         _password_errors(data.password, user.username)
         user.password_hash = hash_password(data.password)
         user.token_generation += 1
+        # A password set by an administrator is one-time; one's own is not.
+        user.must_change_password = user.id != actor.user_id
     if data.roles is not None:
         await _check_grants(session, actor, data.roles)
         _set_roles(user, data.roles)

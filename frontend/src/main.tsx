@@ -5,6 +5,7 @@ import { BrowserRouter, Navigate, Route, Routes } from "react-router-dom";
 import { ApiError } from "./api/client";
 import { Layout } from "./components/Layout";
 import { LoginPage } from "./pages/LoginPage";
+import { ChangePasswordPage } from "./pages/ChangePasswordPage";
 import { IndicatorsPage } from "./pages/IndicatorsPage";
 import { OrgUnitsPage } from "./pages/OrgUnitsPage";
 import { NewRequestPage } from "./pages/NewRequestPage";
@@ -31,6 +32,7 @@ createRoot(document.getElementById("root")!).render(
       <BrowserRouter>
         <Routes>
           <Route path="/login" element={<LoginPage />} />
+          <Route path="/change-password" element={<ChangePasswordPage />} />
           <Route element={<Layout />}>
             <Route path="/org-units" element={<OrgUnitsPage />} />
             <Route path="/indicators" element={<IndicatorsPage />} />

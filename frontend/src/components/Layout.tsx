@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { NavLink, Navigate, Outlet, useNavigate } from "react-router-dom";
+import { NavLink, Navigate, Outlet, useLocation, useNavigate } from "react-router-dom";
 import { api, tokens, unwrap } from "../api/client";
 import { t } from "../i18n/vi";
 
@@ -13,6 +13,7 @@ const NAV = [
 
 export function Layout() {
   const navigate = useNavigate();
+  const location = useLocation();
   const me = useQuery({
     queryKey: ["me"],
     queryFn: async () => unwrap(await api.GET("/api/v1/auth/me")),
@@ -25,6 +26,11 @@ export function Layout() {
     refetchInterval: 60_000,
   });
   if (!tokens.access) return <Navigate to="/login" replace />;
+  if (me.data?.user.must_change_password) {
+    // An administrator set this password: choose one's own first, then carry on to here.
+    const next = encodeURIComponent(location.pathname + location.search);
+    return <Navigate to={`/change-password?next=${next}`} replace />;
+  }
 
   const logout = () => {
     tokens.clear();

@@ -248,6 +248,19 @@ export const vi = {
     external_body: "Cơ quan Trung ương",
     other: "Khác",
   } as Record<string, string>,
+  changePassword: {
+    title: "Đổi mật khẩu",
+    required:
+      "Mật khẩu hiện tại do quản trị viên đặt và chỉ dùng một lần: hãy chọn mật khẩu của riêng bạn để tiếp tục.",
+    policy:
+      "Mật khẩu mới cần ít nhất 10 ký tự, gồm ít nhất hai loại: chữ thường, chữ hoa, số, ký hiệu; không trùng tên đăng nhập và khác mật khẩu hiện tại. Đổi mật khẩu sẽ đăng xuất các phiên khác.",
+    current: "Mật khẩu hiện tại",
+    next: "Mật khẩu mới",
+    confirm: "Nhập lại mật khẩu mới",
+    mismatch: "Hai lần nhập mật khẩu mới không khớp.",
+    submit: "Đổi mật khẩu",
+    submitting: "Đang đổi…",
+  },
   periods: {
     month: (m: number, y: string) => `Tháng ${m}/${y}`,
     quarter: (q: string, y: string) => `Quý ${q}/${y}`,
