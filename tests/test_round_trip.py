@@ -4,6 +4,7 @@ unchanged (DHIS2: ignored), no history row, statuses and numerator/denominator k
 is read from the values (reads, compilation, analytics, FHIR) the same."""
 
 import io
+import itertools
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -11,10 +12,13 @@ from typing import Any
 import httpx
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.models import AuditEvent, DataValueHistory
+from api.periods import parse_param
 from api.services import data_values
 from tests.conftest import Login, assert_problem
 from tests.test_reports import REQUESTS, SUBMISSIONS, if_match, seed_request, submission_of
@@ -45,7 +49,9 @@ async def export(
     if fmt.startswith("dhis2"):
         params: dict[str, Any] = {"orgUnit": unit, "format": fmt.removeprefix("dhis2-")}
         if period:
-            params["period"] = period
+            # DHIS2's `period` is exact: the values inside one are those of its dates.
+            within = parse_param(period)
+            params.update(startDate=within.start.isoformat(), endDate=within.end.isoformat())
         r = await client.get(DHIS2, headers=headers, params=params)
     else:
         params = {"org_unit": unit, "format": fmt, "limit": 10_000}
@@ -269,3 +275,179 @@ async def test_a_foreign_dhis2_file_without_the_fraction_keeps_it(
     assert Decimal(after["current"]["value"]) == 81 and after["current"]["numerator"] is None
     assert after["changes"][0]["status"] == "accepted"
     assert Decimal(after["changes"][0]["numerator"]) == 160
+
+
+async def test_numbers_are_not_marked_and_text_marks_are_removed(
+    client: httpx.AsyncClient, login: Login, session: AsyncSession
+) -> None:
+    """Issue 18 D: value -5 was written '-5 (and could not be re-imported); re-importing the
+    data-values CSV added a ' to comments. Only text cells are marked; readers remove it."""
+    reporter = await login("sonhai.baocao")
+    values = [
+        {"indicator": "UHC", "org_unit": "BN-SONHAI", "period": "203002", "value": "-5"},
+        {
+            "indicator": "UHC",
+            "org_unit": "BN-SONHAI",
+            "period": "203003",
+            "value": "1.234",
+            "comment": '=HYPERLINK("x")',
+        },
+        {
+            "indicator": "KCB_BHYT",
+            "org_unit": "BN-SONHAI",
+            "period": "203002",
+            "value": 3,
+            "comment": "'+84 912 345 678",
+        },
+    ]
+    r = await client.put(VALUES, headers=reporter, json={"values": values})
+    assert r.status_code == 200, r.text
+    before = await reads(client, reporter, "BN-SONHAI", "2030")
+    assert {Decimal(v["value"]) for v in before} == {Decimal(-5), Decimal("1234"), Decimal(3)}
+    r = await client.get(
+        DHIS2,
+        headers=reporter,
+        params={"orgUnit": "BN-SONHAI", "period": ["203002", "203003"], "format": "csv"},
+    )
+    assert ",-5," in r.text and "'-5" not in r.text
+    assert "'=HYPERLINK" in r.text and "''+84 912" in r.text
+    stamp = await written(session)
+    for fmt in FORMATS:
+        content = await export(client, reporter, fmt, "BN-SONHAI", "2030")
+        counts = await reimport(client, reporter, fmt, content)
+        assert counts == {"created": 0, "updated": 0, "unchanged": 3, "deleted": 0}, fmt
+    assert await written(session) == stamp
+    assert await reads(client, reporter, "BN-SONHAI", "2030") == before
+    comments = {v["comment"] for v in before}
+    assert comments == {None, '=HYPERLINK("x")', "'+84 912 345 678"}
+
+
+async def test_dhis2_rows_are_the_files_and_csv_takes_an_encoding(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    """Issue 18 G: DHIS2's conflicts said "dòng 0"; a row is the file's (the header is row 1,
+    JSON's first value row 1), `indexes` stay DHIS2's; the CSV honours `encoding=` as the
+    advice of its own error says."""
+    reporter = await login("sonhai.baocao")
+    csv = (
+        "dataelement,period,orgunit,value,comment\n"
+        "KCB_BHYT,203004,BN-SONHAI,1,\n"
+        "\n"
+        "KCB_BHYT,203005,BN-LUCNGAN,2,\n"
+    )
+    kind = {**reporter, "Content-Type": "application/csv"}
+    problem = assert_problem(await client.post(DHIS2, headers=kind, content=csv.encode()), 409)
+    assert [(e["row"], e["code"]) for e in problem["errors"]] == [(4, "forbidden")]
+    assert "dòng 4" in problem["detail"]
+    assert problem["response"]["conflicts"][0]["indexes"] == [1]
+    body = {
+        "dataValues": [
+            {"dataElement": "NOPE", "period": "203004", "orgUnit": "BN-SONHAI", "value": "1"}
+        ]
+    }
+    problem = assert_problem(await client.post(DHIS2, headers=reporter, json=body), 409)
+    assert problem["errors"][0]["row"] == 1 and "dòng 1" in problem["detail"]
+    assert problem["response"]["conflicts"][0]["indexes"] == [0]
+
+    legacy = "dataelement,period,orgunit,value,comment\nKCB_BHYT,203004,BN-SONHAI,1,Tên Đông\n"
+    r = await client.post(DHIS2, headers=kind, content=legacy.encode("cp1258"))
+    assert assert_problem(r, 422)["errors"][0]["code"] == "not_utf8"
+    r = await client.post(
+        DHIS2, headers=kind, params={"encoding": "windows-1258"}, content=legacy.encode("cp1258")
+    )
+    assert r.status_code == 200, r.text
+    assert [v["comment"] for v in await reads(client, reporter, "BN-SONHAI", "203004")] == [
+        "Tên Đông"
+    ]
+
+
+# The property: any value set written, exported in every format and imported back, changes
+# nothing. Each example writes its own month (a fresh key), so examples are independent in the
+# one transaction all of them share.
+_MONTHS = itertools.count()
+_LETTERS = (
+    "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
+)
+_ALPHABET = _LETTERS + _LETTERS.upper() + "0123456789 .,;:/()%"
+_WORDS = st.text(alphabet=_ALPHABET, min_size=1, max_size=30).map(str.strip).filter(bool)
+_TEXTS = st.builds(
+    lambda prefix, words: prefix + words,
+    st.sampled_from(["", "=", "+", "-", "@", "'", "'=", "''-", "=1+"]),
+    _WORDS,
+)
+_SIX = st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), places=6, allow_nan=False)
+_PERCENT = st.decimals(min_value=0, max_value=100, places=6, allow_nan=False)
+_STATUS = st.sampled_from(["draft", "submitted", "accepted"])
+
+
+@st.composite
+def value_sets(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """Up to one value of each kind: a count, a ratio (fraction or value alone), a number
+    (negative, decimals at the column's six), a text; comments that look like formulas."""
+    values: list[dict[str, Any]] = []
+    if draw(st.booleans()):
+        values.append({"indicator": "RT_TEXT", "value": draw(_TEXTS)})
+    if draw(st.booleans()):
+        if draw(st.booleans()):
+            denominator = draw(st.integers(1, 10**9))
+            numerator = draw(st.integers(0, denominator))
+            values.append({"indicator": "TCDD", "numerator": numerator, "denominator": denominator})
+        else:
+            values.append({"indicator": "TCDD", "value": str(draw(_PERCENT))})
+    if draw(st.booleans()):
+        values.append({"indicator": "UHC", "value": str(draw(_SIX))})
+    if not values or draw(st.booleans()):
+        values.append({"indicator": "KCB_BHYT", "value": draw(st.integers(0, 10**12))})
+    for value in values:
+        value["status"] = draw(_STATUS)
+        comment = draw(st.one_of(st.none(), _TEXTS))
+        if comment is not None:
+            value["comment"] = comment
+    return values
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(values=value_sets())
+async def test_any_value_set_survives_every_export(
+    client: httpx.AsyncClient,
+    login: Login,
+    session: AsyncSession,
+    write_path: Callable[[], None],
+    values: list[dict[str, Any]],
+) -> None:
+    write_path()
+    admin, reporter = await login("admin"), await login("sonhai.baocao")
+    r = await client.post(
+        "/api/v1/indicators",
+        headers=admin,
+        json={
+            "code": "RT_TEXT",
+            "name_vi": "Ghi nhận",
+            "kind": "result",
+            "value_type": "text",
+            "aggregation": "none",
+        },
+    )
+    assert r.status_code in (201, 409), r.text
+    n = next(_MONTHS)
+    period = f"{2031 + n // 12}{n % 12 + 1:02d}"
+    rows = [{**v, "org_unit": "BN-SONHAI", "period": period} for v in values]
+    r = await client.put(VALUES, headers=admin, json={"values": rows})
+    assert r.status_code == 200, r.text
+    before = await reads(client, reporter, "BN-SONHAI", period)
+    assert len(before) == len(values)
+    stamp = await written(session)
+    for fmt in FORMATS:
+        # The reporter exports and imports: accepted values pass when sent back as they are.
+        content = await export(client, reporter, fmt, "BN-SONHAI", period)
+        counts = await reimport(client, reporter, fmt, content)
+        assert counts == {"created": 0, "updated": 0, "unchanged": len(values), "deleted": 0}, (
+            fmt,
+            content,
+        )
+        assert await reads(client, reporter, "BN-SONHAI", period) == before, fmt
+    assert await written(session) == stamp

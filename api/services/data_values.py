@@ -119,6 +119,8 @@ class Staged:
     deleted: bool
     # May the caller accept values of this unit (and so change accepted ones)?
     acceptor: bool = False
+    # Did the row name its status (not the writer's default, as DHIS2's rows never do)?
+    status_given: bool = True
 
     @property
     def key(self) -> tuple[uuid.UUID, uuid.UUID, str, str]:
@@ -181,10 +183,12 @@ def validate_row(
     deleted = cells.get("deleted", "").lower() in TRUE
 
     numbers: dict[str, Decimal | None] = {}
+    text_indicator = indicator is not None and indicator.value_type == "text"
     for name in ("numerator", "denominator", "value"):
         raw = cells.get(name, "")
         numbers[name] = None
-        if raw:
+        # A text indicator's value is text (checked in _check_numbers), not a number.
+        if raw and not (text_indicator and name == "value"):
             try:
                 numbers[name] = parse_decimal(raw)
             except NumberError:
@@ -209,6 +213,7 @@ def validate_row(
         status,
         deleted,
         actor.can(ACCEPTORS, unit[1]),
+        bool(cells.get("status")),
     )
 
 
@@ -286,6 +291,7 @@ STAGE_COLUMNS = (
     "status",
     "deleted",
     "acceptor",
+    "status_given",
 )
 
 
@@ -299,7 +305,8 @@ async def create_stage(session: AsyncSession) -> None:
             "CREATE TEMP TABLE IF NOT EXISTS dv_stage (row_number int, indicator_id uuid, "
             "org_unit_id uuid, period text, period_type text, period_start date, period_end date, "
             "option text, numerator numeric, denominator numeric, value numeric, text_value text, "
-            "comment text, status text, deleted boolean, acceptor boolean) ON COMMIT DROP"
+            "comment text, status text, deleted boolean, acceptor boolean, "
+            "status_given boolean) ON COMMIT DROP"
         )
     )
     await session.execute(text("TRUNCATE dv_stage"))
@@ -339,6 +346,7 @@ def _record(r: Staged) -> tuple[Any, ...]:
         r.status,
         r.deleted,
         r.acceptor,
+        r.status_given,
     )
 
 
@@ -364,8 +372,9 @@ _HISTORY_COLUMNS = """INSERT INTO data_value_history (id, data_value_id, action,
 # that sending back what was exported changes nothing (the round trip):
 # - without numerator and denominator, a value equal to the stored one keeps the stored
 #   fraction (DHIS2 tools carry no fraction; the value agrees with it);
-# - with the data (fraction, value, text, comment) equal, a lower status keeps the stored
-#   one: re-importing never takes an accepted value back to submitted or draft.
+# - with the data (fraction, value, text, comment) equal, the stored status stays when the
+#   row names a lower one or none (the writer's default: DHIS2's rows have no status):
+#   re-importing never takes an accepted value back to submitted or draft, nor a draft on.
 _RANKS = "ARRAY['draft', 'submitted', 'accepted']"
 
 
@@ -377,7 +386,8 @@ def _merged(source: str) -> str:
     s.comment,
     CASE WHEN (k.numerator, k.denominator, s.value, s.text_value, s.comment)
               IS NOT DISTINCT FROM (d.numerator, d.denominator, d.value, d.text_value, d.comment)
-          AND array_position({_RANKS}, s.status) < array_position({_RANKS}, d.status)
+          AND (NOT s.status_given
+               OR array_position({_RANKS}, s.status) < array_position({_RANKS}, d.status))
          THEN d.status ELSE s.status END AS status,
     s.deleted, s.acceptor
 FROM {source} s
@@ -656,10 +666,11 @@ _INLINE_ROWS = """given AS (
         CAST(:period_start AS date[]), CAST(:period_end AS date[]), CAST(:option AS text[]),
         CAST(:numerator AS numeric[]), CAST(:denominator AS numeric[]),
         CAST(:value AS numeric[]), CAST(:text_value AS text[]), CAST(:comment AS text[]),
-        CAST(:status AS text[]), CAST(:deleted AS boolean[]), CAST(:acceptor AS boolean[]))
+        CAST(:status AS text[]), CAST(:deleted AS boolean[]), CAST(:acceptor AS boolean[]),
+        CAST(:status_given AS boolean[]))
     AS s(row_number, indicator_id, org_unit_id, period, period_type, period_start, period_end,
          option, numerator, denominator, value, text_value, comment, status, deleted,
-         acceptor))"""
+         acceptor, status_given))"""
 
 
 @dataclass(frozen=True)
