@@ -66,6 +66,9 @@ def _inline_schema() -> dict[str, Any]:
 
 
 def _text(value: str | float | int | None) -> str:
+    if isinstance(value, float):
+        # A JSON number is machine notation: 1.234 is not one thousand two hundred ...
+        return number_text(Decimal(repr(value)))
     return "" if value is None else str(value)
 
 

@@ -29,6 +29,7 @@ from api.services import audit
 from api.services.imports import Outcome, Progress, RowConflict, register
 from api.settings import get_settings
 from api.tabular import Row, normalise_header
+from api.text import nfc
 
 WRITERS = (Role.reporter, Role.plan_manager, Role.admin)
 ACCEPTORS = (Role.reviewer, Role.admin)
@@ -142,7 +143,9 @@ def validate_row(
     for header, value in row.cells.items():
         name = column_of(header)
         if name:
-            cells[name], headers[name] = value.strip(), header
+            # NFC as files are read: text sent decomposed (as macOS types it) is stored as
+            # a file of it would read it back, so the round trip finds it unchanged.
+            cells[name], headers[name] = nfc(value.strip()), header
     before = outcome.conflicts_total
 
     def reject(name: str, code: str, message: str) -> None:
