@@ -45,17 +45,27 @@ def write_path(
 
 
 async def export(
-    client: httpx.AsyncClient, headers: dict[str, str], fmt: str, unit: str, period: str | None
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    fmt: str,
+    unit: str,
+    period: str | None,
+    *,
+    deleted: bool = False,
 ) -> bytes:
     if fmt.startswith("dhis2"):
-        params: dict[str, Any] = {"orgUnit": unit, "format": fmt.removeprefix("dhis2-")}
+        params: dict[str, Any] = {
+            "orgUnit": unit,
+            "format": fmt.removeprefix("dhis2-"),
+            "includeDeleted": deleted,
+        }
         if period:
             # DHIS2's `period` is exact: the values inside one are those of its dates.
             within = parse_param(period)
             params.update(startDate=within.start.isoformat(), endDate=within.end.isoformat())
         r = await client.get(DHIS2, headers=headers, params=params)
     else:
-        params = {"org_unit": unit, "format": fmt, "limit": 10_000}
+        params = {"org_unit": unit, "format": fmt, "limit": 10_000, "include_deleted": deleted}
         if period:
             params["period"] = period
         r = await client.get(VALUES, headers=headers, params=params)
@@ -406,6 +416,8 @@ def value_sets(draw: st.DrawFn) -> list[dict[str, Any]]:
         comment = draw(st.one_of(st.none(), _TEXTS))
         if comment is not None:
             value["comment"] = comment
+        # Soft-deleted afterwards: exported with includeDeleted, sent back as deleted.
+        value["gone"] = draw(st.integers(0, 3)) == 0
     return values
 
 
@@ -439,14 +451,18 @@ async def test_any_value_set_survives_every_export(
     n = next(_MONTHS)
     period = f"{2031 + n // 12}{n % 12 + 1:02d}"
     rows = [{**v, "org_unit": "BN-SONHAI", "period": period} for v in values]
+    gone = [{**row, "deleted": True} for row in rows if row.pop("gone")]
     r = await client.put(VALUES, headers=admin, json={"values": rows})
     assert r.status_code == 200, r.text
+    if gone:
+        r = await client.put(VALUES, headers=admin, json={"values": gone})
+        assert r.json()["counts"]["deleted"] == len(gone), r.text
     before = await reads(client, reporter, "BN-SONHAI", period)
     assert len(before) == len(values)
     stamp = await written(session)
     for fmt in FORMATS:
         # The reporter exports and imports: accepted values pass when sent back as they are.
-        content = await export(client, reporter, fmt, "BN-SONHAI", period)
+        content = await export(client, reporter, fmt, "BN-SONHAI", period, deleted=True)
         counts = await reimport(client, reporter, fmt, content)
         assert counts == {"created": 0, "updated": 0, "unchanged": len(values), "deleted": 0}, (
             fmt,
