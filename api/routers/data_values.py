@@ -185,8 +185,8 @@ async def list_data_values(
 ) -> Any:
     """Values the caller may read, in a stable order for keyset paging (updated_at, id), so an
     integration can pull `updated_since` its last run. ETag: an unchanged page costs nothing.
-    The CSV and XLSX pages upload back unchanged through /imports/data_values (text cells a
-    spreadsheet would run as formulas carry a leading ' that the upload removes)."""
+    The JSON, CSV and XLSX pages upload back unchanged through /imports/data_values (text
+    cells a spreadsheet would run as formulas carry a leading ' that the upload removes)."""
     stmt = data_values.readable_statement(principal)
     if indicator:
         stmt = stmt.where(Indicator.code.in_(indicator))

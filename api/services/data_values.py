@@ -44,6 +44,8 @@ COLUMNS = {
     "numerator": ("numerator", "tu so"),
     "denominator": ("denominator", "mau so"),
     "value": ("value", "gia tri"),
+    # Our JSON reads carry a text indicator's value apart: it stands for `value`.
+    "text_value": ("text value",),
     "comment": ("comment", "ghi chu"),
     "status": ("status", "trang thai"),
     "deleted": ("deleted", "xoa"),
@@ -146,6 +148,8 @@ def validate_row(
             # NFC as files are read: text sent decomposed (as macOS types it) is stored as
             # a file of it would read it back, so the round trip finds it unchanged.
             cells[name], headers[name] = nfc(value.strip()), header
+    if cells.get("text_value") and not cells.get("value"):
+        cells["value"], headers["value"] = cells["text_value"], headers["text_value"]
     before = outcome.conflicts_total
 
     def reject(name: str, code: str, message: str) -> None:
