@@ -169,7 +169,7 @@ def test_the_formula_mark_is_removed_exactly_as_added(cell: str) -> None:
     assert not safe_cell(cell).startswith(FORMULA_PREFIXES)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(
     st.decimals(min_value=Decimal("-1e18"), max_value=Decimal("1e18"), places=6, allow_nan=False)
 )
