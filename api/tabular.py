@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from api.errors import InvalidInput
+from api.numbers import NumberError, parse_decimal
 from api.text import fold, nfc
 
 CSV_TYPES = {"text/csv", "application/csv", "text/plain", "application/vnd.ms-excel"}
@@ -150,7 +151,7 @@ def read_csv(
     first = next(lines, "")
     sep = delimiter or detect_delimiter(first)
     header = next(csv.reader([first], delimiter=sep))
-    header = [nfc(h.replace("\ufeff", "")) for h in header]
+    header = [unmark(nfc(h.replace("\ufeff", ""))) for h in header]
     if not any(header):
         raise file_error("Dòng đầu tiên phải là tiêu đề cột.", "missing_header")
 
@@ -172,7 +173,7 @@ def read_csv(
                         }
                     ],
                 )
-            yield Row(index, {h: nfc(v) for h, v in zip(header, values, strict=False)})
+            yield Row(index, {h: unmark(nfc(v)) for h, v in zip(header, values, strict=False)})
 
     return header, rows()
 
@@ -234,7 +235,10 @@ def _cell_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return nfc(str(value))
+    if isinstance(value, float):
+        # As written, in a form parse_decimal reads as the same number (not 1.234 -> 1234).
+        return number_text(Decimal(repr(value)))
+    return unmark(nfc(str(value)))
 
 
 def read_xlsx(
@@ -297,13 +301,42 @@ def read_xlsx(
 
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# The mark an export puts before a text cell a spreadsheet would run as a formula.
+FORMULA_MARK = "'"
+
+
+def _needs_mark(text: str) -> bool:
+    # A text that already starts with marks before a formula prefix is marked once more, so
+    # that `unmark` can tell the export's mark from a person's own apostrophe.
+    return text.lstrip(FORMULA_MARK).startswith(FORMULA_PREFIXES)
 
 
 def safe_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formula injection in text cells (=, +, -, @ ...)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    """Neutralise spreadsheet formula injection in text cells (=, +, -, @ ...); numbers are
+    not text: pass them as Decimal or int and they are written as they are."""
+    if isinstance(value, str) and _needs_mark(value):
+        return FORMULA_MARK + value
     return value
+
+
+def unmark(text: str) -> str:
+    """The cell as it was before `safe_cell`: reading a file we wrote gives back what we
+    exported (readers of CSV and XLSX apply it to every cell)."""
+    if text.startswith(FORMULA_MARK) and _needs_mark(text[1:]):
+        return text[1:]
+    return text
+
+
+def number_text(value: Decimal) -> str:
+    """A number as machines write it (a dot, no thousands separators) that `parse_decimal`
+    reads back as the same number: 1.234 is written "1.2340", since "1.234" reads as one
+    thousand two hundred thirty-four in Vietnamese notation."""
+    text = format(value, "f")
+    try:
+        same = parse_decimal(text) == value
+    except NumberError:
+        same = False
+    return text if same else text + "0"
 
 
 def write_csv(header: list[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
@@ -323,7 +356,7 @@ def write_csv(header: list[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return format(value, "f")
+        return number_text(value)
     return value
 
 
@@ -351,12 +384,18 @@ def write_workbook(sheets: list[Sheet]) -> bytes:
             worksheet.append([])
         worksheet.append(sheet.header)
         for row in sheet.rows:
-            worksheet.append(
-                [_plain(safe_cell(v)) if not isinstance(v, Decimal) else float(v) for v in row]
-            )
+            worksheet.append([_xlsx_cell(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _xlsx_cell(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        # A number cell when a float holds it exactly; beyond 15 digits, its exact text.
+        number = float(value)
+        return number if Decimal(repr(number)) == value else number_text(value)
+    return _plain(safe_cell(value))
 
 
 def write_xlsx(

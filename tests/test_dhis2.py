@@ -98,7 +98,7 @@ async def test_csv_in_and_out(client: httpx.AsyncClient, login: Login) -> None:
     lines = r.text.lstrip("\ufeff").splitlines()
     assert lines[0] == (
         "dataelement,period,orgunit,catoptcombo,attroptcombo,value,storedby,"
-        "lastupdated,comment,followup"
+        "lastupdated,comment,followup,deleted,numerator,denominator"
     )
     assert any(line.startswith("KCB_BHYT,202604,BN-SONHAI,default,default,812,") for line in lines)
     r = await client.get(

@@ -3,12 +3,24 @@
 import io
 import unicodedata
 import zipfile
+from decimal import Decimal
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from api.errors import InvalidInput
-from api.tabular import read_csv, read_xlsx, safe_cell, write_csv
+from api.numbers import parse_decimal
+from api.tabular import (
+    FORMULA_PREFIXES,
+    read_csv,
+    read_xlsx,
+    safe_cell,
+    unmark,
+    write_csv,
+    write_xlsx,
+)
 
 TEXT = "STT;Tên nhiệm vụ;Đơn vị chủ trì\n1;Tuyên truyền;UBND xã\n\n2;Tiêm chủng;Trạm Y tế\n"
 
@@ -169,3 +181,30 @@ def test_crlf_cut_between_chunks_is_one_line_end() -> None:
     assert data[4095:4097] == b"\r\n"
     _, rows = read_csv(io.BytesIO(data))
     assert [(r.number, r.cells["a"]) for r in rows] == [(2, "1"), (3, "2")]
+
+
+_CELLS = st.text(alphabet="=+-@'\t\rabcĐđạ 1", max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_CELLS)
+def test_the_formula_mark_is_removed_exactly_as_added(cell: str) -> None:
+    """Issue 18 D: a text cell the export marked reads back as it was, whatever it starts
+    with (a person's own apostrophe included)."""
+    assert unmark(safe_cell(cell)) == cell
+    assert not safe_cell(cell).startswith(FORMULA_PREFIXES)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.decimals(min_value=Decimal("-1e18"), max_value=Decimal("1e18"), places=6, allow_nan=False)
+)
+def test_numbers_are_written_as_read(number: Decimal) -> None:
+    """Written numbers are not marked (-5 is -5), and read back as the same number from CSV
+    and XLSX, though Vietnamese notation reads "1.234" as 1234."""
+    for value in (number, number.normalize()):
+        text = "".join(write_csv(["v"], [[value]])).lstrip("\ufeff").splitlines()[1]
+        assert not text.startswith("'")
+        assert parse_decimal(text) == value
+        _, rows = read_xlsx(io.BytesIO(write_xlsx(["v"], [[value]])))
+        assert parse_decimal(next(rows).cells["v"]) == value

@@ -184,7 +184,9 @@ async def list_data_values(
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> Any:
     """Values the caller may read, in a stable order for keyset paging (updated_at, id), so an
-    integration can pull `updated_since` its last run. ETag: an unchanged page costs nothing."""
+    integration can pull `updated_since` its last run. ETag: an unchanged page costs nothing.
+    The JSON, CSV and XLSX pages upload back unchanged through /imports/data_values (text
+    cells a spreadsheet would run as formulas carry a leading ' that the upload removes)."""
     stmt = data_values.readable_statement(principal)
     if indicator:
         stmt = stmt.where(Indicator.code.in_(indicator))
@@ -265,7 +267,8 @@ async def list_data_values(
             i.option,
             i.numerator,
             i.denominator,
-            i.value,
+            # A text indicator's value is its text: the file imports back as it was.
+            i.text_value if i.text_value is not None else i.value,
             i.comment,
             i.status,
             i.updated_at.isoformat(),

@@ -3,6 +3,10 @@
 Export needs no data set: any indicator / unit / period filter. Identifiers are our codes by
 default (idScheme=code) or our UUIDs (idScheme=uid). Imports are all or nothing: a file with
 a conflict imports nothing (status ERROR), which DHIS2 itself cannot promise.
+
+DHIS2's dataValue has no numerator and denominator: ours travel as extra members
+`numerator`/`denominator` of a JSON dataValue and as trailing CSV columns after DHIS2's own
+(`deleted` included), which DHIS2 tools ignore. Re-importing any export changes nothing.
 """
 
 import io
@@ -19,7 +23,7 @@ from sqlalchemy import select
 from api.db import plan_for_these_values
 from api.deps import CurrentPrincipal, DbSession, WritingPrincipal
 from api.errors import InvalidInput, problem
-from api.models import DataValue, Indicator, OrgUnit
+from api.models import DataValue, Indicator, OrgUnit, User
 from api.periods import parse_param
 from api.schemas.common import problem_responses
 from api.schemas.dhis2 import (
@@ -31,7 +35,7 @@ from api.schemas.dhis2 import (
 )
 from api.services import data_values
 from api.services.imports import Outcome, no_progress
-from api.tabular import Row, read_csv, write_csv
+from api.tabular import Row, number_text, read_csv, write_csv
 
 router = APIRouter(prefix="/dataValueSets", tags=["dhis2"])
 Strategy = Literal["CREATE", "UPDATE", "CREATE_AND_UPDATE", "DELETE"]
@@ -46,6 +50,10 @@ CSV_HEADER = [
     "lastupdated",
     "comment",
     "followup",
+    "deleted",
+    # Ours, after DHIS2's columns: a value's fraction.
+    "numerator",
+    "denominator",
 ]
 
 
@@ -57,19 +65,29 @@ def _inline_schema() -> dict[str, Any]:
     return schema
 
 
+def _text(value: str | float | int | None) -> str:
+    if isinstance(value, float):
+        # A JSON number is machine notation: 1.234 is not one thousand two hundred ...
+        return number_text(Decimal(repr(value)))
+    return "" if value is None else str(value)
+
+
 def _rows_from_json(body: Dhis2DataValueSet) -> list[Row]:
+    """The dataValues as rows numbered from 1 (the first value is row 1)."""
     rows = []
     for index, dv in enumerate(body.dataValues):
         option = dv.categoryOptionCombo
         rows.append(
             Row(
-                index,
+                index + 1,
                 {
                     "indicator": dv.dataElement or "",
                     "period": dv.period or body.period or "",
                     "org_unit": dv.orgUnit or body.orgUnit or "",
                     "option": "" if option in (None, "", "default", "HllvX50cXC0") else option,
-                    "value": "" if dv.value is None else str(dv.value),
+                    "value": _text(dv.value),
+                    "numerator": _text(dv.numerator),
+                    "denominator": _text(dv.denominator),
                     "comment": dv.comment or "",
                     "deleted": "true" if dv.deleted else "",
                 },
@@ -79,8 +97,10 @@ def _rows_from_json(body: Dhis2DataValueSet) -> list[Row]:
 
 
 def _summary(
-    outcome: Outcome, *, dry_run: bool, strategy: str, id_scheme: str
+    outcome: Outcome, *, dry_run: bool, strategy: str, id_scheme: str, indexes: dict[int, int]
 ) -> Dhis2ImportSummary:
+    """DHIS2's ImportSummary; a conflict's `indexes` are DHIS2's (the value's 0-based place
+    in the set), its row in our problem document is the file's."""
     counts = outcome.counts()
     if outcome.conflicts_total:
         status = "ERROR"
@@ -104,7 +124,7 @@ def _summary(
             value=c.message,
             errorCode=c.code,
             property=c.column,
-            indexes=[c.row] if c.row is not None else [],
+            indexes=[indexes.get(c.row, c.row)] if c.row is not None else [],
         )
         for c in outcome.conflicts
     ]
@@ -144,14 +164,28 @@ async def import_data_value_set(
     dryRun: bool = False,  # noqa: N803 (DHIS2's parameter names)
     importStrategy: Strategy = "CREATE_AND_UPDATE",  # noqa: N803
     idScheme: Literal["code", "uid", "CODE", "UID"] = "code",  # noqa: N803
+    encoding: Annotated[
+        str | None,
+        Query(max_length=40, description="CSV: bảng mã nếu không phải UTF-8 (windows-1258 …)"),
+    ] = None,
 ) -> Any:
-    """Import a DHIS2 dataValueSet (JSON, or CSV with DHIS2's columns) and answer with DHIS2's
-    ImportSummary: re-sent identical values are `ignored`, never `updated`."""
+    """Import a DHIS2 dataValueSet (JSON, or CSV with DHIS2's columns; `encoding` as for
+    /imports) and answer with DHIS2's ImportSummary.
+
+    Re-sending what an export gave changes nothing: identical values are `ignored`, never
+    `updated`; a value without `numerator`/`denominator` that equals the stored one keeps the
+    stored fraction; an equal value keeps its status (accepted stays accepted); `storedBy`,
+    `created`, `lastUpdated` and `followup` are not read. Changing an accepted value needs a
+    reviewer's (or admin's) grant over its unit. Any conflict — a value outside the caller's
+    units, a locked value, a bad cell — imports nothing and answers as DHIS2 does: 409 with
+    the ImportSummary (one conflict per value, `indexes` its place in the set) under
+    `response`, in a problem document whose rows are the file's (CSV: the header is row 1;
+    JSON: the first value is row 1)."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip()
     raw = await request.body()
     if content_type in ("application/csv", "text/csv"):
-        _, csv_rows = read_csv(io.BytesIO(raw))
-        rows = [Row(r.number - 2, r.cells) for r in csv_rows]
+        _, csv_rows = read_csv(io.BytesIO(raw), encoding=encoding)
+        rows = list(csv_rows)
     elif content_type == "application/json":
         try:
             body = Dhis2DataValueSet.model_validate_json(raw)
@@ -189,6 +223,7 @@ async def import_data_value_set(
         )
     if importStrategy == "DELETE":
         rows = [Row(r.number, {**r.cells, "deleted": "true"}) for r in rows]
+    indexes = {r.number: index for index, r in enumerate(rows)}
 
     savepoint = await session.begin_nested()
     outcome = await data_values.DataValueImporter().run(
@@ -199,7 +234,9 @@ async def import_data_value_set(
         options={"source": "import", "strategy": importStrategy, "status": "submitted"},
     )
     await (savepoint.rollback() if outcome.conflicts_total or dryRun else savepoint.commit())
-    summary = _summary(outcome, dry_run=dryRun, strategy=importStrategy, id_scheme=idScheme)
+    summary = _summary(
+        outcome, dry_run=dryRun, strategy=importStrategy, id_scheme=idScheme, indexes=indexes
+    )
     if not outcome.conflicts_total:
         return JSONResponse(summary.model_dump(mode="json"))
     # A problem document that is also shaped like DHIS2's WebMessage: DHIS2 clients find the
@@ -227,12 +264,13 @@ async def import_data_value_set(
     )
 
 
-def _plain(value: Decimal | None, text_value: str | None) -> str:
-    if text_value is not None:
-        return text_value
-    if value is None:
-        return ""
-    return format(value.normalize(), "f")
+def _number(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.normalize()
+
+
+def _plain(value: Decimal | None) -> str | None:
+    """A number as DHIS2 writes it (a dot), read back by our import as the same number."""
+    return None if value is None else number_text(value.normalize())
 
 
 @router.get(
@@ -260,7 +298,10 @@ async def export_data_value_set(
     limit: Annotated[int, Query(ge=1, le=1_000_000)] = 200_000,
 ) -> Any:
     """Values in DHIS2's dataValueSets shape for any indicator / unit / period filter (no data
-    set needed); `children=true` takes each unit's whole subtree."""
+    set needed); `children=true` takes each unit's whole subtree. Each value carries our
+    `numerator`/`denominator` (JSON members; CSV columns after DHIS2's own) and `storedBy`,
+    the username of whoever last changed it; numbers are written with a dot. Posting the
+    answer back changes nothing."""
     stmt = data_values.readable_statement(principal)
     uid = idScheme.lower() == "uid"
     if dataElement:
@@ -302,80 +343,135 @@ async def export_data_value_set(
         stmt = stmt.where(DataValue.deleted_at.is_(None))
     # Columns, not entities, made into plain dicts validated in one call: a commune-year is
     # thousands of values, and an ORM object and a model per value cost more than the query.
-    columns = stmt.with_only_columns(
+    columns = stmt.outerjoin(User, User.id == DataValue.updated_by).with_only_columns(
         DataValue.indicator_id,
         Indicator.code,
         DataValue.org_unit_id,
         OrgUnit.code,
         DataValue.period,
         DataValue.option,
+        DataValue.numerator,
+        DataValue.denominator,
         DataValue.value,
         DataValue.text_value,
-        DataValue.updated_by,
+        User.username,
         DataValue.created_at,
         DataValue.updated_at,
         DataValue.comment,
+        DataValue.deleted_at.is_not(None),
         maintain_column_froms=True,
     )
     await plan_for_these_values(session)
     rows = await session.execute(columns.order_by(DataValue.updated_at, DataValue.id).limit(limit))
-    out = Dhis2DataValueSetOut.model_validate(
-        {
-            "dataValues": [
-                {
-                    "dataElement": str(indicator_id) if uid else indicator_code,
-                    "period": period_code,
-                    "orgUnit": str(unit_id) if uid else unit_code,
-                    "categoryOptionCombo": option,
-                    "attributeOptionCombo": "default",
-                    "value": _plain(value, text_value),
-                    "storedBy": str(updated_by) if updated_by else None,
-                    "created": created_at.isoformat(),
-                    "lastUpdated": updated_at.isoformat(),
-                    "comment": comment,
-                    "followup": False,
-                }
-                for (
-                    indicator_id,
-                    indicator_code,
-                    unit_id,
-                    unit_code,
-                    period_code,
-                    option,
-                    value,
-                    text_value,
-                    updated_by,
-                    created_at,
-                    updated_at,
-                    comment,
-                ) in rows
-            ]
-        }
-    )
+    found = [
+        (
+            str(indicator_id) if uid else indicator_code,
+            period_code,
+            str(unit_id) if uid else unit_code,
+            option,
+            numerator,
+            denominator,
+            text_value if text_value is not None else value,
+            username,
+            created_at,
+            updated_at,
+            comment,
+            deleted,
+        )
+        for (
+            indicator_id,
+            indicator_code,
+            unit_id,
+            unit_code,
+            period_code,
+            option,
+            numerator,
+            denominator,
+            value,
+            text_value,
+            username,
+            created_at,
+            updated_at,
+            comment,
+            deleted,
+        ) in rows
+    ]
     wants_csv = format == "csv" or (format is None and "csv" in request.headers.get("accept", ""))
     if wants_csv:
+        # Numbers go as numbers (never marked as formulas: -5 stays -5), text as text.
         return StreamingResponse(
             write_csv(
                 CSV_HEADER,
                 (
                     [
-                        d.dataElement,
-                        d.period,
-                        d.orgUnit,
-                        d.categoryOptionCombo,
-                        d.attributeOptionCombo,
-                        d.value,
-                        d.storedBy or "",
-                        d.lastUpdated,
-                        d.comment or "",
+                        element,
+                        period_code,
+                        unit,
+                        option,
+                        "default",
+                        _number(value) if isinstance(value, Decimal) else value,
+                        username or "",
+                        updated_at.isoformat(),
+                        comment or "",
                         "false",
+                        "true" if deleted else "false",
+                        _number(numerator),
+                        _number(denominator),
                     ]
-                    for d in out.dataValues
+                    for (
+                        element,
+                        period_code,
+                        unit,
+                        option,
+                        numerator,
+                        denominator,
+                        value,
+                        username,
+                        _,
+                        updated_at,
+                        comment,
+                        deleted,
+                    ) in found
                 ),
             ),
             media_type="application/csv; charset=utf-8",
         )
-    return out
+    return Dhis2DataValueSetOut.model_validate(
+        {
+            "dataValues": [
+                {
+                    "dataElement": element,
+                    "period": period_code,
+                    "orgUnit": unit,
+                    "categoryOptionCombo": option,
+                    "attributeOptionCombo": "default",
+                    "value": (_plain(value) or "") if not isinstance(value, str) else value,
+                    "storedBy": username,
+                    "created": created_at.isoformat(),
+                    "lastUpdated": updated_at.isoformat(),
+                    "comment": comment,
+                    "followup": False,
+                    "deleted": deleted,
+                    "numerator": _plain(numerator),
+                    "denominator": _plain(denominator),
+                }
+                for (
+                    element,
+                    period_code,
+                    unit,
+                    option,
+                    numerator,
+                    denominator,
+                    value,
+                    username,
+                    created_at,
+                    updated_at,
+                    comment,
+                    deleted,
+                ) in found
+            ]
+        }
+    )
 
 
 def _uuid(value: str, field: str) -> uuid.UUID:

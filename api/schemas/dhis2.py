@@ -6,6 +6,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class Dhis2DataValue(BaseModel):
+    """DHIS2's dataValue, and our own optional `numerator`/`denominator` (DHIS2 has none):
+    without them a value equal to the stored one keeps the stored fraction."""
+
     model_config = ConfigDict(extra="ignore")
 
     dataElement: str | None = None  # noqa: N815 (DHIS2's field names)
@@ -20,6 +23,8 @@ class Dhis2DataValue(BaseModel):
     storedBy: str | None = None  # noqa: N815
     created: str | None = None
     lastUpdated: str | None = None  # noqa: N815
+    numerator: str | float | int | None = None
+    denominator: str | float | int | None = None
 
 
 class Dhis2DataValueSet(BaseModel):
@@ -61,6 +66,10 @@ class Dhis2ImportSummary(BaseModel):
 
 
 class Dhis2DataValueOut(BaseModel):
+    """DHIS2's dataValue; `storedBy` is the username of whoever last changed the value;
+    `numerator` and `denominator` are ours (members DHIS2 tools ignore), so that a value's
+    fraction survives the round trip."""
+
     dataElement: str  # noqa: N815
     period: str
     orgUnit: str  # noqa: N815
@@ -72,6 +81,9 @@ class Dhis2DataValueOut(BaseModel):
     lastUpdated: str  # noqa: N815
     comment: str | None
     followup: bool
+    deleted: bool = Field(description="Only with includeDeleted=true can it be true")
+    numerator: str | None = None
+    denominator: str | None = None
 
 
 class Dhis2DataValueSetOut(BaseModel):

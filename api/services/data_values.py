@@ -29,6 +29,7 @@ from api.services import audit
 from api.services.imports import Outcome, Progress, RowConflict, register
 from api.settings import get_settings
 from api.tabular import Row, normalise_header
+from api.text import nfc
 
 WRITERS = (Role.reporter, Role.plan_manager, Role.admin)
 ACCEPTORS = (Role.reviewer, Role.admin)
@@ -43,6 +44,8 @@ COLUMNS = {
     "numerator": ("numerator", "tu so"),
     "denominator": ("denominator", "mau so"),
     "value": ("value", "gia tri"),
+    # Our JSON reads carry a text indicator's value apart: it stands for `value`.
+    "text_value": ("text value",),
     "comment": ("comment", "ghi chu"),
     "status": ("status", "trang thai"),
     "deleted": ("deleted", "xoa"),
@@ -117,6 +120,10 @@ class Staged:
     comment: str | None
     status: str
     deleted: bool
+    # May the caller accept values of this unit (and so change accepted ones)?
+    acceptor: bool = False
+    # Did the row name its status (not the writer's default, as DHIS2's rows never do)?
+    status_given: bool = True
 
     @property
     def key(self) -> tuple[uuid.UUID, uuid.UUID, str, str]:
@@ -138,7 +145,11 @@ def validate_row(
     for header, value in row.cells.items():
         name = column_of(header)
         if name:
-            cells[name], headers[name] = value.strip(), header
+            # NFC as files are read: text sent decomposed (as macOS types it) is stored as
+            # a file of it would read it back, so the round trip finds it unchanged.
+            cells[name], headers[name] = nfc(value.strip()), header
+    if cells.get("text_value") and not cells.get("value"):
+        cells["value"], headers["value"] = cells["text_value"], headers["text_value"]
     before = outcome.conflicts_total
 
     def reject(name: str, code: str, message: str) -> None:
@@ -174,15 +185,17 @@ def validate_row(
     status = (cells.get("status") or default_status).lower()
     if status not in STATUSES:
         reject("status", "invalid_status", "Trạng thái: draft, submitted hoặc accepted.")
-    elif status == "accepted" and unit is not None and not actor.can(ACCEPTORS, unit[1]):
-        reject("status", "forbidden", "Chỉ người thẩm định mới đặt trạng thái accepted.")
+    # Whether a row may set `accepted` or change an accepted value is decided against the
+    # stored value (see _LOCKED): re-sending an accepted value as it is changes nothing.
     deleted = cells.get("deleted", "").lower() in TRUE
 
     numbers: dict[str, Decimal | None] = {}
+    text_indicator = indicator is not None and indicator.value_type == "text"
     for name in ("numerator", "denominator", "value"):
         raw = cells.get(name, "")
         numbers[name] = None
-        if raw:
+        # A text indicator's value is text (checked in _check_numbers), not a number.
+        if raw and not (text_indicator and name == "value"):
             try:
                 numbers[name] = parse_decimal(raw)
             except NumberError:
@@ -206,6 +219,8 @@ def validate_row(
         cells.get("comment") or None,
         status,
         deleted,
+        actor.can(ACCEPTORS, unit[1]),
+        bool(cells.get("status")),
     )
 
 
@@ -282,6 +297,8 @@ STAGE_COLUMNS = (
     "comment",
     "status",
     "deleted",
+    "acceptor",
+    "status_given",
 )
 
 
@@ -295,7 +312,8 @@ async def create_stage(session: AsyncSession) -> None:
             "CREATE TEMP TABLE IF NOT EXISTS dv_stage (row_number int, indicator_id uuid, "
             "org_unit_id uuid, period text, period_type text, period_start date, period_end date, "
             "option text, numerator numeric, denominator numeric, value numeric, text_value text, "
-            "comment text, status text, deleted boolean) ON COMMIT DROP"
+            "comment text, status text, deleted boolean, acceptor boolean, "
+            "status_given boolean) ON COMMIT DROP"
         )
     )
     await session.execute(text("TRUNCATE dv_stage"))
@@ -334,6 +352,8 @@ def _record(r: Staged) -> tuple[Any, ...]:
         r.comment,
         r.status,
         r.deleted,
+        r.acceptor,
+        r.status_given,
     )
 
 
@@ -354,10 +374,49 @@ _CHANGED = """(d.numerator, d.denominator, d.value, d.text_value, d.comment, d.s
 _HISTORY_COLUMNS = """INSERT INTO data_value_history (id, data_value_id, action, changed_at,
     changed_by, source, numerator, denominator, value, text_value, comment, status)"""
 
-_LOCKED = f"""d.status = 'accepted' AND d.deleted_at IS NULL AND ({_CHANGED} OR s.deleted)"""
-LOCKED_SQL = f"""
-SELECT s.row_number FROM dv_stage s JOIN data_value d ON {_KEY} WHERE {_LOCKED}
-ORDER BY s.row_number LIMIT 10000"""
+
+# A row as it reads against the value it would change (the live one of its key, if any), so
+# that sending back what was exported changes nothing (the round trip):
+# - without numerator and denominator, a value equal to the stored one keeps the stored
+#   fraction (DHIS2 tools carry no fraction; the value agrees with it);
+# - with the data (fraction, value, text, comment) equal, the stored status stays when the
+#   row names a lower one or none (the writer's default: DHIS2's rows have no status):
+#   re-importing never takes an accepted value back to submitted or draft, nor a draft on.
+_RANKS = "ARRAY['draft', 'submitted', 'accepted']"
+
+
+def _merged(source: str) -> str:
+    """The rows of `source` (dv_stage's columns) read against the stored values."""
+    keep = "s.numerator IS NULL AND s.denominator IS NULL AND s.value = d.value"
+    return f"""SELECT s.row_number, s.indicator_id, s.org_unit_id, s.period, s.period_type,
+    s.period_start, s.period_end, s.option, k.numerator, k.denominator, s.value, s.text_value,
+    s.comment,
+    CASE WHEN (k.numerator, k.denominator, s.value, s.text_value, s.comment)
+              IS NOT DISTINCT FROM (d.numerator, d.denominator, d.value, d.text_value, d.comment)
+          AND (NOT s.status_given
+               OR array_position({_RANKS}, s.status) < array_position({_RANKS}, d.status))
+         THEN d.status ELSE s.status END AS status,
+    s.deleted, s.acceptor
+FROM {source} s
+LEFT JOIN data_value d ON {_KEY} AND d.deleted_at IS NULL
+CROSS JOIN LATERAL (SELECT
+    CASE WHEN {keep} THEN d.numerator ELSE s.numerator END AS numerator,
+    CASE WHEN {keep} THEN d.denominator ELSE s.denominator END AS denominator) AS k"""
+
+
+# Rows refused to callers who may not accept values of the row's unit: changing or deleting
+# an accepted value ('value_locked'), or setting `accepted` on a value that is not
+# ('accept_forbidden'). Over merged rows, so an accepted value sent back as it is passes.
+_LOCKED = f"""NOT s.acceptor AND (
+    (d.status = 'accepted' AND d.deleted_at IS NULL AND ({_CHANGED} OR s.deleted))
+    OR (s.status = 'accepted' AND NOT s.deleted
+        AND (d.id IS NULL OR d.status <> 'accepted' OR d.deleted_at IS NOT NULL)))"""
+_LOCKED_ROWS = f"""SELECT s.row_number,
+       CASE WHEN d.status = 'accepted' AND d.deleted_at IS NULL THEN 'value_locked'
+            ELSE 'accept_forbidden' END AS kind
+FROM dv_stage s LEFT JOIN data_value d ON {_KEY} WHERE {_LOCKED}"""
+LOCKED_SQL = f"""WITH dv_stage AS ({_merged("dv_stage")})
+{_LOCKED_ROWS} ORDER BY s.row_number LIMIT 10000"""
 
 # 1. The previous state of every value about to change.
 HISTORY_SQL = f"""{_HISTORY_COLUMNS}
@@ -407,8 +466,8 @@ _COUNTS = """(SELECT count(*) FROM upserted WHERE created),
 # and every autosave on the machine waited behind it; ranges of 10 000 still held it for a
 # second at a time. Still one transaction: all or nothing.
 APPLY_CHUNK = 2_500
-CHUNK_WRITE_SQL = f"""WITH dv_stage AS (
-    SELECT * FROM dv_stage WHERE row_number > :after AND row_number <= :upto),
+_CHUNK = "(SELECT * FROM dv_stage WHERE row_number > :after AND row_number <= :upto)"
+CHUNK_WRITE_SQL = f"""WITH dv_stage AS ({_merged(_CHUNK)}),
 {_WRITES}
 SELECT {_COUNTS}"""
 
@@ -460,16 +519,15 @@ async def apply(
         )
         outcome.unchanged += int(getattr(skipped, "rowcount", 0) or 0)
     params = {"actor": actor.user_id, "source": source, "now": datetime.now(UTC)}
-    # Accepted values are locked for those who cannot accept. (A reviewer's grant is not
-    # checked unit by unit here: their row-level scope was checked in validate_row.)
-    if not actor.has_role(*ACCEPTORS):
-        for (number,) in await session.execute(text(LOCKED_SQL)):
-            _reject_locked(outcome, number)
+    # Accepted values are locked for rows whose caller may not accept in the row's unit.
+    if not await session.scalar(text("SELECT coalesce(bool_and(acceptor), true) FROM dv_stage")):
+        for number, kind in await session.execute(text(LOCKED_SQL)):
+            _reject_locked(outcome, number, kind)
         if outcome.conflicts_total:
             return
     # In row ranges, each one statement, pausing between them: see CHUNK_WRITE_SQL.
     last = int(await session.scalar(text("SELECT coalesce(max(row_number), 0) FROM dv_stage")) or 0)
-    upserted = 0
+    upserted = row_deleted = 0
     pace = bulk_pacer(session)
     chunk_write = text(CHUNK_WRITE_SQL)
     for after in range(0, last, APPLY_CHUNK):
@@ -479,6 +537,7 @@ async def apply(
         outcome.updated += updated
         outcome.deleted += deleted
         upserted += created + updated
+        row_deleted += deleted
         if after + APPLY_CHUNK < last:
             await pace()
     if replace:
@@ -492,8 +551,10 @@ async def apply(
         await session.execute(text(REPLACE_HISTORY_SQL), args)
         replaced = await session.execute(text(REPLACE_SQL), args)
         outcome.deleted += int(getattr(replaced, "rowcount", 0) or 0)
-    writes = await session.scalar(text("SELECT count(*) FROM dv_stage WHERE NOT deleted"))
-    outcome.unchanged += int(writes or 0) - upserted
+    # Every row is counted once: a row that changes nothing (an identical value, a deletion
+    # of what is not there) is unchanged.
+    staged = await session.scalar(text("SELECT count(*) FROM dv_stage"))
+    outcome.unchanged += int(staged or 0) - upserted - row_deleted
     # And after: the integrations' pulls that follow an upload walk the values changed since
     # their last one. Planned with statistics of the table before a large upload, each page
     # of 500 sorted every value in scope (90 ms of the database's CPU, not 4).
@@ -575,14 +636,26 @@ def _reject_duplicate(outcome: Outcome, number: int, first: int) -> None:
     )
 
 
-def _reject_locked(outcome: Outcome, number: int) -> None:
+def _reject_locked(outcome: Outcome, number: int, kind: str) -> None:
+    if kind == "accept_forbidden":
+        outcome.reject(
+            RowConflict(
+                number,
+                "status",
+                "accepted",
+                "forbidden",
+                "Chỉ người thẩm định của đơn vị mới đặt trạng thái accepted.",
+            )
+        )
+        return
     outcome.reject(
         RowConflict(
             number,
             "value",
             None,
             "value_locked",
-            "Giá trị đã được thẩm định (accepted): không sửa được.",
+            "Giá trị đã được thẩm định (accepted): chỉ người thẩm định của đơn vị mới sửa "
+            "hoặc xóa được. Gửi lại đúng giá trị đã thẩm định thì không bị từ chối.",
         )
     )
 
@@ -600,9 +673,11 @@ _INLINE_ROWS = """given AS (
         CAST(:period_start AS date[]), CAST(:period_end AS date[]), CAST(:option AS text[]),
         CAST(:numerator AS numeric[]), CAST(:denominator AS numeric[]),
         CAST(:value AS numeric[]), CAST(:text_value AS text[]), CAST(:comment AS text[]),
-        CAST(:status AS text[]), CAST(:deleted AS boolean[]))
+        CAST(:status AS text[]), CAST(:deleted AS boolean[]), CAST(:acceptor AS boolean[]),
+        CAST(:status_given AS boolean[]))
     AS s(row_number, indicator_id, org_unit_id, period, period_type, period_start, period_end,
-         option, numerator, denominator, value, text_value, comment, status, deleted))"""
+         option, numerator, denominator, value, text_value, comment, status, deleted,
+         acceptor, status_given))"""
 
 
 @dataclass(frozen=True)
@@ -625,20 +700,23 @@ def _alone(along: Along) -> TextClause:
 
 
 _INLINE_LOCKED = {
-    False: f"SELECT s.row_number FROM given s JOIN data_value d ON {_KEY} WHERE {_LOCKED}",
-    True: "SELECT CAST(NULL AS int) AS row_number WHERE false",
+    False: _LOCKED_ROWS.replace("FROM dv_stage s", "FROM merged s"),
+    True: "SELECT CAST(NULL AS int) AS row_number, CAST(NULL AS text) AS kind WHERE false",
 }
 
 
 @functools.lru_cache(maxsize=256)
 def inline_write(acceptor: bool, along: Along | None = None) -> TextClause:
-    """The statement of `apply_rows`; `along`, another write in the same statement. Made
-    once each: text() scans the SQL for parameters each time it is made."""
+    """The statement of `apply_rows` (`acceptor`: may the caller accept every row's value);
+    `along`, another write in the same statement. Made once each: text() scans the SQL for
+    parameters each time it is made."""
     sql = f"""WITH {_INLINE_ROWS},
+merged AS ({_merged("given")}),
 locked AS ({_INLINE_LOCKED[acceptor]}),
-dv_stage AS (SELECT * FROM given WHERE NOT EXISTS (SELECT 1 FROM locked)),
+dv_stage AS (SELECT * FROM merged WHERE NOT EXISTS (SELECT 1 FROM locked)),
 {_WRITES}{f",{chr(10)}{along.sql}" if along else ""}
-SELECT {_COUNTS}, (SELECT array_agg(row_number ORDER BY row_number) FROM locked)"""
+SELECT {_COUNTS}, (SELECT array_agg(row_number ORDER BY row_number) FROM locked),
+    (SELECT array_agg(kind ORDER BY row_number) FROM locked)"""
     return text(sql).bindparams(*along.types) if along else text(sql)
 
 
@@ -673,19 +751,20 @@ async def apply_rows(
     if strategy == "DELETE":
         columns["deleted"] = [True] * len(rows)
     # Accepted values are locked for those who cannot accept (as in `apply`).
-    sql = inline_write(actor.has_role(*ACCEPTORS), along[0] if along else None)
+    sql = inline_write(all(r.acceptor for r in rows), along[0] if along else None)
     params = {**columns, "actor": actor.user_id, "source": source, "now": datetime.now(UTC)}
     if along:
         params.update(along[1])
-    created, updated, deleted, locked = (await session.execute(sql, params)).one()
+    created, updated, deleted, locked, kinds = (await session.execute(sql, params)).one()
     if locked:
-        for number in locked:
-            _reject_locked(outcome, number)
+        for number, kind in zip(locked, kinds, strict=True):
+            _reject_locked(outcome, number, kind)
         return
     outcome.created += created
     outcome.updated += updated
     outcome.deleted += deleted
-    outcome.unchanged += sum(1 for d in columns["deleted"] if not d) - created - updated
+    # Every row counted once (see `apply`).
+    outcome.unchanged += len(rows) - created - updated - deleted
 
 
 class DataValueImporter:
@@ -754,7 +833,8 @@ class DataValueImporter:
                 replace=replace,
                 strategy=strategy,
             )
-        if not outcome.conflicts_total:
+        # An import that changed nothing leaves no trace but its own record (a job, an answer).
+        if not outcome.conflicts_total and outcome.created + outcome.updated + outcome.deleted:
             await audit.record(
                 session,
                 actor=actor,

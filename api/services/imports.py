@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import IO, Any, Protocol
 
 from sqlalchemy import Select, delete, func, insert, select, update
@@ -29,7 +30,8 @@ from api.errors import Conflict, InvalidInput, NotFound, out_of_resources
 from api.models import ImportChunk, ImportJob, Role
 from api.queue import enqueue, tasks
 from api.settings import get_settings
-from api.tabular import Row, file_error, read_csv, read_xlsx
+from api.tabular import Row, file_error, number_text, read_csv, read_xlsx
+from api.text import nfc
 
 log = logging.getLogger(__name__)
 
@@ -149,20 +151,29 @@ def open_rows(
 
 def _json_rows(stream: IO[bytes]) -> Iterator[Row]:
     try:
-        data = json.load(io.TextIOWrapper(stream, encoding="utf-8-sig"))
+        # Decimals, not floats: 12345678901.123456 must not lose digits on the way.
+        data = json.load(io.TextIOWrapper(stream, encoding="utf-8-sig"), parse_float=Decimal)
     except (ValueError, UnicodeDecodeError) as exc:
         raise file_error(f"JSON không hợp lệ: {exc}", "invalid_json") from exc
-    items = data.get("rows") if isinstance(data, dict) else data
+    # {"items": [...]} is what our own JSON reads answer (GET /data-values): it uploads back.
+    items = data.get("rows", data.get("items")) if isinstance(data, dict) else data
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise file_error('JSON phải là một mảng đối tượng, hoặc {"rows": [...]}.', "invalid_json")
-    from api.text import nfc
-
     return iter(
         [
-            Row(index, {str(k): nfc(str(v)) if v is not None else "" for k, v in item.items()})
+            Row(index, {str(k): _json_cell(v) for k, v in item.items()})
             for index, item in enumerate(items, start=1)
         ]
     )
+
+
+def _json_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        # A JSON number is machine notation: 1.234 must not read as 1234 (Vietnamese).
+        return number_text(value)
+    return nfc(str(value))
 
 
 def _digest(stream: IO[bytes]) -> tuple[str, int]:
