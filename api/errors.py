@@ -57,6 +57,17 @@ def body_error(field: str, message: str, code: str) -> InvalidInput:
     )
 
 
+def conflict_place(row: int | None, column: str | None, noun: str = "cột") -> str:
+    """Where a conflict is, as a detail begins: "dòng 7, cột 'Giá trị': " — the row as the
+    file numbers it; a conflict about the whole file or a parameter has no row."""
+    parts = []
+    if row is not None:
+        parts.append(f"dòng {row}")
+    if column:
+        parts.append(f"{noun} '{column}'")
+    return ", ".join(parts) + ": " if parts else ""
+
+
 class Unauthorized(DomainError):
     status = 401
     code = "unauthorized"

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from api.db import plan_for_these_values
 from api.deps import CurrentPrincipal, DbSession, IfMatch, WritingPrincipal
-from api.errors import Forbidden, InvalidInput, PreconditionFailed, problem
+from api.errors import Forbidden, InvalidInput, PreconditionFailed, conflict_place, problem
 from api.models import DataValue, DataValueHistory, Indicator, OrgUnit
 from api.paging import after_time_key, decode_time_cursor, encode_time_cursor, json_page
 from api.periods import parse_param
@@ -101,7 +101,7 @@ def outcome_answer(outcome: Outcome, *, dry_run: bool) -> Any:
             422,
             "validation-error",
             "Dữ liệu không hợp lệ: không giá trị nào được ghi",
-            f"{outcome.conflicts_total} lỗi; dòng {first.row}, trường '{first.column}': "
+            f"{outcome.conflicts_total} lỗi; {conflict_place(first.row, first.column, 'trường')}"
             f"{first.message}",
             errors=[
                 {

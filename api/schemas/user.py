@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -93,7 +94,7 @@ class RefreshRequest(Schema):
 
 
 class ApiTokenCreate(Schema):
-    name: ShortText
+    name: Annotated[ShortText, Field(max_length=200)]
     scopes: list[TokenScope] = Field(default=[TokenScope.read], min_length=1)
     expires_at: datetime | None = Field(
         default=None, description="Hạn dùng; bỏ trống = 90 ngày. Tối đa 1 năm."

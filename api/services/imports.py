@@ -29,7 +29,7 @@ from api.errors import Conflict, InvalidInput, NotFound, out_of_resources
 from api.models import ImportChunk, ImportJob, Role
 from api.queue import enqueue, tasks
 from api.settings import get_settings
-from api.tabular import Row, file_error, read_csv, read_xlsx
+from api.tabular import Row, check_xlsx, file_error, read_csv, read_xlsx, refuse_nul
 
 log = logging.getLogger(__name__)
 
@@ -157,12 +157,13 @@ def _json_rows(stream: IO[bytes]) -> Iterator[Row]:
         raise file_error('JSON phải là một mảng đối tượng, hoặc {"rows": [...]}.', "invalid_json")
     from api.text import nfc
 
-    return iter(
-        [
-            Row(index, {str(k): nfc(str(v)) if v is not None else "" for k, v in item.items()})
-            for index, item in enumerate(items, start=1)
-        ]
-    )
+    rows = [
+        Row(index, {str(k): nfc(str(v)) if v is not None else "" for k, v in item.items()})
+        for index, item in enumerate(items, start=1)
+    ]
+    for row in rows:
+        refuse_nul(row.number, row.cells)
+    return iter(rows)
 
 
 def _digest(stream: IO[bytes]) -> tuple[str, int]:
@@ -213,6 +214,10 @@ async def submit(
     sha, size = _digest(stream)
     if size == 0:
         raise file_error("Tệp rỗng.", "empty_file")
+    if chosen == "xlsx":
+        # What the archive says it inflates to, before it is kept or queued: a bomb is
+        # refused now, not found by a worker (the bytes themselves are counted when read).
+        check_xlsx(stream)
     request_hash = hashlib.sha256(
         json.dumps([resource, chosen, sha, sorted(options.items()), dry_run], default=str).encode()
     ).hexdigest()
@@ -310,6 +315,19 @@ async def _execute(
     except BaseException:
         await savepoint.rollback()
         raise
+    if outcome.rows == 0 and not outcome.conflicts_total:
+        # A non-empty file that yields no row is not a success: something was misread (a
+        # header only, a sheet other than the one meant, a bomb that expanded to nothing).
+        outcome.reject(
+            RowConflict(
+                None,
+                "file",
+                None,
+                "no_rows",
+                "Tệp không có dòng dữ liệu nào dưới dòng tiêu đề (hoặc trang tính đã chọn "
+                "trống): không có gì được ghi. Hãy kiểm tra tệp và trang tính rồi gửi lại.",
+            )
+        )
     if outcome.conflicts_total or job.dry_run:
         await savepoint.rollback()
     else:

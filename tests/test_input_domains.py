@@ -1,0 +1,362 @@
+"""No input reaches a 500: every number and text has a documented domain that fits its column,
+and anything outside it is a 422 problem naming the field (and the file's row and column)."""
+
+import csv
+import io
+import itertools
+import random
+import zipfile
+from decimal import Decimal
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.numbers import DATA_VALUE
+from api.services import data_values
+from api.text import nfc
+from tests.conftest import Login, assert_problem, unit_id
+
+URL = "/api/v1/data-values"
+IMPORT = "/api/v1/imports/data_values"
+DHIS2 = "/api/v1/dataValueSets"
+
+
+def _value(**kw: object) -> dict[str, object]:
+    return {"indicator": "KCB_BHYT", "org_unit": "BN-SONHAI", "period": "202605", **kw}
+
+
+BAD_VALUES = [
+    (_value(value="1e20"), "value", "out_of_range"),
+    (_value(value=1e308), "value", "out_of_range"),
+    (_value(value="9" * 100_000), "value", "out_of_range"),
+    (_value(indicator="TCDD", numerator="1e30", denominator="1e31"), "numerator", "out_of_range"),
+    (_value(indicator="TCDD", numerator="1", denominator="1e-5000000"), "denominator", None),
+    (_value(value="1e999999999"), "value", "out_of_range"),
+    (_value(comment="a\x00b", value=1), "comment", None),
+]
+
+
+@pytest.fixture(params=["inline", "staged"])
+def write_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    if request.param == "staged":
+        monkeypatch.setattr(data_values, "INLINE_MAX_ROWS", 0)
+    return str(request.param)
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+@pytest.mark.parametrize(
+    ("item", "field", "code"),
+    BAD_VALUES,
+    ids=["1e20", "1e308", "nines", "numerator", "tiny", "exponent", "nul"],
+)
+async def test_out_of_range_data_value_is_a_422_naming_the_field(
+    client: httpx.AsyncClient,
+    login: Login,
+    write_path: str,
+    item: dict[str, object],
+    field: str,
+    code: str | None,
+    dry_run: bool,
+) -> None:
+    reporter = await login("sonhai.baocao")
+    r = await client.put(URL, headers=reporter, json={"values": [item], "dry_run": dry_run})
+    problem = assert_problem(r, 422)
+    error = problem["errors"][0]
+    assert error["field"].endswith(field), error
+    if code:
+        assert error["code"] == code, error
+    assert len(r.content) < 5000  # a 100 000-digit cell is not echoed whole
+    assert "None" not in problem["detail"]
+
+
+CSV_ROWS = [
+    ("KCB_BHYT,BN-SONHAI,202605,,,1e20,", "value", "out_of_range"),
+    ("TCDD,BN-SONHAI,202605,1e30,1e31,,", "numerator", "out_of_range"),
+    ("KCB_BHYT,BN-SONHAI,202605,,," + "9" * 100_000 + ",", "value", "out_of_range"),
+    ("KCB_BHYT,BN-SONHAI,202605,,,5,a\x00b", "comment", "nul_character"),
+]
+
+
+@pytest.mark.parametrize(("line", "column", "code"), CSV_ROWS, ids=["1e20", "num", "9s", "nul"])
+async def test_out_of_range_in_an_upload_names_row_and_column(
+    client: httpx.AsyncClient, login: Login, line: str, column: str, code: str
+) -> None:
+    reporter = await login("sonhai.baocao")
+    body = "indicator,org_unit,period,numerator,denominator,value,comment\n" + line + "\n"
+    for dry_run in ("true", "false"):
+        r = await client.post(
+            IMPORT,
+            headers=reporter,
+            files={"file": ("v.csv", body.encode(), "text/csv")},
+            data={"dry_run": dry_run},
+        )
+        problem = assert_problem(r, 422)
+        error = problem["errors"][0]
+        assert (error["row"], error["field"], error["code"]) == (2, column, code), error
+
+
+@pytest.mark.parametrize(("line", "column", "code"), CSV_ROWS, ids=["1e20", "num", "9s", "nul"])
+async def test_out_of_range_in_dhis2_csv_and_json_is_no_500(
+    client: httpx.AsyncClient, login: Login, line: str, column: str, code: str
+) -> None:
+    reporter = await login("sonhai.baocao")
+    element, unit, period, _num, _den, value, comment = line.split(",")
+    csv = (
+        "dataelement,period,orgunit,catoptcombo,attroptcombo,value,storedby,lastupdated,"
+        f"comment,followup\n{element},{period},{unit},,,{value},,,{comment},false\n"
+    )
+    r = await client.post(
+        DHIS2, headers={**reporter, "Content-Type": "application/csv"}, content=csv.encode()
+    )
+    assert 400 <= r.status_code < 500, r.text[:500]
+    assert r.headers["content-type"].startswith("application/problem+json")
+    body = {
+        "dataValues": [
+            {
+                "dataElement": element,
+                "period": period,
+                "orgUnit": unit,
+                "value": value,
+                "comment": comment,
+            }
+        ]
+    }
+    r = await client.post(DHIS2, headers=reporter, json=body)
+    assert 400 <= r.status_code < 500, r.text[:500]
+    assert r.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_nul_in_an_xlsx_cell_is_refused_with_its_row(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["indicator", "org_unit", "period", "value", "comment"])
+    sheet.append(["KCB_BHYT", "BN-SONHAI", "202605", 5, "NULHERE"])
+    plain = io.BytesIO()
+    book.save(plain)
+    source = zipfile.ZipFile(io.BytesIO(plain.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            archive.writestr(info, source.read(info).replace(b"NULHERE", b"a&#0;b"))
+    r = await client.post(
+        IMPORT,
+        headers=await login("sonhai.baocao"),
+        files={"file": ("v.xlsx", out.getvalue(), "application/octet-stream")},
+    )
+    problem = assert_problem(r, 422)
+    assert problem["errors"][0]["code"] == "corrupt_xlsx"
+
+
+async def test_token_name_longer_than_its_column_is_a_422(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    admin = await login("admin")
+    r = await client.post("/api/v1/auth/api-tokens", headers=admin, json={"name": "t" * 250})
+    problem = assert_problem(r, 422)
+    assert problem["errors"][0]["field"] == "name"
+    r = await client.post("/api/v1/auth/api-tokens", headers=admin, json={"name": "t" * 200})
+    assert r.status_code == 201, r.text
+
+
+async def test_child_plan_starting_after_its_end_is_a_422_with_a_request_id(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    admin = await login("admin")
+    plans = (await client.get("/api/v1/plans", headers=admin, params={"limit": 100})).json()
+    parent = next(p for p in plans["items"] if p["period_end"])
+    tyt = await unit_id(client, admin, "BN-SONHAI-TYT")
+    r = await client.post(
+        f"/api/v1/plans/{parent['id']}/children",
+        headers=admin,
+        json={"owner_id": tyt, "title": "Kế hoạch", "period_start": 2100},
+    )
+    problem = assert_problem(r, 422)
+    assert problem["request_id"] and problem["errors"][0]["field"] == "period_start"
+
+
+# ---- the property: any number or text as a data value is stored as given or refused ----
+
+_NUMBER_TEXT = st.one_of(
+    st.decimals(allow_nan=False, allow_infinity=False).map(str),
+    st.decimals(allow_nan=False, allow_infinity=False, places=6).map(
+        lambda d: format(d, ",f").replace(",", " ").replace(".", ",").replace(" ", ".")
+    ),
+    st.sampled_from(["NaN", "Infinity", "-inf", "1e20", "1e-20", "38,46", "20.967.784.175"]),
+    st.sampled_from(["1" + "0" * 17, "9" * 18 + ".9999995", "-" + "9" * 18, "0.0000005"]),
+    st.text(max_size=30),
+)
+_NUMBER = st.one_of(
+    _NUMBER_TEXT,
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.integers(min_value=-(10**30), max_value=10**30),
+)
+
+
+def _expected(given: object) -> Decimal | None:
+    """What the column holds for `given`, or None when it must be refused."""
+    from api.numbers import NumberError, parse_decimal
+
+    try:
+        return DATA_VALUE.fit(parse_decimal(str(given)))
+    except NumberError:
+        return None
+
+
+_PERIODS = itertools.count()
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    value=_NUMBER,
+    comment=st.one_of(st.none(), st.text(max_size=40)),
+    dry_run=st.booleans(),
+    as_csv=st.booleans(),
+)
+async def test_any_value_is_stored_as_given_or_refused_naming_it(
+    client: httpx.AsyncClient,
+    login: Login,
+    session: AsyncSession,
+    value: object,
+    comment: str | None,
+    dry_run: bool,
+    as_csv: bool,
+) -> None:
+    reporter = await login("sonhai.baocao")
+    # A fresh period per example: examples share the test's transaction.
+    n = next(_PERIODS)
+    period = f"{1900 + n // 12}{n % 12 + 1:02d}"
+    item = {"indicator": "UHC", "org_unit": "BN-SONHAI", "period": period, "value": value}
+    if comment is not None:
+        item["comment"] = comment
+    if as_csv:
+        text = io.StringIO()
+        writer = csv.writer(text)
+        writer.writerow(["indicator", "org_unit", "period", "value", "comment"])
+        writer.writerow(["UHC", "BN-SONHAI", period, str(value), comment or ""])
+        r = await client.post(
+            IMPORT,
+            headers=reporter,
+            files={"file": ("v.csv", text.getvalue().encode("utf-8", "surrogatepass"))},
+            data={"dry_run": str(dry_run).lower()},
+        )
+    else:
+        r = await client.put(URL, headers=reporter, json={"values": [item], "dry_run": dry_run})
+    assert r.status_code < 500, r.text[:300]
+    if r.status_code != 200:
+        problem = assert_problem(r, 422)
+        assert problem["errors"], problem
+        for error in problem["errors"]:
+            assert error["field"] and error["message"] and error["code"], error
+            if as_csv and error["code"] not in ("no_rows", "not_utf8", "bad_encoding"):
+                assert error["row"], error
+        return
+    expected = _expected(value)
+    assert expected is not None, (value, r.text)
+    if dry_run:
+        return
+    where = {"indicator": "UHC", "org_unit": "BN-SONHAI", "period": period}
+    r = await client.get(URL, headers=reporter, params=where)
+    [stored] = r.json()["items"]
+    assert Decimal(stored["value"]) == expected, (value, stored)
+    assert stored["comment"] == (nfc(comment) or None if comment is not None else None), stored
+
+
+# ---- upload bombs ----
+
+
+def xlsx_bomb(sheet_bytes: int, padding_bytes: int) -> bytes:
+    """A real workbook whose one sheet inflates to `sheet_bytes` of repeated rows, padded with
+    stored random bytes so the archive-wide ratio looks harmless."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.append(["indicator", "org_unit", "period", "value"])
+    small = io.BytesIO()
+    book.save(small)
+    source = zipfile.ZipFile(io.BytesIO(small.getvalue()))
+    row = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
+    head = b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    tail = b"</sheetData></worksheet>"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            if info.filename == "xl/worksheets/sheet1.xml":
+                with archive.open(info.filename, "w", force_zip64=True) as member:
+                    member.write(head)
+                    block = row * (1 << 14)
+                    written = 0
+                    while written < sheet_bytes:
+                        member.write(block)
+                        written += len(block)
+                    member.write(tail)
+            else:
+                archive.writestr(info, source.read(info))
+        archive.writestr(
+            zipfile.ZipInfo("xl/media/padding.bin"),
+            random.Random(7).randbytes(padding_bytes),
+            compress_type=zipfile.ZIP_STORED,
+        )
+    return out.getvalue()
+
+
+async def test_a_xlsx_bomb_is_refused_before_it_is_queued_or_parsed(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    bomb = xlsx_bomb(480 * 1024 * 1024, 3 * 1024 * 1024)
+    assert len(bomb) < 5 * 1024 * 1024  # queued, were it accepted (over the inline limit)
+    with zipfile.ZipFile(io.BytesIO(bomb)) as archive:
+        infos = archive.infolist()
+    # The trick: the archive as a whole inflates under 200 times its size.
+    assert sum(i.file_size for i in infos) < 200 * len(bomb)
+    r = await client.post(
+        IMPORT,
+        headers=await login("sonhai.baocao"),
+        files={"file": ("bomb.xlsx", bomb, "application/octet-stream")},
+    )
+    problem = assert_problem(r, 422)
+    assert problem["errors"][0]["code"] == "xlsx_too_large"
+    assert "import_job" not in problem  # refused before any job exists
+
+
+def test_a_member_lying_about_its_size_is_counted_as_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sizes an archive declares are the sender's word: the bytes inflated while reading
+    are counted against the same limits."""
+    from api import tabular
+    from api.errors import InvalidInput
+    from api.settings import get_settings
+
+    bomb = xlsx_bomb(4 * 1024 * 1024, 0)
+    # Declared sizes pass; the bytes read do not.
+    monkeypatch.setattr(tabular, "check_xlsx", lambda stream: None)
+    monkeypatch.setattr(get_settings(), "xlsx_max_member_bytes", 2 * 1024 * 1024)
+    with pytest.raises(InvalidInput) as err:
+        _header, rows = tabular.read_xlsx(io.BytesIO(bomb))
+        list(rows)
+    assert err.value.errors is not None and err.value.errors[0]["code"] == "xlsx_too_large"
+
+
+async def test_a_non_empty_file_without_rows_is_never_a_success(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    reporter = await login("sonhai.baocao")
+    r = await client.post(
+        IMPORT,
+        headers=reporter,
+        files={"file": ("v.csv", b"indicator,org_unit,period,value\n\n\n", "text/csv")},
+    )
+    problem = assert_problem(r, 422)
+    assert problem["errors"][0]["code"] == "no_rows"
+    assert "None" not in problem["detail"]
+    assert problem["import_job"]["status"] == "rejected"
