@@ -11,6 +11,7 @@ from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api import validation_text
 from api.observability import current_request_id
 
 log = logging.getLogger(__name__)
@@ -159,6 +160,8 @@ def _location(loc: tuple[Any, ...] | list[Any]) -> tuple[str, str]:
 
 
 def validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    """Pydantic's errors as field errors: `field` and `code` as pydantic names them (for
+    machines), `message` in Vietnamese naming the field (for people)."""
     out = []
     for err in exc.errors():
         where, field = _location(err.get("loc", ()))
@@ -166,7 +169,7 @@ def validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
             {
                 "in": where,
                 "field": field,
-                "message": err.get("msg", ""),
+                "message": validation_text.message(dict(err)),
                 "code": err.get("type", "invalid"),
             }
         )
@@ -224,8 +227,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = validation_errors(exc)
-        first = errors[0] if errors else {"field": "?", "message": ""}
-        detail = f"{len(errors)} lỗi; đầu tiên: {first['field']}: {first['message']}"
+        first = errors[0]["message"] if errors else ""
+        detail = f"{len(errors)} lỗi; đầu tiên: {first}" if len(errors) > 1 else first
         return problem(422, "validation-error", "Dữ liệu không hợp lệ", detail, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)

@@ -9,6 +9,7 @@ Every number the product stores has a domain that fits its column (`NumericDomai
 beyond it is refused with a message, never sent to PostgreSQL to overflow there.
 """
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -47,6 +48,12 @@ class NumericDomain:
     def maximum(self) -> Decimal:
         """The largest value the column stores (999 999 999 999 999 999.999999 for 24, 6)."""
         return Decimal(10) ** (self.precision - self.scale) - Decimal(1).scaleb(-self.scale)
+
+    @property
+    def bound(self) -> float:
+        """The range as the contract documents it: the largest float within the column
+        (OpenAPI's numbers are floats; 1e18 itself is one past Numeric(24, 6))."""
+        return math.nextafter(float(10 ** (self.precision - self.scale)), 0)
 
     def fit(self, value: Decimal) -> Decimal:
         """`value` rounded to the column's scale; NumberError when it does not fit."""

@@ -4,7 +4,14 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from api.text import nfc
 
@@ -27,14 +34,34 @@ def _nfc_nonblank(value: str) -> str:
 Text = Annotated[str, AfterValidator(_nfc_nonblank)]
 ShortText = Annotated[str, StringConstraints(max_length=300), AfterValidator(_nfc_nonblank)]
 OptionalText = Annotated[str, StringConstraints(max_length=300), AfterValidator(_clean)]
+# Names, positions and places: the columns that hold them are String(200).
+NameText = Annotated[OptionalText, StringConstraints(max_length=200)]
 Code = Annotated[
     str,
     StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$"),
 ]
 
 
+def refuse_nul(value: Any) -> Any:
+    """PostgreSQL stores no NUL in text: refused in any string a request carries (lists and
+    mappings included), named by the field it is in."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("có ký tự NUL (\\0), không lưu được; hãy xóa ký tự đó")
+    elif isinstance(value, list | tuple | set):
+        for item in value:
+            refuse_nul(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            refuse_nul(key)
+            refuse_nul(item)
+    return value
+
+
 class Schema(BaseModel):
     model_config = ConfigDict(from_attributes=True, extra="forbid")
+
+    _no_nul = field_validator("*", mode="after")(refuse_nul)
 
 
 class FieldError(BaseModel):

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field, field_validator
 
 from api.models import Role, TokenScope
-from api.schemas.common import OptionalText, PageMeta, Schema, ShortText
+from api.schemas.common import NameText, OptionalText, PageMeta, Schema, ShortText
 from api.text import nfc
 
 
@@ -27,10 +27,10 @@ class RoleGrant(Schema):
 
 
 class UserCreate(Schema):
-    username: str
-    full_name: ShortText
+    username: str = Field(max_length=100)
+    full_name: Annotated[ShortText, Field(max_length=200)]
     email: OptionalText | None = None
-    position: OptionalText | None = None
+    position: NameText | None = None
     org_unit_id: uuid.UUID
     password: str = Field(min_length=1, max_length=200)
     roles: list[RoleGrant] = Field(default_factory=list)
@@ -40,9 +40,9 @@ class UserCreate(Schema):
 
 
 class UserUpdate(Schema):
-    full_name: ShortText | None = None
+    full_name: Annotated[ShortText, Field(max_length=200)] | None = None
     email: OptionalText | None = None
-    position: OptionalText | None = None
+    position: NameText | None = None
     org_unit_id: uuid.UUID | None = None
     password: str | None = Field(default=None, min_length=1, max_length=200)
     roles: list[RoleGrant] | None = None

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api import validation_text
 from api.access import Principal
 from api.errors import InvalidInput
 from api.models import Indicator
@@ -200,7 +201,7 @@ class IndicatorImporter:
                     name if name in headers else "code",
                     str(fields.get(name, "")),
                     "missing" if error["type"] == "missing" else "invalid_value",
-                    f"{error['msg']}",
+                    validation_text.reason(dict(error)),
                 )
             return None
         except InvalidInput as exc:
