@@ -5,8 +5,10 @@ import csv
 import io
 import itertools
 import random
+import uuid
 import zipfile
 from decimal import Decimal
+from typing import Any
 
 import httpx
 import pytest
@@ -180,6 +182,23 @@ async def test_child_plan_starting_after_its_end_is_a_422_with_a_request_id(
     )
     problem = assert_problem(r, 422)
     assert problem["request_id"] and problem["errors"][0]["field"] == "period_start"
+
+
+async def test_legacy_docx_checks_permission_before_reading_the_file(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    """A caller who may see a report but not change it is told so (403), whatever the file:
+    the file is not parsed for them (it used to answer 422 not_docx first)."""
+    viewer = await login("syt.thamdinh")
+    listed = (await client.get("/api/v1/submissions", headers=viewer, params={"limit": 200})).json()
+    assert listed["items"], listed
+    report = listed["items"][0]
+    r = await client.post(
+        f"/api/v1/submissions/{report['id']}/legacy-docx",
+        headers={**viewer, "If-Match": f'"{report["version"]}"'},
+        files={"file": ("bc.docx", b"%PDF-1.4 not a word file")},
+    )
+    assert_problem(r, 403)
 
 
 # ---- the property: any number or text as a data value is stored as given or refused ----
@@ -360,3 +379,57 @@ async def test_a_non_empty_file_without_rows_is_never_a_success(
     assert problem["errors"][0]["code"] == "no_rows"
     assert "None" not in problem["detail"]
     assert problem["import_job"]["status"] == "rejected"
+
+
+async def test_a_missing_column_is_named_once_with_the_headers_not_recognised(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    body = (
+        "chỉ số,đơn vị báo cáo,kỳ báo cáo,giá trị\n"
+        "KCB_BHYT,BN-SONHAI,202605,5\nKCB_BHYT,BN-SONHAI,202606,6\n"
+    )
+    r = await client.post(
+        IMPORT,
+        headers=await login("sonhai.baocao"),
+        files={"file": ("v.csv", body.encode(), "text/csv")},
+    )
+    problem = assert_problem(r, 422)
+    [error] = problem["errors"]
+    assert (error["field"], error["code"], error["row"]) == ("org_unit", "missing_column", None)
+    assert "đơn vị báo cáo" in error["message"] and "None" not in problem["detail"]
+
+
+def _documented(spec: dict[str, Any], name: str) -> set[str]:
+    return set(spec["components"]["schemas"][name]["properties"])
+
+
+async def test_the_problem_schema_lists_every_member_errors_carry(
+    app: Any, client: httpx.AsyncClient, login: Login
+) -> None:
+    spec = app.openapi()
+    problem_members, error_members = _documented(spec, "Problem"), _documented(spec, "FieldError")
+    reporter = await login("sonhai.baocao")
+    answers = [
+        await client.put(URL, headers=reporter, json={"values": [_value(value="1e20")]}),
+        await client.put(URL, headers=reporter, json={"values": [_value(org_unit="BN-LUCNGAN")]}),
+        await client.put(URL, headers=reporter, json={"values": [{"indicator": 1}]}),
+        await client.post(
+            IMPORT,
+            headers=reporter,
+            files={"file": ("v.csv", b"indicator,org_unit,period,value\nX,BN-SONHAI,2026,1\n")},
+        ),
+        await client.post(
+            DHIS2,
+            headers=reporter,
+            json={
+                "dataValues": [{"dataElement": "NOPE", "period": "2026", "orgUnit": "BN-SONHAI"}]
+            },
+        ),
+        await client.delete(f"{URL}/{uuid.uuid4()}", headers={**reporter, "If-Match": '"1"'}),
+    ]
+    for r in answers:
+        assert r.status_code >= 400, r.text
+        body = r.json()
+        assert set(body) <= problem_members, (set(body) - problem_members, r.text[:300])
+        for error in body.get("errors") or []:
+            assert set(error) <= error_members, (set(error) - error_members, error)

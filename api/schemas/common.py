@@ -68,9 +68,15 @@ class FieldError(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
     in_: str = Field(alias="in", description="body, query, path, header, or row for files")
-    field: str
-    message: str
-    code: str
+    field: str = Field(description="Trường (đường dẫn trong JSON) hoặc tên cột của tệp")
+    message: str = Field(description="Lỗi bằng tiếng Việt, nêu tên trường")
+    code: str = Field(description="Mã lỗi ổn định cho máy đọc")
+    row: int | None = Field(
+        default=None,
+        description="Dòng của tệp như bảng tính đánh số (dòng tiêu đề là 1), hoặc thứ tự "
+        "mục trong lô (từ 1); không có khi lỗi thuộc cả tệp",
+    )
+    value: str | None = Field(default=None, description="Giá trị đã gửi (cắt bớt nếu dài)")
 
 
 class Problem(BaseModel):
@@ -84,6 +90,20 @@ class Problem(BaseModel):
     detail: str
     request_id: str | None = None
     errors: list[FieldError] | None = None
+    counts: dict[str, int] | None = Field(
+        default=None, description="Lô giá trị bị từ chối: số tạo/sửa/không đổi/xóa/từ chối"
+    )
+    current_version: int | None = Field(
+        default=None, description="412: phiên bản hiện tại (ETag) của bản ghi"
+    )
+    import_job: dict[str, Any] | None = Field(
+        default=None, description="Tệp bị từ chối: lượt nhập (như ImportJobRead)"
+    )
+    response: dict[str, Any] | None = Field(
+        default=None, description="dataValueSets: ImportSummary của DHIS2"
+    )
+    httpStatus: str | None = Field(default=None, description="dataValueSets: như DHIS2")  # noqa: N815
+    httpStatusCode: int | None = Field(default=None, description="dataValueSets: như DHIS2")  # noqa: N815
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
