@@ -135,6 +135,7 @@ def problem(
     *,
     errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
+    request_id: str | None = None,
     **extra: Any,
 ) -> JSONResponse:
     body: dict[str, Any] = {
@@ -143,7 +144,7 @@ def problem(
         "status": status,
         "detail": detail,
     }
-    request_id = current_request_id()
+    request_id = request_id or current_request_id()
     if request_id:
         body["request_id"] = request_id
     if errors is not None:
@@ -312,11 +313,16 @@ def install_problem_handlers(app: FastAPI) -> None:
         return _database_unreachable()
 
     @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error", exc_info=exc)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Runs in Starlette's outermost middleware, outside the request id's context: the id
+        # comes from the scope, so the answer and the log line it points to still meet.
+        request_id = request.scope.get("request_id")
+        log.exception("unhandled error (request %s)", request_id, exc_info=exc)
         return problem(
             500,
             "internal-error",
             "Lỗi hệ thống",
             "Lỗi không mong đợi; mã yêu cầu giúp tra cứu nhật ký.",
+            request_id=request_id,
+            headers={"X-Request-ID": request_id} if request_id else None,
         )

@@ -433,3 +433,27 @@ async def test_the_problem_schema_lists_every_member_errors_carry(
         assert set(body) <= problem_members, (set(body) - problem_members, r.text[:300])
         for error in body.get("errors") or []:
             assert set(error) <= error_members, (set(error) - error_members, error)
+
+
+async def test_an_unexpected_error_still_names_its_request(
+    app: Any, client: httpx.AsyncClient, login: Login, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 500 that remains for real bugs carries the request id that finds its log line
+    (the handler runs outside the middleware that sets it)."""
+    from api.routers import plans
+
+    async def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(plans.cascade, "create_child", broken)
+    admin = await login("admin")
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as raw:
+        r = await raw.post(
+            f"/api/v1/plans/{uuid.uuid4()}/children",
+            headers={**admin, "X-Request-ID": "trace-me-123"},
+            json={"owner_id": str(uuid.uuid4()), "title": "Kế hoạch"},
+        )
+    problem = assert_problem(r, 500)
+    assert problem["request_id"] == "trace-me-123"
+    assert r.headers["x-request-id"] == "trace-me-123"

@@ -240,7 +240,7 @@ async def submit(
         status="queued",
         dry_run=dry_run,
         options=options,
-        filename=(filename or "")[:255] or None,
+        filename=(filename or "").replace("\x00", "")[:255] or None,
         size_bytes=size,
         sha256=sha,
         idempotency_key=idempotency_key,
