@@ -457,3 +457,24 @@ async def test_an_unexpected_error_still_names_its_request(
     problem = assert_problem(r, 500)
     assert problem["request_id"] == "trace-me-123"
     assert r.headers["x-request-id"] == "trace-me-123"
+
+
+@pytest.mark.parametrize(
+    ("resource", "body", "missing"),
+    [
+        ("org_units", "mã,tên gọi,loại\nX1,Tên,other\n", "name"),
+        ("indicators", "mã,tên,nhóm chỉ số,kiểu\nX1,Tên,result,count\n", "kind"),
+    ],
+)
+async def test_every_upload_names_its_missing_column(
+    client: httpx.AsyncClient, login: Login, resource: str, body: str, missing: str
+) -> None:
+    r = await client.post(
+        f"/api/v1/imports/{resource}",
+        headers=await login("admin"),
+        files={"file": ("f.csv", body.encode(), "text/csv")},
+        data={"dry_run": "true"},
+    )
+    problem = assert_problem(r, 422)
+    [error] = problem["errors"]
+    assert (error["field"], error["code"]) == (missing, "missing_column"), error

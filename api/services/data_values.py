@@ -26,7 +26,7 @@ from api.numbers import DATA_VALUE, NumberError, OutOfRange, parse_decimal
 from api.pacing import Pacer
 from api.periods import Period, PeriodError, parse
 from api.services import audit
-from api.services.imports import Outcome, Progress, RowConflict, register
+from api.services.imports import Outcome, Progress, RowConflict, missing_columns, register
 from api.settings import get_settings
 from api.tabular import Row, normalise_header
 
@@ -58,27 +58,6 @@ def column_of(header: str) -> str | None:
 
 
 REQUIRED_COLUMNS = ("indicator", "org_unit", "period")
-
-
-def missing_columns(row: Row, outcome: Outcome) -> bool:
-    """A file without a required column is refused once, naming the column and the headers
-    it did not recognise (the likely misspelling), not as a conflict on every row."""
-    found = {column_of(header) for header in row.cells}
-    missing = [name for name in REQUIRED_COLUMNS if name not in found]
-    unknown = [header for header in row.cells if column_of(header) is None and header]
-    for name in missing:
-        hint = f" Các cột không nhận ra: {', '.join(unknown[:20])}." if unknown else ""
-        outcome.reject(
-            RowConflict(
-                None,
-                name,
-                None,
-                "missing_column",
-                f"Thiếu cột bắt buộc '{name}' (tên được chấp nhận: "
-                f"{', '.join(COLUMNS[name])}).{hint}",
-            )
-        )
-    return bool(missing)
 
 
 @dataclass(frozen=True)
@@ -768,7 +747,7 @@ class DataValueImporter:
         pace = bulk_pacer(session)  # as in `apply`: people first
         for row in rows:
             outcome.rows += 1
-            if outcome.rows == 1 and missing_columns(row, outcome):
+            if outcome.rows == 1 and missing_columns(row, outcome, COLUMNS, REQUIRED_COLUMNS):
                 return outcome
             item = validate_row(
                 row, catalog, actor, default_status=default_status, cutoff=cutoff, outcome=outcome

@@ -29,7 +29,15 @@ from api.errors import Conflict, InvalidInput, NotFound, out_of_resources
 from api.models import ImportChunk, ImportJob, Role
 from api.queue import enqueue, tasks
 from api.settings import get_settings
-from api.tabular import Row, check_xlsx, file_error, read_csv, read_xlsx, refuse_nul
+from api.tabular import (
+    Row,
+    check_xlsx,
+    file_error,
+    normalise_header,
+    read_csv,
+    read_xlsx,
+    refuse_nul,
+)
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +114,35 @@ IMPORTERS: dict[str, Importer] = {}
 def register(importer: Importer) -> Importer:
     IMPORTERS[importer.resource] = importer
     return importer
+
+
+def missing_columns(
+    row: Row, outcome: Outcome, columns: dict[str, tuple[str, ...]], required: tuple[str, ...]
+) -> bool:
+    """Called with a file's first row: a required column it lacks is refused once, naming
+    the column, the headers it goes by, and the headers the file has that none recognise
+    (the likely misspelling), not as a conflict on every row. True when any is missing."""
+
+    def key(header: str) -> str:
+        return normalise_header(header).replace("_", " ")
+
+    known = {key(alias): name for name, aliases in columns.items() for alias in aliases}
+    found = {known.get(key(header)) for header in row.cells}
+    missing = [name for name in required if name not in found]
+    unknown = [h for h in row.cells if h and key(h) not in known]
+    for name in missing:
+        hint = f" Các cột không nhận ra: {', '.join(unknown[:20])}." if unknown else ""
+        outcome.reject(
+            RowConflict(
+                None,
+                name,
+                None,
+                "missing_column",
+                f"Thiếu cột bắt buộc '{name}' (tên được chấp nhận: "
+                f"{', '.join(columns[name])}).{hint}",
+            )
+        )
+    return bool(missing)
 
 
 class Cancelled(Exception):
