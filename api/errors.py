@@ -204,6 +204,12 @@ def _database_unreachable() -> JSONResponse:
     )
 
 
+def sqlstate_class(exc: DBAPIError) -> str | None:
+    """The two-character class of the SQLSTATE PostgreSQL answered with, if any."""
+    sqlstate = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return sqlstate[:2] if isinstance(sqlstate, str) else None
+
+
 def out_of_resources(exc: DBAPIError) -> bool:
     """PostgreSQL's class 53, insufficient resources: disk full (53100), out of memory
     (53200), too many connections (53300), a configured limit such as temp_file_limit
@@ -290,6 +296,17 @@ def install_problem_handlers(app: FastAPI) -> None:
         if exc.connection_invalidated:
             log.error("database unavailable: %s", exc.orig or exc)
             return _database_unreachable()
+        if sqlstate_class(exc) == "22":
+            # Class 22, data exception (a numeric field overflow, a NUL in text, a value too
+            # long): input that slipped past validation. Still the caller's, so a 422, never
+            # a 500; logged to be caught upstream (the tests' bounds check is the first net).
+            log.warning("data exception reached the handler: %s", exc.orig)
+            return problem(
+                422,
+                "validation-error",
+                "Dữ liệu không hợp lệ",
+                "Có giá trị không lưu được (số vượt giới hạn, chuỗi quá dài hoặc ký tự NUL).",
+            )
         if out_of_resources(exc):
             log.error("database out of resources: %s", exc.orig)
             return _unavailable(

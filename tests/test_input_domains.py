@@ -478,3 +478,37 @@ async def test_every_upload_names_its_missing_column(
     problem = assert_problem(r, 422)
     [error] = problem["errors"]
     assert (error["field"], error["code"]) == (missing, "missing_column"), error
+
+
+async def test_a_target_read_from_wording_fits_its_column(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    r = await client.post(
+        "/api/v1/targets",
+        headers=await login("syt.kehoach"),
+        json={
+            "indicator": "UHC",
+            "org_unit": "BN-SYT",
+            "year": 2031,
+            "wording": "trên 100000000000000000000 điểm",
+        },
+    )
+    problem = assert_problem(r, 422)
+    assert (problem["errors"][0]["field"], problem["errors"][0]["code"]) == (
+        "wording",
+        "out_of_range",
+    )
+
+
+async def test_a_data_exception_that_slips_past_validation_is_a_422(
+    client: httpx.AsyncClient, login: Login, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last net: PostgreSQL's class 22 (numeric overflow here, with the domain check
+    switched off) is the caller's input, never a 500."""
+    from api.numbers import NumericDomain
+
+    monkeypatch.setattr(data_values, "DATA_VALUE", NumericDomain(60, 6))
+    r = await client.put(
+        URL, headers=await login("sonhai.baocao"), json={"values": [_value(value="1e20")]}
+    )
+    assert_problem(r, 422)
