@@ -7,7 +7,7 @@ import itertools
 import random
 import uuid
 import zipfile
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import httpx
@@ -288,6 +288,41 @@ async def test_any_value_is_stored_as_given_or_refused_naming_it(
     [stored] = r.json()["items"]
     assert Decimal(stored["value"]) == expected, (value, stored)
     assert stored["comment"] == (nfc(comment) or None if comment is not None else None), stored
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(numerator=_NUMBER, denominator=_NUMBER, dry_run=st.booleans())
+async def test_any_fraction_is_stored_as_given_or_refused_naming_it(
+    client: httpx.AsyncClient, login: Login, numerator: object, denominator: object, dry_run: bool
+) -> None:
+    reporter = await login("sonhai.baocao")
+    n = next(_PERIODS)
+    period = f"{1900 + n // 12}{n % 12 + 1:02d}"
+    item = {
+        "indicator": "TCDD",
+        "org_unit": "BN-SONHAI",
+        "period": period,
+        "numerator": numerator,
+        "denominator": denominator,
+    }
+    r = await client.put(URL, headers=reporter, json={"values": [item], "dry_run": dry_run})
+    assert r.status_code < 500, r.text[:300]
+    if r.status_code != 200:
+        problem = assert_problem(r, 422)
+        fields = {e["field"].rsplit(".", 1)[-1] for e in problem["errors"]}
+        assert fields and fields <= {"numerator", "denominator", "value"}, problem
+        return
+    num, den = _expected(numerator), _expected(denominator)
+    assert num is not None and den is not None and 0 <= num <= den and den > 0, r.text
+    if dry_run:
+        return
+    where = {"indicator": "TCDD", "org_unit": "BN-SONHAI", "period": period}
+    [stored] = (await client.get(URL, headers=reporter, params=where)).json()["items"]
+    assert (Decimal(stored["numerator"]), Decimal(stored["denominator"])) == (num, den), stored
+    percent = (num / den * 100).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+    assert Decimal(stored["value"]) == percent, stored
 
 
 # ---- upload bombs ----
