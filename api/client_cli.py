@@ -47,7 +47,8 @@ def _report(job: dict[str, Any], server: str) -> int:
     )
     if job["status"] == "rejected":
         for c in job["conflicts"][:20]:
-            console.print(f"  row {c['row']}, {c['column']}: {c['message']} [{c['code']}]")
+            where = f"row {c['row']}, " if c.get("row") is not None else ""
+            console.print(f"  {where}{c['column']}: {c['message']} [{c['code']}]")
         if job["conflicts_total"] > 20:
             console.print(f"  … {job['conflicts_total'] - 20} more")
         console.print(

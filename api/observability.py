@@ -64,6 +64,9 @@ class RequestIdMiddleware:
         given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         request_id = given if _SAFE_ID.match(given) else uuid.uuid4().hex
         token = _request_id.set(request_id)
+        # For the handler of unexpected errors, which runs outside this middleware (after the
+        # context above is reset): the 500 still names its request.
+        scope["request_id"] = request_id
         started = time.perf_counter()
         status = 500
 

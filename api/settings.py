@@ -96,6 +96,14 @@ class Settings(BaseSettings):
     # Bulk uploads: the largest accepted file, and the size up to which it is processed inline.
     import_max_bytes: int = 512 * 1024 * 1024
     import_inline_max_bytes: int = 2 * 1024 * 1024
+    # What an uploaded XLSX (a zip) may inflate to, checked on the sizes the archive declares
+    # when it arrives (before it is queued or parsed) and on the bytes actually inflated while
+    # it is read: each member at most xlsx_max_member_bytes and xlsx_max_ratio times its
+    # compressed size (members over 1 MB), all members together xlsx_max_expanded_bytes.
+    # A 3 MB file whose sheet inflates to 480 MB is refused by either check.
+    xlsx_max_member_bytes: int = 200 * 1024 * 1024
+    xlsx_max_expanded_bytes: int = 512 * 1024 * 1024
+    xlsx_max_ratio: int = 200
     # One file attached to a report (and a legacy Word report to read).
     attachment_max_bytes: int = 20 * 1024 * 1024
 

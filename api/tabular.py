@@ -19,14 +19,14 @@ from typing import IO, Any
 
 from api.errors import InvalidInput
 from api.numbers import NumberError, parse_decimal
+from api.settings import get_settings
 from api.text import fold, nfc
 
 CSV_TYPES = {"text/csv", "application/csv", "text/plain", "application/vnd.ms-excel"}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP_MAGIC = b"PK\x03\x04"
-# Limits on what an XLSX may expand to: a 50 KB zip must not become 5 GB of XML.
-XLSX_MAX_UNCOMPRESSED = 512 * 1024 * 1024
-XLSX_MAX_RATIO = 200
+# Members up to this size may compress as well as they like (the ratio limit is for big ones).
+XLSX_RATIO_FLOOR = 1024 * 1024
 
 
 def file_error(message: str, code: str, *, field: str = "file") -> InvalidInput:
@@ -135,6 +135,25 @@ def pick(cells: dict[str, str], aliases: tuple[str, ...]) -> tuple[str | None, s
     return None, ""
 
 
+def refuse_nul(number: int, cells: dict[str, str]) -> None:
+    """PostgreSQL stores no NUL in text: a file carrying one is refused, naming the cell."""
+    for header, value in cells.items():
+        if "\x00" in value or "\x00" in header:
+            message = f"Dòng {number}, cột '{header.replace(chr(0), '')}': có ký tự NUL (\\0)."
+            raise InvalidInput(
+                message,
+                errors=[
+                    {
+                        "in": "row",
+                        "field": header.replace("\x00", ""),
+                        "row": number,
+                        "message": "Có ký tự NUL (\\0): không lưu được; hãy xóa ký tự đó.",
+                        "code": "nul_character",
+                    }
+                ],
+            )
+
+
 def read_csv(
     stream: IO[bytes], *, encoding: str | None = None, delimiter: str | None = None
 ) -> tuple[list[str], Iterator[Row]]:
@@ -173,7 +192,9 @@ def read_csv(
                         }
                     ],
                 )
-            yield Row(index, {h: unmark(nfc(v)) for h, v in zip(header, values, strict=False)})
+            cells = {h: unmark(nfc(v)) for h, v in zip(header, values, strict=False)}
+            refuse_nul(index, cells)
+            yield Row(index, cells)
 
     return header, rows()
 
@@ -199,8 +220,30 @@ class _Prepend(io.RawIOBase):
         return self.rest.read(size)
 
 
+def _too_large(name: str, size: int) -> InvalidInput:
+    settings = get_settings()
+    return file_error(
+        f"Tệp XLSX giải nén ra quá lớn (phần '{name[:100]}': từ {size:,} byte trở lên; "
+        f"tối đa {settings.xlsx_max_member_bytes:,} byte mỗi phần, "
+        f"{settings.xlsx_max_expanded_bytes:,} byte cả tệp, và không quá "
+        f"{settings.xlsx_max_ratio} lần kích thước nén): nghi zip bomb, không đọc. "
+        "Hãy chia nhỏ tệp hoặc gửi CSV.",
+        "xlsx_too_large",
+    )
+
+
+def _member_fits(name: str, size: int, compressed: int) -> None:
+    settings = get_settings()
+    over_ratio = size > XLSX_RATIO_FLOOR and size > settings.xlsx_max_ratio * max(compressed, 1)
+    if size > settings.xlsx_max_member_bytes or over_ratio:
+        raise _too_large(name, size)
+
+
 def check_xlsx(stream: IO[bytes]) -> None:
-    """Refuse what is not an XLSX, a truncated one, or one that would expand far too much."""
+    """Refuse what is not an XLSX, a truncated one, or one whose members declare they would
+    expand past the limits (settings.xlsx_*): each member on its own, so stored random
+    padding cannot hide one bomb in an archive-wide ratio. What they really inflate to is
+    counted while reading (`_BoundedZip`): the declared sizes are the sender's word."""
     start = stream.tell()
     if stream.read(4) != ZIP_MAGIC:
         raise file_error("Tệp không phải định dạng XLSX (Excel 2007 trở lên).", "not_xlsx")
@@ -208,20 +251,69 @@ def check_xlsx(stream: IO[bytes]) -> None:
     try:
         with zipfile.ZipFile(stream) as archive:
             infos = archive.infolist()
-            names = {i.filename for i in infos}
-            expanded = sum(i.file_size for i in infos)
-            packed = sum(i.compress_size for i in infos) or 1
     except zipfile.BadZipFile as exc:
         raise file_error(
             "Tệp XLSX bị hỏng hoặc bị cắt cụt; hãy lưu lại và gửi lại.", "corrupt_xlsx"
         ) from exc
+    names = {i.filename for i in infos}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise file_error("Tệp ZIP này không phải bảng tính XLSX.", "not_xlsx")
-    if expanded > XLSX_MAX_UNCOMPRESSED or expanded / packed > XLSX_MAX_RATIO:
-        raise file_error(
-            "Tệp XLSX giải nén ra quá lớn so với kích thước (nghi zip bomb).", "xlsx_too_large"
-        )
+    for info in infos:
+        _member_fits(info.filename, info.file_size, info.compress_size)
+    expanded = sum(i.file_size for i in infos)
+    if expanded > get_settings().xlsx_max_expanded_bytes:
+        raise _too_large("*", expanded)
     stream.seek(start)
+
+
+class _Inflated(io.RawIOBase):
+    """A member being read, its inflated bytes counted against the limits as they come."""
+
+    def __init__(self, inner: IO[bytes], info: zipfile.ZipInfo, archive: "_BoundedZip") -> None:
+        self.inner, self.info, self.archive, self.count = inner, info, archive, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.inner.read(len(buffer))
+        self.count += len(data)
+        self.archive.inflated += len(data)
+        _member_fits(self.info.filename, self.count, self.info.compress_size)
+        if self.archive.inflated > get_settings().xlsx_max_expanded_bytes:
+            raise _too_large("*", self.archive.inflated)
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self.inner.close()
+        super().close()
+
+
+class _BoundedZip(zipfile.ZipFile):
+    """The archive openpyxl reads through: every member it opens is counted (`_Inflated`)."""
+
+    inflated = 0
+
+    def open(self, name: Any, mode: Any = "r", pwd: Any = None, **kw: Any) -> IO[bytes]:
+        member = super().open(name, mode, pwd, **kw)
+        if mode != "r":
+            return member
+        info = name if isinstance(name, zipfile.ZipInfo) else self.getinfo(name)
+        return io.BufferedReader(_Inflated(member, info, self), buffer_size=1 << 16)
+
+
+def _open_workbook(stream: IO[bytes]) -> Any:
+    """openpyxl's load_workbook(read_only, data_only), reading through `_BoundedZip`."""
+    from openpyxl.reader.excel import ExcelReader
+
+    start = stream.tell()
+    reader = ExcelReader(stream, read_only=True, data_only=True)
+    reader.archive.close()
+    stream.seek(start)
+    reader.archive = _BoundedZip(stream)
+    reader.read()
+    return reader.wb
 
 
 def _cell_text(value: Any) -> str:
@@ -251,12 +343,12 @@ def read_xlsx(
     """Read one sheet (the first by default). The header is the first non-empty row, or the
     row `header_row`, or the first row whose first cell is one of `header_first_cell` (folded:
     "STT" under a title); rows above it are skipped."""
-    import openpyxl  # defusedxml is installed, so openpyxl parses the XML defused
-
+    # defusedxml is installed, so openpyxl parses the XML defused.
     check_xlsx(stream)
     try:
-        book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        book = _open_workbook(stream)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
+        # SyntaxError: XML's ParseError, e.g. a character XML cannot carry (&#0;).
         raise file_error(
             "Không đọc được tệp XLSX; hãy lưu lại và gửi lại.", "corrupt_xlsx"
         ) from exc
@@ -270,21 +362,28 @@ def read_xlsx(
     values = worksheet.iter_rows(values_only=True)
     header: list[str] = []
     number = 0
-    for number, raw in enumerate(values, start=1):
-        cells = [_cell_text(v) for v in raw]
-        if header_first_cell is not None:
-            found = bool(cells) and normalise_header(cells[0]) in header_first_cell
-        else:
-            found = (header_row is None and any(cells)) or number == header_row
-        if found:
-            header = cells
-            break
+    try:
+        for number, raw in enumerate(values, start=1):
+            cells = [_cell_text(v) for v in raw]
+            if header_first_cell is not None:
+                found = bool(cells) and normalise_header(cells[0]) in header_first_cell
+            else:
+                found = (header_row is None and any(cells)) or number == header_row
+            if found:
+                header = cells
+                break
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
+        book.close()
+        raise file_error(
+            "Không đọc được tệp XLSX; hãy lưu lại và gửi lại.", "corrupt_xlsx"
+        ) from exc
     while header and not header[-1]:
         header.pop()
     if not header:
         raise file_error("Trang tính rỗng: không có dòng tiêu đề.", "empty_file")
 
     def rows() -> Iterator[Row]:
+        index = number
         try:
             for index, raw in enumerate(values, start=number + 1):
                 cells = [_cell_text(v) for v in raw]
@@ -293,6 +392,12 @@ def read_xlsx(
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
             raise file_error(
                 "Tệp XLSX bị hỏng giữa chừng; không dữ liệu nào được ghi.", "corrupt_xlsx"
+            ) from exc
+        except SyntaxError as exc:
+            raise file_error(
+                f"Tệp XLSX có nội dung XML không hợp lệ sau dòng {index} ({exc}), ví dụ một "
+                "ký tự điều khiển như NUL: không dữ liệu nào được ghi.",
+                "corrupt_xlsx",
             ) from exc
         finally:
             book.close()

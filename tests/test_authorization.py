@@ -708,7 +708,7 @@ RULES: dict[str, Rule] = {
     "parse_target_wording": Rule(
         static("POST", "/api/v1/targets/parse", json={"wording": "trên 95%"}), everyone()
     ),
-    # A value outside the caller's units is refused row by row (422, code forbidden).
+    # A value outside the caller's units is refused (403, each row code forbidden).
     "upsert_data_values": Rule(
         static(
             "PUT",
@@ -720,7 +720,6 @@ RULES: dict[str, Rule] = {
             },
         ),
         SONHAI_WRITERS,
-        denied_status={422},
     ),
     "list_data_values": Rule(static("GET", "/api/v1/data-values"), everyone()),
     # Drafts: only those who may write the unit's values see them.

@@ -43,6 +43,9 @@ GARBAGE: list[tuple[str, Any, str]] = [
 ]
 
 
+ENGLISH = ("Field required", "should", "Input ", "Value error", "Extra inputs", "JSON decode")
+
+
 def _write_routes() -> list[tuple[str, str]]:
     spec = create_app().openapi()
     # Writes that read a body or an id from the path; a bodiless action on oneself
@@ -74,6 +77,10 @@ async def test_garbage_on_every_write_is_a_problem(
         assert r.headers["content-type"].startswith("application/problem+json"), (label, r.text)
         problem = r.json()
         assert problem["status"] == r.status_code and problem["detail"], label
+        # People read these: pydantic's English never leaks through (issue 20 §2).
+        said = " ".join([problem["detail"], *(e["message"] for e in problem.get("errors") or [])])
+        for english in ENGLISH:
+            assert english not in said, (label, said)
 
 
 async def test_body_over_the_limit_is_refused_early(

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from api.db import plan_for_these_values
 from api.deps import CurrentPrincipal, DbSession, IfMatch, WritingPrincipal
-from api.errors import Forbidden, InvalidInput, PreconditionFailed, problem
+from api.errors import Forbidden, InvalidInput, PreconditionFailed, conflict_place, problem
 from api.models import DataValue, DataValueHistory, Indicator, OrgUnit
 from api.paging import after_time_key, decode_time_cursor, encode_time_cursor, json_page
 from api.periods import parse_param
@@ -96,12 +96,20 @@ def _rows(batch: DataValueBatch) -> list[Row]:
 def outcome_answer(outcome: Outcome, *, dry_run: bool) -> Any:
     counts = ImportCounts(**outcome.counts())
     if outcome.conflicts_total:
-        first = outcome.conflicts[0]
+        # A value outside the caller's grants is a matter of permission, as everywhere else:
+        # 403, with every conflict of the batch still listed.
+        forbidden = [c for c in outcome.conflicts if c.code == "forbidden"]
+        first = forbidden[0] if forbidden else outcome.conflicts[0]
+        status, code, title = (
+            (403, "forbidden", "Không có quyền: không giá trị nào được ghi")
+            if forbidden
+            else (422, "validation-error", "Dữ liệu không hợp lệ: không giá trị nào được ghi")
+        )
         return problem(
-            422,
-            "validation-error",
-            "Dữ liệu không hợp lệ: không giá trị nào được ghi",
-            f"{outcome.conflicts_total} lỗi; dòng {first.row}, trường '{first.column}': "
+            status,
+            code,
+            title,
+            f"{outcome.conflicts_total} lỗi; {conflict_place(first.row, first.column, 'trường')}"
             f"{first.message}",
             errors=[
                 {

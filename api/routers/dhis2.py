@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from api import validation_text
 from api.db import plan_for_these_values
 from api.deps import CurrentPrincipal, DbSession, WritingPrincipal
 from api.errors import InvalidInput, problem
@@ -196,7 +197,7 @@ async def import_data_value_set(
                     {
                         "in": "body",
                         "field": ".".join(str(p) for p in e["loc"]),
-                        "message": e["msg"],
+                        "message": validation_text.message(dict(e)),
                         "code": e["type"],
                     }
                     for e in exc.errors()

@@ -12,7 +12,7 @@ import api.services.indicator_import
 import api.services.matrix_files
 import api.services.org_unit_import  # noqa: F401
 from api.deps import CurrentPrincipal, DbSession, WritingPrincipal
-from api.errors import problem
+from api.errors import conflict_place, problem
 from api.models import ImportJob
 from api.paging import decode_time_cursor, encode_time_cursor
 from api.schemas.common import PageMeta, problem_responses
@@ -27,7 +27,7 @@ def _answer(job: ImportJob) -> Any:
     body = ImportJobRead.model_validate(job)
     if job.status == "rejected":
         first = job.conflicts[0] if job.conflicts else {}
-        where = f"dòng {first.get('row')}, cột '{first.get('column')}': " if first else ""
+        where = conflict_place(first.get("row"), first.get("column")) if first else ""
         return problem(
             422,
             "import-rejected",

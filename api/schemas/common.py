@@ -4,7 +4,14 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from api.text import nfc
 
@@ -32,23 +39,49 @@ def _nfc_nonblank(value: str) -> str:
 Text = Annotated[str, AfterValidator(_nfc_nonblank)]
 ShortText = Annotated[str, StringConstraints(max_length=300), AfterValidator(_nfc_nonblank)]
 OptionalText = Annotated[str, StringConstraints(max_length=300), AfterValidator(_clean)]
+# Names, positions and places: the columns that hold them are String(200).
+NameText = Annotated[OptionalText, StringConstraints(max_length=200)]
 Code = Annotated[
     str,
     StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$"),
 ]
 
 
+def refuse_nul(value: Any) -> Any:
+    """PostgreSQL stores no NUL in text: refused in any string a request carries (lists and
+    mappings included), named by the field it is in."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("có ký tự NUL (\\0), không lưu được; hãy xóa ký tự đó")
+    elif isinstance(value, list | tuple | set):
+        for item in value:
+            refuse_nul(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            refuse_nul(key)
+            refuse_nul(item)
+    return value
+
+
 class Schema(BaseModel):
     model_config = ConfigDict(from_attributes=True, extra="forbid")
+
+    _no_nul = field_validator("*", mode="after")(refuse_nul)
 
 
 class FieldError(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
     in_: str = Field(alias="in", description="body, query, path, header, or row for files")
-    field: str
-    message: str
-    code: str
+    field: str = Field(description="Trường (đường dẫn trong JSON) hoặc tên cột của tệp")
+    message: str = Field(description="Lỗi bằng tiếng Việt, nêu tên trường")
+    code: str = Field(description="Mã lỗi ổn định cho máy đọc")
+    row: int | None = Field(
+        default=None,
+        description="Dòng của tệp như bảng tính đánh số (dòng tiêu đề là 1), hoặc thứ tự "
+        "mục trong lô (từ 1); không có khi lỗi thuộc cả tệp",
+    )
+    value: str | None = Field(default=None, description="Giá trị đã gửi (cắt bớt nếu dài)")
 
 
 class Problem(BaseModel):
@@ -62,6 +95,20 @@ class Problem(BaseModel):
     detail: str
     request_id: str | None = None
     errors: list[FieldError] | None = None
+    counts: dict[str, int] | None = Field(
+        default=None, description="Lô giá trị bị từ chối: số tạo/sửa/không đổi/xóa/từ chối"
+    )
+    current_version: int | None = Field(
+        default=None, description="412: phiên bản hiện tại (ETag) của bản ghi"
+    )
+    import_job: dict[str, Any] | None = Field(
+        default=None, description="Tệp bị từ chối: lượt nhập (như ImportJobRead)"
+    )
+    response: dict[str, Any] | None = Field(
+        default=None, description="dataValueSets: ImportSummary của DHIS2"
+    )
+    httpStatus: str | None = Field(default=None, description="dataValueSets: như DHIS2")  # noqa: N815
+    httpStatusCode: int | None = Field(default=None, description="dataValueSets: như DHIS2")  # noqa: N815
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from api.schemas.common import OptionalText, PageMeta, Schema, ShortText, Text
+from api.schemas.common import NameText, PageMeta, Schema, ShortText, Text
 
 DocumentType = Literal[
     "NQ", "CTr", "KH", "BC", "QĐ", "TB", "CT", "KL", "HD", "TTr", "NĐ", "TT", "CV"
@@ -25,10 +25,10 @@ class DocumentCreate(Schema):
     party_style: bool = Field(default=False, description='"72-NQ/TW" thay vì "142/KH-UBND"')
     issuer_id: uuid.UUID
     issued_on: date | None = None
-    place: OptionalText | None = None
+    place: NameText | None = None
     title: Annotated[Text, Field(max_length=2000)]
-    signer_name: OptionalText | None = None
-    signer_position: OptionalText | None = None
+    signer_name: NameText | None = None
+    signer_position: NameText | None = None
     signer_mode: SignerMode | None = None
     recipients: Annotated[list[ShortText], Field(max_length=200, default_factory=list)]
     legal_basis_ids: Annotated[list[uuid.UUID], Field(max_length=100, default_factory=list)]

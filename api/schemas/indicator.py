@@ -5,12 +5,41 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, WithJsonSchema
 
+from api.numbers import DATA_VALUE, MAX_NUMBER_TEXT, TARGET
 from api.schemas.common import Code, OptionalText, PageMeta, Schema, ShortText, clean_text
 
 # A description is exported to spreadsheet cells: no control character a worksheet refuses.
 Description = Annotated[str, Field(max_length=5000), AfterValidator(clean_text)]
+
+# Numbers as their columns hold them (api/numbers.py), documented within the column's range.
+DATA_NUMBER_BOUND = DATA_VALUE.bound
+TARGET_BOUND = TARGET.bound
+DataDecimal = Annotated[Decimal, Field(ge=-DATA_NUMBER_BOUND, le=DATA_NUMBER_BOUND)]
+# A JSON number within the range, or text in Vietnamese notation ("38,46", "20.967.784.175")
+# checked against the same range when the row is validated (a conflict naming the row).
+DataNumber = Annotated[
+    Decimal | str,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": -DATA_NUMBER_BOUND, "maximum": DATA_NUMBER_BOUND},
+                {"type": "string", "maxLength": MAX_NUMBER_TEXT},
+            ],
+            "description": "Tối đa 18 chữ số phần nguyên; làm tròn đến 6 chữ số thập phân",
+        }
+    ),
+]
+TargetNumber = Annotated[
+    Decimal,
+    Field(
+        ge=-TARGET_BOUND,
+        le=TARGET_BOUND,
+        description="Tối đa 14 chữ số phần nguyên; làm tròn đến 6 chữ số thập phân",
+    ),
+]
+
 IndicatorKind = Literal["input", "activity", "result", "impact"]
 ValueType = Literal["count", "number", "percentage", "rate", "currency", "yes_no", "text"]
 Aggregation = Literal["sum", "ratio", "average", "latest", "none"]
@@ -32,10 +61,14 @@ class IndicatorCreate(Schema):
     code: Code
     name_vi: ShortText
     name_en: OptionalText | None = None
-    unit: OptionalText | None = Field(default=None, description="%, lượt, bác sỹ/vạn dân, cm …")
+    unit: Annotated[OptionalText, Field(max_length=100)] | None = Field(
+        default=None, description="%, lượt, bác sỹ/vạn dân, cm …"
+    )
     kind: IndicatorKind
     value_type: ValueType
-    factor: int = Field(default=1, description="1, 100 (%), 1 000, 10 000 (vạn), 100 000")
+    factor: int = Field(
+        default=1, ge=1, le=1_000_000_000, description="1, 100 (%), 1 000, 10 000 (vạn), 100 000"
+    )
     numerator_label: OptionalText | None = None
     denominator_label: OptionalText | None = None
     direction: Direction = "higher"
@@ -50,7 +83,7 @@ class IndicatorCreate(Schema):
 class IndicatorUpdate(Schema):
     name_vi: ShortText | None = None
     name_en: OptionalText | None = None
-    unit: OptionalText | None = None
+    unit: Annotated[OptionalText, Field(max_length=100)] | None = None
     kind: IndicatorKind | None = None
     numerator_label: OptionalText | None = None
     denominator_label: OptionalText | None = None
@@ -96,13 +129,13 @@ class TargetCreate(Schema):
     org_unit: str = Field(description="Mã hoặc id đơn vị")
     plan_id: uuid.UUID | None = None
     year: int = Field(ge=1900, le=2200)
-    option: str = "default"
+    option: Annotated[str, Field(max_length=100)] = "default"
     comparator: Comparator | None = Field(
         default=None, description="Bỏ trống để đọc từ wording (ví dụ 'trên 95%')"
     )
-    value: Decimal | None = None
-    value_high: Decimal | None = None
-    baseline: Decimal | None = None
+    value: TargetNumber | None = None
+    value_high: TargetNumber | None = None
+    baseline: TargetNumber | None = None
     baseline_year: int | None = Field(default=None, ge=1900, le=2200)
     wording: OptionalText | None = None
 
@@ -143,13 +176,17 @@ class DataValueIn(Schema):
 
     indicator: str = Field(description="Mã hoặc id chỉ số")
     org_unit: str = Field(description="Mã hoặc id đơn vị")
-    period: str = Field(description="2026, 2026S1, 2026Q2, 202605, 2026W07, 2026-01-01_2026-05-30")
-    option: str | None = None
-    numerator: Decimal | str | None = None
-    denominator: Decimal | str | None = None
-    value: Decimal | str | None = None
+    period: str = Field(
+        max_length=40, description="2026, 2026S1, 2026Q2, 202605, 2026W07, 2026-01-01_2026-05-30"
+    )
+    option: Annotated[str, Field(max_length=100)] | None = None
+    numerator: DataNumber | None = None
+    denominator: DataNumber | None = None
+    value: DataNumber | None = None
     comment: str | None = Field(default=None, max_length=2000)
-    status: str | None = Field(default=None, description="draft (mặc định), submitted, accepted")
+    status: Annotated[str, Field(max_length=20)] | None = Field(
+        default=None, description="draft (mặc định), submitted, accepted"
+    )
     deleted: bool = False
 
 

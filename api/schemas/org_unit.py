@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
@@ -12,7 +13,7 @@ from api.schemas.common import Code, OptionalText, PageMeta, Schema, ShortText
 class OrgUnitCreate(Schema):
     code: Code
     name: ShortText
-    short_name: OptionalText | None = None
+    short_name: Annotated[OptionalText, Field(max_length=120)] | None = None
     type: OrgUnitType
     parent_id: uuid.UUID | None = None
     active: bool = True
@@ -23,7 +24,7 @@ class OrgUnitUpdate(Schema):
 
     code: Code | None = None
     name: ShortText | None = None
-    short_name: OptionalText | None = None
+    short_name: Annotated[OptionalText, Field(max_length=120)] | None = None
     type: OrgUnitType | None = None
     active: bool | None = None
 

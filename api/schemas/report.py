@@ -7,8 +7,17 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from api.schemas.common import OptionalText, PageMeta, Schema, ShortText, StoredFileRead, Text
+from api.schemas.common import (
+    NameText,
+    OptionalText,
+    PageMeta,
+    Schema,
+    ShortText,
+    StoredFileRead,
+    Text,
+)
 from api.schemas.document import DocNumber, SignerMode, Symbol
+from api.schemas.indicator import DataDecimal
 
 LongText = Annotated[str, Field(max_length=50000)]
 SectionKey = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9._-]+$")]
@@ -191,9 +200,9 @@ class ValueIn(Schema):
 
     indicator: ShortText = Field(description="Mã chỉ số")
     option: Annotated[str, Field(max_length=100)] | None = None
-    numerator: Annotated[str, Field(max_length=40)] | Decimal | None = None
-    denominator: Annotated[str, Field(max_length=40)] | Decimal | None = None
-    value: Annotated[str, Field(max_length=2000)] | Decimal | None = None
+    numerator: Annotated[str, Field(max_length=40)] | DataDecimal | None = None
+    denominator: Annotated[str, Field(max_length=40)] | DataDecimal | None = None
+    value: Annotated[str, Field(max_length=2000)] | DataDecimal | None = None
     comment: Annotated[str, Field(max_length=2000)] | None = None
     delete: bool = Field(default=False, description="Xóa giá trị này khỏi báo cáo")
 
@@ -224,7 +233,7 @@ class SubmissionUpdate(Schema):
 
     doc_number: DocNumber | None = None
     doc_symbol: Symbol | None = None
-    place: OptionalText | None = None
+    place: NameText | None = None
     report_date: date | None = None
     title: Annotated[str, Field(max_length=2000)] | None = None
     sections: Annotated[list[Section], Field(max_length=60)] | None = None
@@ -234,9 +243,9 @@ class SubmissionUpdate(Schema):
     issued_documents: Annotated[list[IssuedDocument], Field(max_length=500)] | None = None
     links: Annotated[list[Link], Field(max_length=100)] | None = None
     signer_mode: SignerMode | None = None
-    signer_authority: OptionalText | None = Field(default=None, examples=["ỦY BAN NHÂN DÂN"])
-    signer_position: OptionalText | None = Field(default=None, examples=["PHÓ CHỦ TỊCH"])
-    signer_name: OptionalText | None = None
+    signer_authority: NameText | None = Field(default=None, examples=["ỦY BAN NHÂN DÂN"])
+    signer_position: NameText | None = Field(default=None, examples=["PHÓ CHỦ TỊCH"])
+    signer_name: NameText | None = None
     recipients: Annotated[list[ShortText], Field(max_length=100)] | None = None
 
 
@@ -460,15 +469,15 @@ class CompilationUpdate(Schema):
 
     doc_number: DocNumber | None = None
     report_date: date | None = None
-    place: OptionalText | None = None
+    place: NameText | None = None
     title: Annotated[str, Field(max_length=2000)] | None = None
     preamble: Annotated[str, Field(max_length=8000)] | None = None
     sections: Annotated[list[CompiledSectionIn], Field(max_length=60)] | None = None
     reset_sections: Annotated[list[SectionKey], Field(max_length=60)] | None = None
     signer_mode: SignerMode | None = None
-    signer_authority: OptionalText | None = None
-    signer_position: OptionalText | None = None
-    signer_name: OptionalText | None = None
+    signer_authority: NameText | None = None
+    signer_position: NameText | None = None
+    signer_name: NameText | None = None
     recipients: Annotated[list[ShortText], Field(max_length=100)] | None = None
 
 

@@ -4,11 +4,12 @@ import re
 import unicodedata
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, Field, field_validator
 
 from api.models import Role, TokenScope
-from api.schemas.common import OptionalText, PageMeta, Schema, ShortText
+from api.schemas.common import NameText, OptionalText, PageMeta, Schema, ShortText
 
 USERNAME_RULE = "3–64 ký tự, chỉ gồm chữ Latin không dấu, chữ số và . _ -"
 _USERNAME = re.compile(r"[a-z0-9._-]{3,64}")
@@ -38,10 +39,12 @@ class RoleGrant(Schema):
 
 
 class UserCreate(Schema):
-    username: str = Field(description=f"{USERNAME_RULE}; không phân biệt hoa thường")
-    full_name: ShortText
+    username: str = Field(
+        max_length=100, description=f"{USERNAME_RULE}; không phân biệt hoa thường"
+    )
+    full_name: Annotated[ShortText, Field(max_length=200)]
     email: OptionalText | None = None
-    position: OptionalText | None = None
+    position: NameText | None = None
     org_unit_id: uuid.UUID
     password: str = Field(min_length=1, max_length=200)
     roles: list[RoleGrant] = Field(default_factory=list)
@@ -51,9 +54,9 @@ class UserCreate(Schema):
 
 
 class UserUpdate(Schema):
-    full_name: ShortText | None = None
+    full_name: Annotated[ShortText, Field(max_length=200)] | None = None
     email: OptionalText | None = None
-    position: OptionalText | None = None
+    position: NameText | None = None
     org_unit_id: uuid.UUID | None = None
     password: str | None = Field(default=None, min_length=1, max_length=200)
     roles: list[RoleGrant] | None = None
@@ -123,7 +126,7 @@ class RefreshRequest(Schema):
 
 
 class ApiTokenCreate(Schema):
-    name: ShortText
+    name: Annotated[ShortText, Field(max_length=200)]
     scopes: list[TokenScope] = Field(default=[TokenScope.read], min_length=1)
     expires_at: datetime | None = Field(
         default=None, description="Hạn dùng; bỏ trống = 90 ngày. Tối đa 1 năm."

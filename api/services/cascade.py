@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.access import Principal
+from api.errors import body_error
 from api.models import Assignment, OrgUnit, Plan, Task, plan_parent
 from api.schemas.plan import ChildPlan, CoveredTask, PlanChildCreate, PlanCreate
 from api.services import audit, plans
@@ -20,6 +21,17 @@ async def create_child(
     """A draft plan of `data.owner_id` implementing the parent, with copies of the parent's
     tasks assigned inside the owner's subtree (their groups too) and those assignments."""
     parent = await plans.get(session, actor=actor, plan_id=parent_id)
+    start = data.period_start or parent.period_start
+    end = data.period_end or parent.period_end
+    if start is not None and end is not None and start > end:
+        # One of the two is the parent's: the body alone looked fine to its schema.
+        field = "period_start" if data.period_start else "period_end"
+        raise body_error(
+            field,
+            f"Kỳ kế hoạch {start}–{end}: năm bắt đầu phải trước hoặc bằng năm kết thúc "
+            "(năm còn thiếu lấy theo kế hoạch cấp trên).",
+            "period_order",
+        )
     child = await plans.create(
         session,
         actor=actor,
@@ -27,8 +39,8 @@ async def create_child(
             owner_id=data.owner_id,
             document_id=data.document_id,
             title=data.title,
-            period_start=data.period_start or parent.period_start,
-            period_end=data.period_end or parent.period_end,
+            period_start=start,
+            period_end=end,
             vision_year=parent.vision_year,
             parent_ids=[parent.id],
             sections=[],

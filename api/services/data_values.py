@@ -22,11 +22,11 @@ from api.access import Principal, per_caller
 from api.db import API_APPLICATION_NAME
 from api.errors import NotFound
 from api.models import DEFAULT_OPTION, DataValue, Indicator, OrgUnit, Role
-from api.numbers import NumberError, parse_decimal
+from api.numbers import DATA_VALUE, NumberError, OutOfRange, parse_decimal
 from api.pacing import Pacer
 from api.periods import Period, PeriodError, parse
 from api.services import audit
-from api.services.imports import Outcome, Progress, RowConflict, register
+from api.services.imports import Outcome, Progress, RowConflict, missing_columns, register
 from api.settings import get_settings
 from api.tabular import Row, normalise_header
 from api.text import nfc
@@ -58,6 +58,9 @@ TRUE = {"1", "true", "yes", "co", "x"}
 def column_of(header: str) -> str | None:
     # Cached: a file has a handful of headers but a million rows.
     return _ALIASES.get(normalise_header(header).replace("_", " "))
+
+
+REQUIRED_COLUMNS = ("indicator", "org_unit", "period")
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,19 @@ def _decimals(text_: str) -> int:
         if sep in digits and len(digits.rsplit(sep, 1)[1]) <= 6 and digits.count(sep) == 1:
             return len(digits.rsplit(sep, 1)[1])
     return 0
+
+
+# Text cells and the columns holding them (comment, and a text indicator's value).
+TEXT_LIMITS = {"comment": 2000}
+TEXT_VALUE_LIMIT = 2000
+SHOWN_CHARACTERS = 100
+
+
+def shown(text_: str | None) -> str | None:
+    """A cell as quoted back in a conflict: a 100 000-digit cell is not echoed whole."""
+    if text_ is None or len(text_) <= SHOWN_CHARACTERS:
+        return text_
+    return text_[:SHOWN_CHARACTERS] + f"… ({len(text_)} ký tự)"
 
 
 @dataclass
@@ -154,8 +170,15 @@ def validate_row(
 
     def reject(name: str, code: str, message: str) -> None:
         outcome.reject(
-            RowConflict(row.number, headers.get(name, name), cells.get(name), code, message)
+            RowConflict(row.number, headers.get(name, name), shown(cells.get(name)), code, message)
         )
+
+    # PostgreSQL stores no NUL in text: refused here, naming the cell, for every format.
+    for name, value in cells.items():
+        if "\x00" in value:
+            reject(name, "nul_character", "Có ký tự NUL (\\0): không lưu được; hãy xóa ký tự đó.")
+        elif len(value) > TEXT_LIMITS.get(name, len(value)):
+            reject(name, "too_long", f"Dài {len(value)} ký tự; tối đa {TEXT_LIMITS[name]}.")
 
     indicator = catalog.indicators.get(cells.get("indicator", ""))
     if indicator is None:
@@ -197,9 +220,11 @@ def validate_row(
         # A text indicator's value is text (checked in _check_numbers), not a number.
         if raw and not (text_indicator and name == "value"):
             try:
-                numbers[name] = parse_decimal(raw)
+                numbers[name] = DATA_VALUE.fit(parse_decimal(raw))
+            except OutOfRange as exc:
+                reject(name, "out_of_range", f"'{shown(raw)}': {exc}.")
             except NumberError:
-                reject(name, "not_a_number", f"'{raw}' không phải là số (ví dụ: 38,46).")
+                reject(name, "not_a_number", f"'{shown(raw)}' không phải là số (ví dụ: 38,46).")
     text_value = None
     if indicator is not None and outcome.conflicts_total == before and not deleted:
         text_value = _check_numbers(indicator, cells, numbers, reject)
@@ -231,6 +256,12 @@ def _check_numbers(
     if indicator.value_type == "text":
         if not cells.get("value"):
             reject("value", "missing_value", "Thiếu giá trị.")
+        elif len(cells["value"]) > TEXT_VALUE_LIMIT:
+            reject(
+                "value",
+                "too_long",
+                f"Dài {len(cells['value'])} ký tự; tối đa {TEXT_VALUE_LIMIT}.",
+            )
         return cells.get("value")
     if (num is None) != (den is None):
         reject(
@@ -252,6 +283,9 @@ def _check_numbers(
                 "numerator_above_denominator",
                 f"Tử số {num} lớn hơn mẫu số {den}: chỉ số {indicator.code} không cho phép.",
             )
+            return None
+        if num / den * indicator.factor > DATA_VALUE.maximum:
+            reject("value", "out_of_range", f"Giá trị {num}/{den} {DATA_VALUE.too_large()}.")
             return None
         computed = compute_value(indicator, num, den)
         if value is not None:
@@ -792,6 +826,8 @@ class DataValueImporter:
         pace = bulk_pacer(session)  # as in `apply`: people first
         for row in rows:
             outcome.rows += 1
+            if outcome.rows == 1 and missing_columns(row, outcome, COLUMNS, REQUIRED_COLUMNS):
+                return outcome
             item = validate_row(
                 row, catalog, actor, default_status=default_status, cutoff=cutoff, outcome=outcome
             )

@@ -30,7 +30,16 @@ from api.errors import Conflict, InvalidInput, NotFound, out_of_resources
 from api.models import ImportChunk, ImportJob, Role
 from api.queue import enqueue, tasks
 from api.settings import get_settings
-from api.tabular import Row, file_error, number_text, read_csv, read_xlsx
+from api.tabular import (
+    Row,
+    check_xlsx,
+    file_error,
+    normalise_header,
+    number_text,
+    read_csv,
+    read_xlsx,
+    refuse_nul,
+)
 from api.text import nfc
 
 log = logging.getLogger(__name__)
@@ -110,6 +119,35 @@ def register(importer: Importer) -> Importer:
     return importer
 
 
+def missing_columns(
+    row: Row, outcome: Outcome, columns: dict[str, tuple[str, ...]], required: tuple[str, ...]
+) -> bool:
+    """Called with a file's first row: a required column it lacks is refused once, naming
+    the column, the headers it goes by, and the headers the file has that none recognise
+    (the likely misspelling), not as a conflict on every row. True when any is missing."""
+
+    def key(header: str) -> str:
+        return normalise_header(header).replace("_", " ")
+
+    known = {key(alias): name for name, aliases in columns.items() for alias in aliases}
+    found = {known.get(key(header)) for header in row.cells}
+    missing = [name for name in required if name not in found]
+    unknown = [h for h in row.cells if h and key(h) not in known]
+    for name in missing:
+        hint = f" Các cột không nhận ra: {', '.join(unknown[:20])}." if unknown else ""
+        outcome.reject(
+            RowConflict(
+                None,
+                name,
+                None,
+                "missing_column",
+                f"Thiếu cột bắt buộc '{name}' (tên được chấp nhận: "
+                f"{', '.join(columns[name])}).{hint}",
+            )
+        )
+    return bool(missing)
+
+
 class Cancelled(Exception):
     pass
 
@@ -159,12 +197,13 @@ def _json_rows(stream: IO[bytes]) -> Iterator[Row]:
     items = data.get("rows", data.get("items")) if isinstance(data, dict) else data
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise file_error('JSON phải là một mảng đối tượng, hoặc {"rows": [...]}.', "invalid_json")
-    return iter(
-        [
-            Row(index, {str(k): _json_cell(v) for k, v in item.items()})
-            for index, item in enumerate(items, start=1)
-        ]
-    )
+    rows = [
+        Row(index, {str(k): _json_cell(v) for k, v in item.items()})
+        for index, item in enumerate(items, start=1)
+    ]
+    for row in rows:
+        refuse_nul(row.number, row.cells)
+    return iter(rows)
 
 
 def _json_cell(value: Any) -> str:
@@ -224,6 +263,10 @@ async def submit(
     sha, size = _digest(stream)
     if size == 0:
         raise file_error("Tệp rỗng.", "empty_file")
+    if chosen == "xlsx":
+        # What the archive says it inflates to, before it is kept or queued: a bomb is
+        # refused now, not found by a worker (the bytes themselves are counted when read).
+        check_xlsx(stream)
     request_hash = hashlib.sha256(
         json.dumps([resource, chosen, sha, sorted(options.items()), dry_run], default=str).encode()
     ).hexdigest()
@@ -246,7 +289,7 @@ async def submit(
         status="queued",
         dry_run=dry_run,
         options=options,
-        filename=(filename or "")[:255] or None,
+        filename=(filename or "").replace("\x00", "")[:255] or None,
         size_bytes=size,
         sha256=sha,
         idempotency_key=idempotency_key,
@@ -321,6 +364,19 @@ async def _execute(
     except BaseException:
         await savepoint.rollback()
         raise
+    if outcome.rows == 0 and not outcome.conflicts_total:
+        # A non-empty file that yields no row is not a success: something was misread (a
+        # header only, a sheet other than the one meant, a bomb that expanded to nothing).
+        outcome.reject(
+            RowConflict(
+                None,
+                "file",
+                None,
+                "no_rows",
+                "Tệp không có dòng dữ liệu nào dưới dòng tiêu đề (hoặc trang tính đã chọn "
+                "trống): không có gì được ghi. Hãy kiểm tra tệp và trang tính rồi gửi lại.",
+            )
+        )
     if outcome.conflicts_total or job.dry_run:
         await savepoint.rollback()
     else:

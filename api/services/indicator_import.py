@@ -25,17 +25,19 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api import validation_text
 from api.access import Principal
 from api.errors import InvalidInput
 from api.models import Indicator
 from api.numbers import NumberError, parse_decimal
 from api.schemas.indicator import IndicatorCreate
 from api.services import audit
-from api.services.imports import Outcome, Progress, RowConflict, register
+from api.services.imports import Outcome, Progress, RowConflict, missing_columns, register
 from api.services.indicators import EDITORS, check_definition, search_key
 from api.tabular import Row, pick
 from api.text import fold
 
+REQUIRED = ("code", "name_vi", "kind", "value_type")
 COLUMNS: dict[str, tuple[str, ...]] = {
     "code": ("code", "ma", "ma chi so"),
     "name_vi": ("name_vi", "name", "ten", "ten chi so"),
@@ -170,6 +172,8 @@ class IndicatorImporter:
         valid: list[tuple[Row, IndicatorCreate, dict[str, str]]] = []
         for row in rows:
             outcome.rows += 1
+            if outcome.rows == 1 and missing_columns(row, outcome, COLUMNS, REQUIRED):
+                return outcome
             parsed = self._parse(row, outcome)
             if parsed is None:
                 continue
@@ -239,7 +243,7 @@ class IndicatorImporter:
                     name if name in headers else "code",
                     str(fields.get(name, "")),
                     "missing" if error["type"] == "missing" else "invalid_value",
-                    f"{error['msg']}",
+                    validation_text.reason(dict(error)),
                 )
             return None
         except InvalidInput as exc:

@@ -8,8 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.access import Principal
-from api.errors import Conflict, Forbidden, InvalidInput, NotFound
+from api.errors import Conflict, Forbidden, InvalidInput, NotFound, body_error
 from api.models import Indicator, OrgUnit, Plan, Role, Target
+from api.numbers import TARGET, NumberError
 from api.paging import decode_cursor, encode_cursor
 from api.schemas.indicator import IndicatorCreate, IndicatorUpdate, TargetCreate
 from api.services import audit
@@ -232,6 +233,13 @@ async def create_target(
                 ],
             )
         comparator, value, high = parsed.comparator, parsed.value, parsed.value_high
+        try:
+            value = TARGET.fit(value)
+            high = TARGET.fit(high) if high is not None else None
+        except NumberError as exc:
+            raise body_error(
+                "wording", f"Chỉ tiêu '{data.wording[:100]}': {exc}.", "out_of_range"
+            ) from exc
     if comparator is None or value is None:
         raise InvalidInput(
             "Cần comparator và value, hoặc wording đọc được.",

@@ -17,6 +17,7 @@ from api.access import Principal
 from api.errors import InvalidInput
 from api.schemas.report import LegacyImportResult, SubmissionUpdate, TaskResultIn
 from api.services import submission_drafts, submissions
+from api.services.org_units import check_version
 from api.tabular import normalise_header
 from api.text import fold
 
@@ -94,6 +95,10 @@ async def import_docx(
     data: bytes,
 ) -> LegacyImportResult:
     sub = await submissions.get(session, actor=actor, submission_id=submission_id)
+    # Who may change this report, in its state, at this version: decided before the file is
+    # read, so a caller without the right learns nothing from (and costs nothing for) parsing.
+    submission_drafts.require_editable(actor, sub.org_unit.path, sub.status, sub.request.status)
+    check_version(sub, expected_version)
     rows = read_tables(data)
     tasks = await submissions.task_rows(session, sub)
     groups = {t.number.rstrip("."): t for t in tasks if t.is_group}

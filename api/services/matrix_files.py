@@ -26,6 +26,7 @@ from typing import IO, Any
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api import validation_text
 from api.access import Principal
 from api.errors import DomainError, InvalidInput
 from api.numbers import NumberError, parse_date
@@ -299,7 +300,7 @@ def _row(
                     "row": row.number,
                     "field": columns.get(field, field),
                     "value": str(data.get(field, "")),
-                    "message": e["msg"],
+                    "message": validation_text.reason(dict(e)),
                     "code": e["type"],
                 }
             )

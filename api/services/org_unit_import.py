@@ -25,7 +25,7 @@ from sqlalchemy.orm import aliased
 from api.access import Principal
 from api.models import OrgUnit, OrgUnitType, Role
 from api.services import audit, org_units
-from api.services.imports import Outcome, Progress, RowConflict, register
+from api.services.imports import Outcome, Progress, RowConflict, missing_columns, register
 from api.services.org_units import search_key
 from api.tabular import Row, pick
 
@@ -37,6 +37,7 @@ COLUMNS = {
     "short_name": ("short_name", "ten viet tat"),
     "active": ("active", "hoat dong"),
 }
+REQUIRED = ("code", "name", "type")
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 TRUE = {"", "1", "true", "yes", "co", "x"}
 FALSE = {"0", "false", "no", "khong"}
@@ -97,6 +98,8 @@ class OrgUnitImporter:
         wanted: dict[str, dict[str, Any]] = {}
         for row in rows:
             outcome.rows += 1
+            if outcome.rows == 1 and missing_columns(row, outcome, COLUMNS, REQUIRED):
+                return outcome
             item = self._parse(row, outcome)
             if item is None:
                 continue
