@@ -1,7 +1,9 @@
-import { useQuery } from "@tanstack/react-query";
-import { NavLink, Navigate, Outlet, useNavigate } from "react-router-dom";
-import { api, tokens, unwrap } from "../api/client";
+import { QueryClientProvider, useQuery } from "@tanstack/react-query";
+import { Suspense } from "react";
+import { NavLink, Navigate, Outlet, useLocation, useNavigate } from "react-router-dom";
+import { api, rememberReturnTo, tokens, unwrap } from "../api/client";
 import { t } from "../i18n/vi";
+import { queryClient } from "../queryClient";
 
 // Later screens (plans, indicators, reports) add one line each here.
 const NAV = [
@@ -11,8 +13,18 @@ const NAV = [
   { to: "/reports", label: t.nav.reports },
 ];
 
+/** The signed-in screens: the query cache, the bar and the menu around the page. */
+export function Shell() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <Layout />
+    </QueryClientProvider>
+  );
+}
+
 export function Layout() {
   const navigate = useNavigate();
+  const location = useLocation();
   const me = useQuery({
     queryKey: ["me"],
     queryFn: async () => unwrap(await api.GET("/api/v1/auth/me")),
@@ -24,7 +36,11 @@ export function Layout() {
     enabled: Boolean(tokens.access),
     refetchInterval: 60_000,
   });
-  if (!tokens.access) return <Navigate to="/login" replace />;
+  if (!tokens.access) {
+    // Back here after the login (a link opened without a session, or a session that ended).
+    rememberReturnTo(location.pathname + location.search + location.hash);
+    return <Navigate to="/login" replace />;
+  }
 
   const logout = () => {
     tokens.clear();
@@ -55,7 +71,9 @@ export function Layout() {
         </ul>
       </nav>
       <main className="content">
-        <Outlet />
+        <Suspense fallback={<p className="loading">{t.layout.loading}</p>}>
+          <Outlet />
+        </Suspense>
       </main>
     </div>
   );

@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { ApiError, api, downloadFile, type Schemas, unwrap } from "../api/client";
+import { takeEarly } from "../api/early";
 import { ErrorBox } from "../components/ErrorBox";
 import { dateVi, numberVi } from "../format";
 import { t } from "../i18n/vi";
@@ -57,8 +58,9 @@ export function SubmissionPage() {
   const queryClient = useQueryClient();
   const query = useQuery({
     queryKey: ["submission", id],
-    queryFn: async () => unwrap(await api.GET("/api/v1/submissions/{submission_id}", {
-      params: { path: { submission_id: id } } })),
+    queryFn: async () => (await takeEarly<Submission>(`/api/v1/submissions/${id}`)) ??
+      unwrap(await api.GET("/api/v1/submissions/{submission_id}", {
+        params: { path: { submission_id: id } } })),
     // Fresh on every visit (the cache goes with the page), then left alone while typing:
     // the inputs are laid out once from it.
     staleTime: Infinity,
