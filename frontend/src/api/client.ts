@@ -69,6 +69,12 @@ export class ApiError extends Error {
 
 let refreshing: Promise<boolean> | null = null;
 
+/** Renew the access token with the refresh token (one renewal for all who ask together). */
+export function refreshSession(): Promise<boolean> {
+  refreshing ??= refreshTokens().finally(() => (refreshing = null));
+  return refreshing;
+}
+
 async function refreshTokens(): Promise<boolean> {
   const refresh = sessionStorage.getItem(REFRESH);
   if (!refresh) return false;
@@ -99,8 +105,7 @@ const auth: Middleware = {
       return response;
     }
     // One refresh for all the requests that failed together, then a single retry each.
-    refreshing ??= refreshTokens().finally(() => (refreshing = null));
-    if (await refreshing) {
+    if (await refreshSession()) {
       const retry = unsent.get(request) ?? request.clone();
       retry.headers.set("Authorization", `Bearer ${tokens.access}`);
       return fetch(retry);
