@@ -46,6 +46,15 @@ def file_response(path: Path, request: Request, cache_control: str) -> FileRespo
     return FileResponse(path, media_type=media_type, headers=headers)
 
 
+def _built_since(folder: Path, name: str, compressed: tuple[str, ...]) -> Path | None:
+    """A file a rebuild wrote after start-up (`make frontend` beside a running demo); only
+    inside the assets folder."""
+    path = (folder / name).resolve()
+    if not path.is_relative_to(folder) or name.endswith(compressed) or not path.is_file():
+        return None
+    return path
+
+
 def mount_spa(app: FastAPI, spa_dir: Path) -> None:
     """Serve the built SPA at / with index.html for client-side routes."""
     index = spa_dir / "index.html"
@@ -65,7 +74,7 @@ def mount_spa(app: FastAPI, spa_dir: Path) -> None:
 
     @app.api_route("/assets/{name:path}", methods=["GET", "HEAD"], include_in_schema=False)
     def asset(name: str, request: Request) -> FileResponse:
-        path = assets.get(name)
+        path = assets.get(name) or _built_since(root / "assets", name, compressed)
         if path is None:
             raise NotFound(f"Không có tệp /assets/{name}.")
         return file_response(path, request, IMMUTABLE)

@@ -70,6 +70,20 @@ async def test_index_is_revalidated_and_unknown_assets_are_404(spa: httpx.AsyncC
     assert "content-encoding" not in r.headers and r.content == b"body{}"
 
 
+async def test_a_file_built_after_start_up_is_served_and_nothing_outside(
+    spa: httpx.AsyncClient, dist: Path
+) -> None:
+    (dist / "assets" / "later-999.js").write_bytes(b"1")
+    r = await spa.get("/assets/later-999.js")
+    assert r.status_code == 200 and r.headers["cache-control"].endswith("immutable")
+    (dist / "secret.txt").write_text("no")
+    for name in ("../secret.txt", "..%2Fsecret.txt", "%2e%2e/secret.txt", "later-999.js.br"):
+        r = await spa.get(f"/assets/{name}")
+        # A 404, or the client's normalised /secret.txt answered by index.html: never the file.
+        assert r.status_code == 404 or '<div id="root">' in r.text, name
+        assert r.text != "no", name
+
+
 async def test_api_json_is_gzipped_for_a_slow_link(spa: httpx.AsyncClient) -> None:
     r = await spa.get("/api/v1/openapi.json", headers={"Accept-Encoding": "gzip"})
     assert r.status_code == 200

@@ -64,9 +64,11 @@ export function SubmissionPage() {
   };
 
   async function keepMine() {
-    auto.clearConflict();
+    // The conflict holds the autosave until the newest version is here: a save sent in
+    // between would carry the stale version and meet a second 412.
     const fresh = await reload().catch(setError);
     if (!fresh) return;
+    auto.clearConflict();
     // The save is a merge: my changed fields land on top of the other tab's version.
     if (await auto.save()) await reload();
   }

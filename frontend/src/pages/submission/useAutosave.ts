@@ -60,8 +60,8 @@ export function useAutosave(id: string, loaded: boolean) {
     return () => { live = false; };
   }, [id]);
 
-  const save = useCallback(async (): Promise<boolean> => {
-    if (version.current === null || inFlight.current) return size(pending.current) === 0;
+  const saveOnce = useCallback(async (): Promise<boolean> => {
+    if (version.current === null) return size(pending.current) === 0;
     // Refused entries wait for the person to change them; the others go now.
     const [sending, waiting] = split(pending.current, (k) => !(k in refused.current));
     if (size(sending) === 0) return size(waiting) === 0;
@@ -117,6 +117,20 @@ export function useAutosave(id: string, loaded: boolean) {
       setTick((n) => n + 1);
     }
   }, [id, persist]);
+
+  // One save at a time; an explicit save (before submitting, uploading) waits for the
+  // autosave on its way, then sends what is left.
+  const running = useRef<Promise<boolean> | null>(null);
+  const save = useCallback(async (): Promise<boolean> => {
+    while (running.current) await running.current;
+    const once = saveOnce();
+    running.current = once;
+    try {
+      return await once;
+    } finally {
+      running.current = null;
+    }
+  }, [saveOnce]);
 
   // The autosave timer: a moment after the last edit, or after the retry pause.
   useEffect(() => {
