@@ -39,7 +39,10 @@ test("the login page loads React, the router and itself, compressed and cached f
   for (const r of scripts) {
     const headers = await r.allHeaders();
     assert.equal(headers["cache-control"], "public, max-age=31536000, immutable", r.url());
-    if (r.url().endsWith(".js")) assert.equal(headers["content-encoding"], "br", r.url());
+    // Every script but the few hundred bytes not worth compressing comes as brotli.
+    if (r.url().endsWith(".js") && (await r.body()).length >= 512) {
+      assert.equal(headers["content-encoding"], "br", r.url());
+    }
   }
 });
 

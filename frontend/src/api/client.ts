@@ -58,7 +58,7 @@ export interface Problem {
   title: string;
   status: number;
   detail: string;
-  errors?: { in: string; field: string; message: string; code: string }[];
+  errors?: { in: string; field: string; message: string; code: string; row?: number; column?: string }[];
 }
 
 export class ApiError extends Error {

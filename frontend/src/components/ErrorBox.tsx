@@ -4,7 +4,7 @@ import { t } from "../i18n/vi";
 /** A field error's place as a person reads it: "values[3].numerator" → "values – dòng 4 –
  * numerator" at worst; screens that know their labels (the report form) name fields themselves. */
 export function humanField(field: string): string {
-  const parts = field.split(/[.[\]]+/).filter(Boolean).filter((p) => p !== "body");
+  const parts = field.split(/[.[\]]+/).filter(Boolean).filter((p) => p !== "body" && p !== "rows");
   return parts.map((p) => (/^\d+$/.test(p) ? t.submission.row(Number(p) + 1) : t.fields[p] ?? p)).join(" – ");
 }
 
@@ -23,7 +23,9 @@ export function ErrorBox({ error }: { error: unknown }) {
         <ul>
           {problem.errors.map((e, i) => (
             <li key={i}>
-              {humanField(e.field)}: {e.message}
+              {/* A row as the file or the screen numbers it, when the server says which. */}
+              {e.row != null ? [t.errors.row(e.row), e.column && humanField(e.column)].filter(Boolean).join(" – ")
+                : humanField(e.field)}: {e.message}
             </li>
           ))}
         </ul>

@@ -292,6 +292,7 @@ export const vi = {
     title: "Lỗi",
     network: "Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.",
     unknown: "Đã có lỗi xảy ra.",
+    row: (n: number) => `Dòng ${n}`,
   },
 };
 
