@@ -39,7 +39,7 @@ serve: $(VENV)/.synced
 
 # --- checks: everything CI runs ---
 test: lint typecheck frontend
-	cd frontend && npm run --silent typecheck
+	cd frontend && npm run --silent typecheck && npm run --silent test:unit
 	$(BIN)/pytest
 
 test-py: $(VENV)/.synced
