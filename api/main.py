@@ -5,17 +5,15 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse
 from fastapi.routing import APIRoute
-from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 
 from api.db import dispose_engine, warm_pool
-from api.errors import NotFound, install_problem_handlers
+from api.errors import install_problem_handlers
 from api.middleware import (
     AdmissionMiddleware,
     BodyLimitMiddleware,
@@ -43,6 +41,7 @@ from api.routers import (
 )
 from api.schemas.common import problem_responses
 from api.settings import Settings, get_settings, jwt_secret_problem
+from api.spa import mount_spa
 
 API_PREFIX = "/api/v1"
 
@@ -172,6 +171,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ),
         ),
     )
+    # JSON over a slow link (issue 20): a report's 10 KB read is 2 KB gzipped. Files that are
+    # already compressed (DOCX, XLSX, PDF, images) are left alone; the SPA's assets come
+    # precompressed from the build (api/spa.py).
+    app.add_middleware(
+        GZipMiddleware,
+        minimum_size=1024,
+        compresslevel=5,
+        exclude_content_types=(
+            *DEFAULT_EXCLUDED_CONTENT_TYPES,
+            "application/pdf",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    )
     app.add_middleware(AdmissionMiddleware, limit=settings.api_concurrency)
     app.add_middleware(IntegrationLaneMiddleware, pause=settings.integration_pause)
     app.add_middleware(ControlCharacterMiddleware)
@@ -179,28 +192,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestIdMiddleware)
     mount_spa(app, settings.spa_dir)
     return app
-
-
-def mount_spa(app: FastAPI, spa_dir: Path) -> None:
-    """Serve the built SPA at / with index.html for client-side routes."""
-    index = spa_dir / "index.html"
-    if not index.is_file():
-        return
-    assets = spa_dir / "assets"
-    if assets.is_dir():
-        app.mount("/assets", StaticFiles(directory=assets), name="assets")
-
-    root = spa_dir.resolve()
-    # Top-level files of the build (favicon, robots.txt...), listed once at start-up.
-    top_files = {p.name: p for p in root.iterdir() if p.is_file()}
-
-    @app.get("/{path:path}", include_in_schema=False)
-    def spa(path: str) -> Any:
-        if path.startswith("api/"):
-            raise NotFound(f"Không có đường dẫn /{path}.")
-        if path in top_files:
-            return FileResponse(top_files[path])
-        return FileResponse(index, headers={"Cache-Control": "no-cache"})
 
 
 app = create_app()

@@ -71,7 +71,9 @@ test("a commune's plan manager starts the health station's plan from 81/KH-UBND 
   await editor.getByLabel(`Tên nhiệm vụ / nhóm ${rows}`).fill("Khám sức khỏe người cao tuổi");
   await editor.getByLabel(`Đơn vị chủ trì (mã hoặc tên) ${rows}`).fill("Trạm Y tế xã Sơn Hải");
   await editor.getByLabel(`Đơn vị phối hợp (cách nhau dấu phẩy) ${rows}`).fill("Hội Người cao tuổi xã Sơn Hải");
-  await editor.getByLabel(`Thời hạn ${rows}`).fill("2026-10-01");
+  const deadline = editor.getByLabel(`Thời hạn ${rows}`);
+  assert.equal(await deadline.getAttribute("type"), "text"); // dd/mm/yyyy whatever the locale
+  await deadline.fill("01/10/2026");
   await editor.getByRole("button", { name: "Xem trước thay đổi" }).click();
   assert.match(await p.getByTestId("matrix-changes").innerText(), /Thêm 1, sửa 0, xóa 0 nhiệm vụ; thêm 2, bỏ 0 phân công/);
   await editor.getByRole("button", { name: "Lưu ma trận" }).click();

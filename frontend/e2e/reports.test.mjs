@@ -157,8 +157,12 @@ test("a plan manager drafts a request, sends it, and the commune finds it to ans
   await manager.getByRole("link", { name: "+ Tạo yêu cầu báo cáo" }).click();
   await manager.getByLabel("Đơn vị yêu cầu").selectOption({ label: "Sở Y tế" });
   await manager.getByLabel("Nội dung yêu cầu").fill("Báo cáo tiêm chủng quý III/2026");
-  await manager.getByLabel("Kỳ báo cáo").fill("2026Q3");
-  await manager.getByLabel("Hạn nộp", { exact: true }).fill("2026-10-15");
+  // The period the way it is written, not typed as 2026Q3; the date as dd/mm/yyyy.
+  await manager.getByLabel("Loại kỳ").selectOption({ label: "Quý" });
+  await manager.getByLabel("Kỳ", { exact: true }).selectOption({ label: "Quý 3" });
+  await manager.getByLabel("Năm", { exact: true }).fill("2026");
+  assert.equal(await manager.getByTestId("period-text").innerText(), "Quý 3/2026");
+  await manager.getByLabel("Hạn nộp", { exact: true }).fill("15/10/2026");
   await manager.getByLabel(/Thêm đơn vị phải báo cáo/).fill("luc ngan");
   await manager.getByRole("button", { name: "Xã Lục Ngạn (BN-LUCNGAN)" }).click();
   await manager.getByTestId("picked-units").getByText("Xã Lục Ngạn").waitFor();

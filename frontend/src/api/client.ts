@@ -20,13 +20,45 @@ export const tokens = {
   },
 };
 
+const RETURN_TO = "hp.returnTo";
+
+/** Where to go after the next login: the page the person was on when the session ended. */
+export function rememberReturnTo(path: string): void {
+  if (!path.startsWith("/login")) sessionStorage.setItem(RETURN_TO, path);
+}
+
+/** The remembered page (once), or the home page. Only a path of this site, never a URL. */
+export function takeReturnTo(): string {
+  const path = sessionStorage.getItem(RETURN_TO);
+  sessionStorage.removeItem(RETURN_TO);
+  return path && path.startsWith("/") && !path.startsWith("//") ? path : "/org-units";
+}
+
+/** The signed-in user's id (the token's subject), to keep one person's local drafts apart
+ * from the next person's on a shared computer. */
+export function currentSubject(): string | null {
+  const access = tokens.access;
+  if (!access) return null;
+  try {
+    const payload = JSON.parse(atob(access.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
+    return typeof payload.sub === "string" ? payload.sub : null;
+  } catch {
+    return null;
+  }
+}
+
+let leavingForLogin = false;
+/** True once the session has ended and the page is on its way to the login: the local copy
+ * holds what was typed, so the "leave this page?" question would only be in the way. */
+export const isLeavingForLogin = () => leavingForLogin;
+
 /** RFC 9457 problem details, as every API error is shaped. */
 export interface Problem {
   type: string;
   title: string;
   status: number;
   detail: string;
-  errors?: { in: string; field: string; message: string; code: string }[];
+  errors?: { in: string; field: string; message: string; code: string; row?: number; column?: string }[];
 }
 
 export class ApiError extends Error {
@@ -36,6 +68,12 @@ export class ApiError extends Error {
 }
 
 let refreshing: Promise<boolean> | null = null;
+
+/** Renew the access token with the refresh token (one renewal for all who ask together). */
+export function refreshSession(): Promise<boolean> {
+  refreshing ??= refreshTokens().finally(() => (refreshing = null));
+  return refreshing;
+}
 
 async function refreshTokens(): Promise<boolean> {
   const refresh = sessionStorage.getItem(REFRESH);
@@ -67,13 +105,14 @@ const auth: Middleware = {
       return response;
     }
     // One refresh for all the requests that failed together, then a single retry each.
-    refreshing ??= refreshTokens().finally(() => (refreshing = null));
-    if (await refreshing) {
+    if (await refreshSession()) {
       const retry = unsent.get(request) ?? request.clone();
       retry.headers.set("Authorization", `Bearer ${tokens.access}`);
       return fetch(retry);
     }
     tokens.clear();
+    rememberReturnTo(window.location.pathname + window.location.search + window.location.hash);
+    leavingForLogin = true;
     window.location.assign("/login");
     return response;
   },

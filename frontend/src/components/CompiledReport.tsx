@@ -3,6 +3,7 @@ import { useRef, useState } from "react";
 import { ApiError, api, type Schemas, unwrap } from "../api/client";
 import { t } from "../i18n/vi";
 import { ErrorBox } from "./ErrorBox";
+import { DateField } from "./DateField";
 
 type Update = Schemas["CompilationUpdate"];
 
@@ -60,10 +61,7 @@ export function CompiledReport({ requestId }: { requestId: string }) {
             <input defaultValue={c.reference.replace(/^Số: /, "").split("/")[0]}
               onChange={(e) => put({ doc_number: e.target.value.trim() || null })} />
           </label>
-          <label>{t.submission.date}
-            <input type="date" defaultValue={c.report_date ?? ""}
-              onChange={(e) => put({ report_date: e.target.value || null })} />
-          </label>
+          <DateField label={t.submission.date} value={c.report_date} onChange={(iso) => put({ report_date: iso })} />
           <label>{t.submission.signerPosition}
             <input defaultValue={c.signer_position ?? ""}
               onChange={(e) => put({ signer_position: e.target.value.trim() || null })} />

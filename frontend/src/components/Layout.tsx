@@ -1,7 +1,9 @@
-import { useQuery } from "@tanstack/react-query";
+import { QueryClientProvider, useQuery } from "@tanstack/react-query";
+import { Suspense } from "react";
 import { NavLink, Navigate, Outlet, useLocation, useNavigate } from "react-router-dom";
-import { api, tokens, unwrap } from "../api/client";
+import { api, rememberReturnTo, tokens, unwrap } from "../api/client";
 import { t } from "../i18n/vi";
+import { queryClient } from "../queryClient";
 
 // Later screens (plans, indicators, reports) add one line each here.
 const NAV = [
@@ -10,6 +12,15 @@ const NAV = [
   { to: "/indicators", label: t.nav.indicators },
   { to: "/reports", label: t.nav.reports },
 ];
+
+/** The signed-in screens: the query cache, the bar and the menu around the page. */
+export function Shell() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <Layout />
+    </QueryClientProvider>
+  );
+}
 
 export function Layout() {
   const navigate = useNavigate();
@@ -25,7 +36,11 @@ export function Layout() {
     enabled: Boolean(tokens.access),
     refetchInterval: 60_000,
   });
-  if (!tokens.access) return <Navigate to="/login" replace />;
+  if (!tokens.access) {
+    // Back here after the login (a link opened without a session, or a session that ended).
+    rememberReturnTo(location.pathname + location.search + location.hash);
+    return <Navigate to="/login" replace />;
+  }
   if (me.data?.user.must_change_password) {
     // An administrator set this password: choose one's own first, then carry on to here.
     const next = encodeURIComponent(location.pathname + location.search);
@@ -61,7 +76,9 @@ export function Layout() {
         </ul>
       </nav>
       <main className="content">
-        <Outlet />
+        <Suspense fallback={<p className="loading">{t.layout.loading}</p>}>
+          <Outlet />
+        </Suspense>
       </main>
     </div>
   );

@@ -3,6 +3,7 @@ import { useState } from "react";
 import { ApiError, api, type Schemas, unwrap } from "../api/client";
 import { t } from "../i18n/vi";
 import { ErrorBox } from "./ErrorBox";
+import { DateField } from "./DateField";
 
 type Row = Schemas["MatrixRowIn"];
 type Changes = Schemas["MatrixChanges"];
@@ -100,8 +101,8 @@ export function MatrixEditor({ plan, matrix, onSaved }: {
                   onChange={(e) => put(r.key, { lead: e.target.value })} /></td>
                 <td><input aria-label={`${t.plans.coordinatingCol} ${i + 1}`} value={r.coordinating}
                   onChange={(e) => put(r.key, { coordinating: e.target.value })} /></td>
-                <td><input type="date" aria-label={`${t.plans.deadline} ${i + 1}`} value={r.deadline ?? ""}
-                  onChange={(e) => put(r.key, { deadline: e.target.value || null })} /></td>
+                <td><DateField ariaLabel={`${t.plans.deadline} ${i + 1}`} value={r.deadline}
+                  onChange={(iso) => put(r.key, { deadline: iso })} /></td>
                 <td>
                   <select aria-label={`${t.plans.recurrence} ${i + 1}`} value={r.recurrence ?? ""}
                     onChange={(e) => put(r.key, { recurrence: (e.target.value || null) as Row["recurrence"] })}>

@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, type Schemas, unwrap } from "../api/client";
+import { useDebounced } from "../useDebounced";
 
 type Unit = Schemas["OrgUnitRead"];
 
@@ -9,11 +10,12 @@ export function UnitPicker({ label, onPick, exclude = [] }: {
   label: string; onPick: (unit: Unit) => void; exclude?: string[];
 }) {
   const [q, setQ] = useState("");
+  const term = useDebounced(q.trim());
   const found = useQuery({
-    queryKey: ["unit-search", q],
-    enabled: q.trim().length >= 2,
+    queryKey: ["unit-search", term],
+    enabled: term.length >= 2,
     queryFn: async () => unwrap(await api.GET("/api/v1/org-units", {
-      params: { query: { q, limit: 20, active: true } } })),
+      params: { query: { q: term, limit: 20, active: true } } })),
   });
   return (
     <div className="picker">

@@ -7,6 +7,9 @@ export const vi = {
     password: "Mật khẩu",
     submit: "Đăng nhập",
     submitting: "Đang đăng nhập…",
+    wrong: "Sai tên đăng nhập hoặc mật khẩu.",
+    tooMany: "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.",
+    serverDown: "Máy chủ đang bận hoặc tạm ngừng. Vui lòng thử lại sau ít phút.",
   },
   nav: { orgUnits: "Đơn vị", plans: "Kế hoạch", indicators: "Chỉ số", reports: "Báo cáo",
     notifications: "Thông báo" },
@@ -139,6 +142,15 @@ export const vi = {
     actions: { submit: "Nộp", resubmit: "Nộp lại", return: "Trả lại", accept: "Chấp nhận" } as Record<string, string>,
     readOnly: "Báo cáo đang khóa (chỉ xem).",
     backToRequest: "Về yêu cầu báo cáo",
+    row: (n: number) => `dòng ${n}`,
+    refused: (n: number) => `${n} mục chưa lưu được (các mục khác vẫn được lưu):`,
+    offline: (seconds: number) => `Chưa lưu được lên máy chủ; sẽ thử lại sau ${seconds} giây. Bản nháp vẫn giữ trên máy này.`,
+    retryNow: "Thử lại ngay",
+    restored: (n: number) => `Đã khôi phục ${n} thay đổi chưa lưu từ máy này; đang lưu lên máy chủ.`,
+    fixFirst: "Sửa các mục đánh dấu đỏ trước khi nộp.",
+    uploading: (name: string, pct: number) => `Đang tải lên ${name}: ${pct} %`,
+    cancelUpload: "Hủy tải lên",
+    uploadCancelled: "Đã hủy tải lên.",
   },
   notifications: { title: "Thông báo", none: "Không có thông báo.", markAll: "Đánh dấu đã đọc tất cả" },
   plans: {
@@ -269,10 +281,31 @@ export const vi = {
   comparators: {
     gte: "≥", gt: ">", lte: "≤", lt: "<", eq: "=", approx: "≈", between: "từ",
   } as Record<string, string>,
+  // Request fields named as the screens name them, for problems that point at a field.
+  fields: {
+    title: "Tiêu đề", period: "Kỳ báo cáo", due_date: "Hạn nộp", units: "Đơn vị", requester_id: "Đơn vị yêu cầu",
+    plan_id: "Kế hoạch", kind: "Loại", code: "Mã", name: "Tên", parent_code: "Đơn vị cấp trên",
+    indicators: "Chỉ tiêu", values: "Số liệu", sections: "Nội dung", task_results: "Kết quả nhiệm vụ",
+    numerator: "Tử số", denominator: "Mẫu số", value: "Giá trị", rows: "Dòng", username: "Tên đăng nhập",
+    password: "Mật khẩu",
+  } as Record<string, string>,
+  dates: { placeholder: "dd/mm/yyyy", invalid: "Ngày không hợp lệ: nhập ngày/tháng/năm, ví dụ 07/12/2026." },
+  period: {
+    kind: "Loại kỳ",
+    which: "Kỳ",
+    year: "Năm",
+    kinds: { month: "Tháng", quarter: "Quý", half: "6 tháng", year: "Năm" } as Record<string, string>,
+    option: (kind: string, n: number) =>
+      kind === "month" ? `Tháng ${n}` : kind === "quarter" ? `Quý ${n}` : n === 1 ? "6 tháng đầu năm" : "6 tháng cuối năm",
+    text: (kind: string, n: number, year: number) =>
+      kind === "month" ? `Tháng ${n}/${year}` : kind === "quarter" ? `Quý ${n}/${year}`
+        : kind === "half" ? `6 tháng ${n === 1 ? "đầu" : "cuối"} năm ${year}` : `Năm ${year}`,
+  },
   errors: {
     title: "Lỗi",
     network: "Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.",
     unknown: "Đã có lỗi xảy ra.",
+    row: (n: number) => `Dòng ${n}`,
   },
 };
 

@@ -1,9 +1,9 @@
-import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Navigate, useNavigate, useSearchParams } from "react-router-dom";
 import { api, tokens, unwrap } from "../api/client";
 import { ErrorBox } from "../components/ErrorBox";
 import { t } from "../i18n/vi";
+import { queryClient } from "../queryClient";
 
 /** Where to go after the change: only a path inside this app (never `//host` or a URL). */
 function safeNext(next: string | null): string {
@@ -15,7 +15,6 @@ function safeNext(next: string | null): string {
 /** Change one's own password; the landing page while an administrator-set password is in use. */
 export function ChangePasswordPage() {
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
   const [params] = useSearchParams();
   const [error, setError] = useState<unknown>(null);
   const [mismatch, setMismatch] = useState(false);

@@ -5,6 +5,7 @@ import { ErrorBox } from "../components/ErrorBox";
 import { LineChart, type Series } from "../components/LineChart";
 import { comparatorVi, numberVi, periodVi } from "../format";
 import { t } from "../i18n/vi";
+import { useDebounced } from "../useDebounced";
 
 type Indicator = Schemas["IndicatorRead"];
 const KINDS = ["input", "activity", "result", "impact"] as const;
@@ -89,10 +90,11 @@ export function IndicatorsPage() {
   const [q, setQ] = useState("");
   const [kind, setKind] = useState("");
   const [selected, setSelected] = useState<Indicator | null>(null);
+  const term = useDebounced(q.trim());
   const list = useQuery({
-    queryKey: ["indicators", q.trim(), kind],
+    queryKey: ["indicators", term, kind],
     queryFn: async () => unwrap(await api.GET("/api/v1/indicators", { params: { query: {
-      ...(q.trim() ? { q: q.trim() } : {}),
+      ...(term ? { q: term } : {}),
       ...(kind ? { kind: kind as (typeof KINDS)[number] } : {}), limit: 200 } } })),
   });
   return (

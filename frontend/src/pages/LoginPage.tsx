@@ -1,12 +1,20 @@
 import { type FormEvent, useState } from "react";
 import { useNavigate } from "react-router-dom";
-import { ApiError, type Problem, tokens } from "../api/client";
-import { ErrorBox } from "../components/ErrorBox";
+import { takeReturnTo, tokens } from "../api/client";
 import { t } from "../i18n/vi";
+
+/** What went wrong, as the person would say it: a wrong password is not an expired session. */
+async function loginError(r: Response): Promise<string> {
+  const body = (await r.json().catch(() => ({}))) as { detail?: string };
+  if (r.status === 401) return t.login.wrong;
+  if (r.status === 429) return body.detail ?? t.login.tooMany;
+  if (r.status >= 500) return t.login.serverDown;
+  return body.detail ?? t.errors.unknown;
+}
 
 export function LoginPage() {
   const navigate = useNavigate();
-  const [error, setError] = useState<unknown>(null);
+  const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -23,12 +31,22 @@ export function LoginPage() {
           password: String(form.get("password") ?? ""),
         }),
       });
+      if (!r.ok) {
+        setError(await loginError(r));
+        return;
+      }
       const body = await r.json();
-      if (!r.ok) throw new ApiError(body as Problem);
       tokens.set(body.access_token, body.refresh_token);
-      navigate("/org-units", { replace: true });
-    } catch (e) {
-      setError(e);
+      // Back to the page the person was on (a report half typed), else the home page; a
+      // password an administrator set is replaced first, then on to that page.
+      const next = takeReturnTo();
+      if (body.password_change_required) {
+        navigate(`/change-password?next=${encodeURIComponent(next)}`, { replace: true });
+      } else {
+        navigate(next, { replace: true });
+      }
+    } catch {
+      setError(t.errors.network);
     } finally {
       setBusy(false);
     }
@@ -47,7 +65,7 @@ export function LoginPage() {
           {t.login.password}
           <input name="password" type="password" autoComplete="current-password" required />
         </label>
-        <ErrorBox error={error} />
+        {error && <div className="error" role="alert" data-testid="error">{error}</div>}
         <button type="submit" disabled={busy}>
           {busy ? t.login.submitting : t.login.submit}
         </button>

@@ -2,7 +2,9 @@ import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { api, type Schemas, unwrap } from "../api/client";
+import { DateField } from "../components/DateField";
 import { ErrorBox } from "../components/ErrorBox";
+import { PeriodPicker } from "../components/PeriodPicker";
 import { UnitPicker } from "../components/UnitPicker";
 import { t } from "../i18n/vi";
 
@@ -17,6 +19,8 @@ export function NewRequestPage() {
   const [units, setUnits] = useState<Unit[]>([]);
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [filter, setFilter] = useState("");
+  const [period, setPeriod] = useState(() => `${new Date().getFullYear()}Q${Math.floor(new Date().getMonth() / 3) + 1}`);
+  const [due, setDue] = useState<string | null>(null);
   const me = useQuery({
     queryKey: ["me"],
     queryFn: async () => unwrap(await api.GET("/api/v1/auth/me")),
@@ -51,10 +55,10 @@ export function NewRequestPage() {
       plan_id: text("plan_id") || null,
       title: text("title"),
       kind: text("kind") as Create["kind"],
-      period: text("period"),
+      period,
       cutoff: false,
       include_child_plans: true,
-      due_date: text("due_date"),
+      due_date: due ?? "",
       indicators: [...picked],
       units: { unit_ids: units.map((u) => u.id), from_plan_assignments: f.get("from_plan") === "on" },
       recurrence: (recurrence || null) as Create["recurrence"],
@@ -82,6 +86,7 @@ export function NewRequestPage() {
           </select>
         </label>
         <label>{t.reports.titleField}<input name="title" required maxLength={2000} /></label>
+        <PeriodPicker label={t.reports.period} value={period} onChange={setPeriod} />
         <div className="row">
           <label>{t.reports.plan}
             <select name="plan_id">
@@ -94,8 +99,7 @@ export function NewRequestPage() {
               {Object.entries(t.reports.kinds).map(([k, v]) => <option key={k} value={k}>{v}</option>)}
             </select>
           </label>
-          <label>{t.reports.period}<input name="period" required placeholder={t.reports.periodHint} /></label>
-          <label>{t.reports.due}<input name="due_date" type="date" required /></label>
+          <DateField label={t.reports.due} value={due} required onChange={setDue} />
           <label>{t.reports.recurrence}
             <select name="recurrence" defaultValue="">
               {Object.entries(t.reports.recurrences).map(([k, v]) => <option key={k} value={k}>{v}</option>)}

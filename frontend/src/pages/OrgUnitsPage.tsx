@@ -5,6 +5,7 @@ import { api, type Schemas, unwrap } from "../api/client";
 import { ErrorBox } from "../components/ErrorBox";
 import { dateVi } from "../format";
 import { t } from "../i18n/vi";
+import { useDebounced } from "../useDebounced";
 
 type Node = Schemas["OrgUnitNode"];
 
@@ -133,7 +134,7 @@ export function OrgUnitsPage() {
     queryFn: () => fetchTree(),
     staleTime: 60_000,
   });
-  const term = q.trim();
+  const term = useDebounced(q.trim());
   const search = useQuery({
     queryKey: ["org-units", term],
     queryFn: async () =>

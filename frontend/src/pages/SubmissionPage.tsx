@@ -2,203 +2,139 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { ApiError, api, downloadFile, type Schemas, unwrap } from "../api/client";
+import { takeEarly } from "../api/early";
+import { upload, UploadCancelled } from "../api/upload";
+import { DateField } from "../components/DateField";
 import { ErrorBox } from "../components/ErrorBox";
 import { dateVi, numberVi } from "../format";
 import { t } from "../i18n/vi";
-
-type Submission = Schemas["SubmissionRead"];
-type Update = Schemas["SubmissionUpdate"];
-type Section = Schemas["Section"];
-type TaskResult = Schemas["TaskResultIn"];
-type Value = Schemas["ValueIn"];
-type IssuedDocument = Schemas["IssuedDocument"];
-
-/** What changed since the last save: only this goes over the wire (a few KB, not the report). */
-interface Pending {
-  fields: Partial<Update>;
-  sections: Record<string, Section>;
-  tasks: Record<string, TaskResult>;
-  values: Record<string, Value>;
-}
-
-const empty = (): Pending => ({ fields: {}, sections: {}, tasks: {}, values: {} });
-const size = (p: Pending) =>
-  Object.keys(p.fields).length + Object.keys(p.sections).length + Object.keys(p.tasks).length +
-  Object.keys(p.values).length;
-
-function merge(older: Pending, newer: Pending): Pending {
-  return {
-    fields: { ...older.fields, ...newer.fields },
-    sections: { ...older.sections, ...newer.sections },
-    tasks: { ...older.tasks, ...newer.tasks },
-    values: { ...older.values, ...newer.values },
-  };
-}
-
-function toBody(p: Pending): Update {
-  const body: Update = { ...p.fields };
-  if (Object.keys(p.sections).length) body.sections = Object.values(p.sections);
-  if (Object.keys(p.tasks).length) body.task_results = Object.values(p.tasks);
-  if (Object.keys(p.values).length) body.values = Object.values(p.values);
-  return body;
-}
-
-const AUTOSAVE_MS = 1200;
+import type { Submission, Update } from "./submission/draft";
+import { Documents, Field, FieldError, SectionField, TaskRow } from "./submission/parts";
+import { Revisions } from "./submission/Revisions";
+import { SaveBar } from "./submission/SaveBar";
+import { ifMatch, useAutosave } from "./submission/useAutosave";
 
 function unwrapRefetch<T>(result: { data?: T; error: unknown }): T {
   if (result.error || result.data === undefined) throw result.error;
   return result.data;
 }
-const ifMatch = (version: number) => ({ "if-match": `"${version}"` });
-const clock = (d: Date) => d.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" });
+
+interface Uploading { name: string; sent: number; total: number; abort: AbortController }
 
 export function SubmissionPage() {
   const { id = "" } = useParams();
   const queryClient = useQueryClient();
   const query = useQuery({
     queryKey: ["submission", id],
-    queryFn: async () => unwrap(await api.GET("/api/v1/submissions/{submission_id}", {
-      params: { path: { submission_id: id } } })),
+    queryFn: async () => (await takeEarly<Submission>(`/api/v1/submissions/${id}`)) ??
+      unwrap(await api.GET("/api/v1/submissions/{submission_id}", {
+        params: { path: { submission_id: id } } })),
     // Fresh on every visit (the cache goes with the page), then left alone while typing:
     // the inputs are laid out once from it.
     staleTime: Infinity,
     gcTime: 0,
   });
+  const auto = useAutosave(id, Boolean(query.data));
+  const { setVersion } = auto;
   // Inputs are uncontrolled; a new loadKey lays them out again from the server's copy.
   const [loadKey, setLoadKey] = useState(0);
-  const version = useRef<number | null>(null);
-  const pending = useRef<Pending>(empty());
-  const [dirty, setDirty] = useState(0);
-  const [saving, setSaving] = useState(false);
-  const [savedAt, setSavedAt] = useState<Date | null>(null);
-  const [conflict, setConflict] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [comment, setComment] = useState("");
   const [legacy, setLegacy] = useState<Schemas["LegacyImportResult"] | null>(null);
+  const [uploading, setUploading] = useState<Uploading | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
-    if (query.data && version.current === null) version.current = query.data.version;
-  }, [query.data]);
+    if (query.data) setVersion(query.data.version);
+  }, [query.data, setVersion]);
 
   const { refetch } = query;
   const reload = useCallback(async () => {
     // Through the page's own query, so its options (no cache kept after the page) still hold.
     const fresh = unwrapRefetch(await refetch());
-    version.current = fresh.version;
+    setVersion(fresh.version);
     setLoadKey((k) => k + 1);
     return fresh;
-  }, [refetch]);
+  }, [refetch, setVersion]);
 
-  const save = useCallback(async (): Promise<boolean> => {
-    if (size(pending.current) === 0 || version.current === null) return true;
-    const sending = pending.current;
-    pending.current = empty();
-    setSaving(true);
-    try {
-      const saved = unwrap(await api.PATCH("/api/v1/submissions/{submission_id}", {
-        params: { path: { submission_id: id }, header: ifMatch(version.current) },
-        body: toBody(sending),
-      }));
-      version.current = saved.version;
-      setSavedAt(new Date());
-      setError(null);
-      return true;
-    } catch (e) {
-      // Nothing typed is lost: what failed goes back in front of anything typed since.
-      pending.current = merge(sending, pending.current);
-      if (e instanceof ApiError && e.problem.status === 412) setConflict(true);
-      else setError(e);
-      return false;
-    } finally {
-      setSaving(false);
-      setDirty((n) => n + 1);
-    }
-  }, [id]);
-
-  useEffect(() => {
-    if (dirty === 0 || conflict || size(pending.current) === 0) return;
-    const timer = setTimeout(() => void save(), AUTOSAVE_MS);
-    return () => clearTimeout(timer);
-  }, [dirty, conflict, save]);
-
-  const change = (apply: (p: Pending) => void) => {
-    apply(pending.current);
-    setDirty((n) => n + 1);
+  const fail = (e: unknown) => {
+    if (e instanceof ApiError && e.problem.status === 412) void reload().catch(setError);
+    setError(e);
   };
 
   async function keepMine() {
-    setConflict(false);
+    // The conflict holds the autosave until the newest version is here: a save sent in
+    // between would carry the stale version and meet a second 412.
     const fresh = await reload().catch(setError);
     if (!fresh) return;
+    auto.clearConflict();
     // The save is a merge: my changed fields land on top of the other tab's version.
-    if (await save()) await reload();
+    if (await auto.save()) await reload();
   }
 
   async function discardMine() {
-    pending.current = empty();
-    setConflict(false);
+    auto.discard();
     await reload().catch(setError);
   }
 
-  async function attach(file: File) {
+  async function sendFile(path: "attachments" | "legacy-docx", file: File) {
     setError(null);
-    if (!(await save())) return;
+    setNotice(null);
+    if (!(await auto.save())) return null;
     const form = new FormData();
     form.append("file", file);
+    const abort = new AbortController();
+    setUploading({ name: file.name, sent: 0, total: file.size, abort });
     try {
-      const r = await api.POST("/api/v1/submissions/{submission_id}/attachments", {
-        params: { path: { submission_id: id }, header: ifMatch(version.current ?? 0) },
-        body: form as unknown as { file: string },
-        bodySerializer: (b) => b as unknown as FormData,
+      return await upload<unknown>(`/api/v1/submissions/${id}/${path}`, form, {
+        headers: ifMatch(auto.version.current ?? 0), signal: abort.signal,
+        onProgress: (sent, total) => setUploading((u) => u && { ...u, sent, total: total || u.total }),
       });
-      unwrap(r);
-      await reload();
     } catch (e) {
-      if (e instanceof ApiError && e.problem.status === 412) setConflict(true);
-      else setError(e);
+      if (e instanceof UploadCancelled) setNotice(t.submission.uploadCancelled);
+      else fail(e);
+      return null;
+    } finally {
+      setUploading(null);
+      if (fileInput.current) fileInput.current.value = "";
     }
   }
 
+  async function attach(file: File) {
+    if ((await sendFile("attachments", file)) !== null) await reload().catch(setError);
+  }
+
   async function importLegacy(file: File) {
-    setError(null);
     setLegacy(null);
-    if (!(await save())) return;
-    const form = new FormData();
-    form.append("file", file);
-    try {
-      const result = unwrap(await api.POST("/api/v1/submissions/{submission_id}/legacy-docx", {
-        params: { path: { submission_id: id }, header: ifMatch(version.current ?? 0) },
-        body: form as unknown as { file: string },
-        bodySerializer: (b) => b as unknown as FormData,
-      }));
-      await reload();
-      setLegacy(result);
-    } catch (e) {
-      if (e instanceof ApiError && e.problem.status === 412) setConflict(true);
-      else setError(e);
-    }
+    const result = await sendFile("legacy-docx", file);
+    if (result === null) return;
+    await reload().catch(setError);
+    setLegacy(result as Schemas["LegacyImportResult"]);
   }
 
   async function detach(attachmentId: string) {
     setError(null);
-    if (!(await save())) return;
+    if (!(await auto.save())) return;
     try {
       const r = await api.DELETE("/api/v1/submissions/{submission_id}/attachments/{attachment_id}", {
-        params: { path: { submission_id: id, attachment_id: attachmentId }, header: ifMatch(version.current ?? 0) },
+        params: { path: { submission_id: id, attachment_id: attachmentId }, header: ifMatch(auto.version.current ?? 0) },
       });
       if (!r.response.ok) unwrap(r);
       await reload();
     } catch (e) {
-      if (e instanceof ApiError && e.problem.status === 412) setConflict(true);
-      else setError(e);
+      fail(e);
     }
   }
 
   async function act(action: "submit" | "accept" | "return") {
     setError(null);
-    if (action === "submit" && !(await save())) return;
+    if (action === "submit" && !(await auto.save())) {
+      if (auto.refusedKeys().length) setError(new Error(t.submission.fixFirst));
+      return;
+    }
     if (action === "submit" && !window.confirm(t.submission.confirmSubmit)) return;
-    const params = { path: { submission_id: id }, header: ifMatch(version.current ?? 0) };
+    const params = { path: { submission_id: id }, header: ifMatch(auto.version.current ?? 0) };
     try {
       if (action === "submit") unwrap(await api.POST("/api/v1/submissions/{submission_id}/submit", { params }));
       if (action === "accept") unwrap(await api.POST("/api/v1/submissions/{submission_id}/accept", {
@@ -209,21 +145,32 @@ export function SubmissionPage() {
       await reload();
       void queryClient.invalidateQueries({ queryKey: ["submissions"] });
     } catch (e) {
-      if (e instanceof ApiError && e.problem.status === 412) setConflict(true);
-      else setError(e);
+      fail(e);
     }
   }
 
   if (query.error) return <ErrorBox error={query.error} />;
-  if (!query.data) return <p>{t.layout.loading}</p>;
+  if (!query.data || !auto.ready) return <p>{t.layout.loading}</p>;
   const s: Submission = query.data;
   const edit = s.can_edit;
-  const unsaved = size(pending.current) > 0;
-  const sectionBody = (key: string) => s.sections.find((x) => x.key === key)?.body ?? "";
+  const p = auto.pending.current;
+  const refusal = (key: string) => auto.state.refused[key];
+  const problem = (key: string) => auto.state.refused[key]?.message;
+  // What the inputs show: the server's copy under what this person typed and has not saved.
+  const field = <K extends keyof Update & keyof Submission>(name: K) =>
+    (name in p.fields ? p.fields[name] : s[name]) as Submission[K];
+  const put = (name: keyof Update, value: unknown) =>
+    auto.change(`field:${name}`, (q) => { (q.fields as Record<string, unknown>)[name] = value; });
+  const text = (name: keyof Update & keyof Submission) => ({
+    value: field(name) as string | null, error: problem(`field:${name}`),
+    onChange: (v: string) => put(name, v || null),
+  });
+  const sectionBody = (key: string) => p.sections[key]?.body ?? s.sections.find((x) => x.key === key)?.body ?? "";
   const headings = [
     ...s.outline.map((o) => ({ key: o.key, heading: o.heading })),
     ...s.sections.filter((x) => !s.outline.some((o) => o.key === x.key)),
   ];
+  const pct = uploading && uploading.total ? Math.round((uploading.sent / uploading.total) * 100) : 0;
   return (
     <div className="report" key={loadKey}>
       <p><Link to={`/report-requests/${s.request_id}`}>← {t.submission.backToRequest}</Link></p>
@@ -239,44 +186,31 @@ export function SubmissionPage() {
           <strong>{t.submission.reviewComment}:</strong> {s.review_comment}
         </p>
       )}
-      {conflict && (
-        <div className="error" role="alert" data-testid="conflict">
-          {t.submission.conflict}
-          <div className="actions">
-            <button type="button" onClick={() => void keepMine()}>{t.submission.keepMine}</button>
-            <button type="button" onClick={() => void discardMine()}>{t.submission.reload}</button>
-          </div>
-        </div>
+      {auto.state.restored > 0 && (
+        <p className="review" role="status" data-testid="restored">{t.submission.restored(auto.state.restored)}</p>
       )}
-      <ErrorBox error={error} />
       {!edit && <p className="muted">{t.submission.readOnly}</p>}
 
       <fieldset disabled={!edit}>
         <legend>{t.submission.header}</legend>
         <div className="row">
-          <Field label={t.submission.number} value={s.doc_number}
-            onChange={(v) => change((p) => { p.fields.doc_number = v || null; })} />
-          <Field label={t.submission.symbol} value={s.doc_symbol}
-            onChange={(v) => change((p) => { p.fields.doc_symbol = v || null; })} />
-          <Field label={t.submission.place} value={s.place}
-            onChange={(v) => change((p) => { p.fields.place = v || null; })} />
-          <Field label={t.submission.date} value={s.report_date} type="date"
-            onChange={(v) => change((p) => { p.fields.report_date = v || null; })} />
+          <Field label={t.submission.number} {...text("doc_number")} />
+          <Field label={t.submission.symbol} {...text("doc_symbol")} />
+          <Field label={t.submission.place} {...text("place")} />
+          <DateField label={t.submission.date} value={field("report_date")} error={problem("field:report_date")}
+            onChange={(iso) => put("report_date", iso)} />
         </div>
-        <Field label={t.submission.docTitle} value={s.title}
-          onChange={(v) => change((p) => { p.fields.title = v || null; })} />
+        <Field label={t.submission.docTitle} {...text("title")} />
       </fieldset>
 
       <fieldset disabled={!edit}>
         <legend>{t.submission.sections}</legend>
         {headings.map((h) => (
-          <label key={h.key}>
-            {h.key}. {h.heading}
-            <textarea rows={5} defaultValue={sectionBody(h.key)}
-              onChange={(e) => change((p) => {
-                p.sections[h.key] = { key: h.key, heading: h.heading, body: e.target.value };
-              })} />
-          </label>
+          <SectionField key={h.key} label={`${h.key}. ${h.heading}`} value={sectionBody(h.key)}
+            error={problem(`section:${h.key}`)}
+            onChange={(body) => auto.change(`section:${h.key}`, (q) => {
+              q.sections[h.key] = { key: h.key, heading: h.heading, body };
+            })} />
         ))}
       </fieldset>
 
@@ -285,7 +219,7 @@ export function SubmissionPage() {
         {edit && s.tasks.length > 0 && (
           <label>
             {t.submission.legacy}
-            <input type="file" accept=".docx"
+            <input type="file" accept=".docx" disabled={uploading !== null}
               onChange={(e) => { const f = e.target.files?.[0]; if (f) void importLegacy(f); }} />
           </label>
         )}
@@ -313,8 +247,9 @@ export function SubmissionPage() {
                 {s.tasks.map((task) => task.is_group ? (
                   <tr key={task.task_id} className="group"><td>{task.number}</td><td colSpan={5}>{task.title}</td></tr>
                 ) : (
-                  <TaskRow key={task.task_id} task={task}
-                    onChange={(r) => change((p) => { p.tasks[task.task_id] = r; })} />
+                  <TaskRow key={task.task_id} task={task} start={p.tasks[task.task_id]}
+                    error={problem(`task:${task.task_id}`)}
+                    onChange={(r) => auto.change(`task:${task.task_id}`, (q) => { q.tasks[task.task_id] = r; })} />
                 ))}
               </tbody>
             </table>
@@ -325,48 +260,59 @@ export function SubmissionPage() {
       {s.values.length > 0 && (
         <fieldset disabled={!edit}>
           <legend>{t.submission.values} · {t.reports.period}</legend>
-          <table className="grid" data-testid="values">
-            <thead>
-              <tr>
-                <th>{t.submission.indicator}</th><th>{t.submission.numerator}</th>
-                <th>{t.submission.denominator}</th><th>{t.submission.value}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {s.values.map((v) => {
-                const key = `${v.indicator.code}.${v.option}`;
-                const fraction = Boolean(v.indicator.numerator_label);
-                const current = pending.current.values[key] ?? {
-                  indicator: v.indicator.code,
-                  option: v.option === "default" ? null : v.option,
-                  numerator: v.numerator, denominator: v.denominator,
-                  value: fraction ? null : v.value,
-                };
-                const put = (field: "numerator" | "denominator" | "value", text: string) =>
-                  change((p) => { p.values[key] = { ...(p.values[key] ?? current), [field]: text || null }; });
-                return (
-                  <tr key={key}>
-                    <td>{v.indicator.name}{v.indicator.unit ? ` (${v.indicator.unit})` : ""}</td>
-                    <td>{fraction && <input aria-label={`${v.indicator.code} ${t.submission.numerator}`}
-                      defaultValue={numberVi(v.numerator, 6)} inputMode="decimal"
-                      onChange={(e) => put("numerator", e.target.value)} />}</td>
-                    <td>{fraction && <input aria-label={`${v.indicator.code} ${t.submission.denominator}`}
-                      defaultValue={numberVi(v.denominator, 6)} inputMode="decimal"
-                      onChange={(e) => put("denominator", e.target.value)} />}</td>
-                    <td className="num">{fraction ? numberVi(v.value, v.indicator.decimals) : (
-                      <input aria-label={`${v.indicator.code} ${t.submission.value}`}
-                        defaultValue={numberVi(v.value, 6)} inputMode="decimal"
-                        onChange={(e) => put("value", e.target.value)} />)}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <div className="scroll">
+            <table className="grid" data-testid="values">
+              <thead>
+                <tr>
+                  <th>{t.submission.indicator}</th><th>{t.submission.numerator}</th>
+                  <th>{t.submission.denominator}</th><th>{t.submission.value}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {s.values.map((v) => {
+                  const key = `${v.indicator.code}.${v.option}`;
+                  const entry = `value:${key}`;
+                  const fraction = Boolean(v.indicator.numerator_label);
+                  const typed = p.values[key];
+                  const current = typed ?? {
+                    indicator: v.indicator.code,
+                    option: v.option === "default" ? null : v.option,
+                    numerator: v.numerator, denominator: v.denominator,
+                    value: fraction ? null : v.value,
+                  };
+                  const bad = refusal(entry);
+                  const badPart = bad ? (["numerator", "denominator", "value"].includes(bad.part[0] ?? "")
+                    ? bad.part[0] : fraction ? "numerator" : "value") : null;
+                  const shown = (f: "numerator" | "denominator" | "value") =>
+                    typed ? String(typed[f] ?? "") : numberVi(v[f], 6);
+                  const cell = (f: "numerator" | "denominator" | "value", label: string) => (
+                    <>
+                      <input aria-label={`${v.indicator.code} ${label}`} defaultValue={shown(f)} inputMode="decimal"
+                        aria-invalid={badPart === f ? true : undefined}
+                        onChange={(e) => auto.change(entry, (q) => {
+                          q.values[key] = { ...(q.values[key] ?? current), [f]: e.target.value || null };
+                        })} />
+                      {badPart === f && <FieldError id={`${key}-${f}`} message={bad?.message} />}
+                    </>
+                  );
+                  return (
+                    <tr key={key} className={bad ? "refused" : undefined}>
+                      <td>{v.indicator.name}{v.indicator.unit ? ` (${v.indicator.unit})` : ""}</td>
+                      <td>{fraction && cell("numerator", t.submission.numerator)}</td>
+                      <td>{fraction && cell("denominator", t.submission.denominator)}</td>
+                      <td className="num">{fraction ? numberVi(v.value, v.indicator.decimals)
+                        : cell("value", t.submission.value)}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
         </fieldset>
       )}
 
-      <Documents documents={s.issued_documents} disabled={!edit}
-        onChange={(docs) => change((p) => { p.fields.issued_documents = docs; })} />
+      <Documents documents={field("issued_documents") ?? []} disabled={!edit}
+        refusal={refusal("field:issued_documents")} onChange={(docs) => put("issued_documents", docs)} />
 
       <fieldset>
         <legend>{t.submission.attachments}</legend>
@@ -387,42 +333,49 @@ export function SubmissionPage() {
         {edit && (
           <label>
             {t.submission.attach}
-            <input type="file" accept=".pdf,.doc,.docx,.xls,.xlsx,.odt,.ods,.jpg,.jpeg,.png"
+            <input type="file" ref={fileInput} disabled={uploading !== null}
+              accept=".pdf,.doc,.docx,.xls,.xlsx,.odt,.ods,.jpg,.jpeg,.png"
               onChange={(e) => { const f = e.target.files?.[0]; if (f) void attach(f); }} />
           </label>
         )}
+        {uploading && (
+          <div className="upload" role="status" data-testid="upload-progress">
+            <progress max={100} value={pct} aria-label={t.submission.uploading(uploading.name, pct)} />
+            <span>{t.submission.uploading(uploading.name, pct)}</span>
+            <button type="button" className="small" onClick={() => uploading.abort.abort()}>
+              {t.submission.cancelUpload}
+            </button>
+          </div>
+        )}
+        {notice && <p className="muted" role="status">{notice}</p>}
       </fieldset>
 
       <fieldset disabled={!edit}>
         <legend>{t.submission.signer}</legend>
         <div className="row">
-          <Field label={t.submission.signerMode} value={s.signer_mode}
-            onChange={(v) => change((p) => { p.fields.signer_mode = (v || null) as Update["signer_mode"]; })} />
-          <Field label={t.submission.signerAuthority} value={s.signer_authority}
-            onChange={(v) => change((p) => { p.fields.signer_authority = v || null; })} />
-          <Field label={t.submission.signerPosition} value={s.signer_position}
-            onChange={(v) => change((p) => { p.fields.signer_position = v || null; })} />
-          <Field label={t.submission.signerName} value={s.signer_name}
-            onChange={(v) => change((p) => { p.fields.signer_name = v || null; })} />
+          <Field label={t.submission.signerMode} {...text("signer_mode")} />
+          <Field label={t.submission.signerAuthority} {...text("signer_authority")} />
+          <Field label={t.submission.signerPosition} {...text("signer_position")} />
+          <Field label={t.submission.signerName} {...text("signer_name")} />
         </div>
         <label>
           {t.submission.recipients}
-          <textarea rows={4} defaultValue={s.recipients.join("\n")}
-            onChange={(e) => change((p) => {
-              p.fields.recipients = e.target.value.split("\n").map((x) => x.trim()).filter(Boolean);
-            })} />
+          <textarea rows={4} defaultValue={(field("recipients") ?? []).join("\n")}
+            aria-invalid={problem("field:recipients") ? true : undefined}
+            onChange={(e) => put("recipients", e.target.value.split("\n").map((x) => x.trim()).filter(Boolean))} />
+          <FieldError id="recipients-error" message={problem("field:recipients")} />
         </label>
       </fieldset>
 
-      <div className="actions sticky">
+      <SaveBar s={s} state={auto.state} unsaved={auto.unsaved} refusedKeys={auto.refusedKeys()}
+        onSave={() => void auto.save()} onKeepMine={() => void keepMine()} onDiscard={() => void discardMine()}>
         {edit && (
           <>
-            <span className="muted" data-testid="save-state">
-              {saving ? t.submission.saving : unsaved ? t.submission.unsaved
-                : savedAt ? t.submission.saved(clock(savedAt)) : ""}
-            </span>
-            <button type="button" onClick={() => void save()} disabled={saving || !unsaved}>{t.submission.save}</button>
-            <button type="button" className="primary" onClick={() => void act("submit")}>{t.submission.submit}</button>
+            <button type="button" onClick={() => void auto.save()} disabled={auto.state.saving || !auto.unsaved}>
+              {t.submission.save}
+            </button>
+            <button type="button" className="primary" disabled={uploading !== null}
+              onClick={() => void act("submit")}>{t.submission.submit}</button>
           </>
         )}
         {s.can_review && s.status === "submitted" && (
@@ -437,130 +390,9 @@ export function SubmissionPage() {
             <button type="button" className="primary" onClick={() => void act("accept")}>{t.submission.accept}</button>
           </>
         )}
-      </div>
+        <ErrorBox error={error} />
+      </SaveBar>
       <Revisions id={id} version={s.version} />
     </div>
-  );
-}
-
-function Field(props: { label: string; value: string | null | undefined; type?: string;
-  onChange: (value: string) => void }) {
-  return (
-    <label>
-      {props.label}
-      <input type={props.type ?? "text"} defaultValue={props.value ?? ""}
-        onChange={(e) => props.onChange(e.target.value.trim())} />
-    </label>
-  );
-}
-
-function TaskRow({ task, onChange }: { task: Schemas["TaskRow"]; onChange: (r: TaskResult) => void }) {
-  const state = useRef<TaskResult>({
-    task_id: task.task_id,
-    status: (task.status ?? "in_progress") as TaskResult["status"],
-    result: task.result,
-    outputs: task.outputs,
-    note: task.note,
-  });
-  const put = (patch: Partial<TaskResult>) => {
-    state.current = { ...state.current, ...patch };
-    onChange(state.current);
-  };
-  return (
-    <tr>
-      <td>{task.number}</td>
-      <td>{task.title}</td>
-      <td>{t.reports.roles[task.role ?? ""] ?? ""}</td>
-      <td>
-        <select aria-label={`${t.submission.taskStatus} ${task.number}`} defaultValue={state.current.status}
-          onChange={(e) => put({ status: e.target.value as TaskResult["status"] })}>
-          {Object.entries(t.reports.taskStatuses).map(([k, label]) => <option key={k} value={k}>{label}</option>)}
-        </select>
-      </td>
-      <td>
-        <textarea aria-label={`${t.submission.result} ${task.number}`} rows={2} defaultValue={task.result}
-          onChange={(e) => put({ result: e.target.value })} />
-      </td>
-      <td>
-        <input aria-label={`${t.submission.note} ${task.number}`} defaultValue={task.note}
-          onChange={(e) => put({ note: e.target.value })} />
-      </td>
-    </tr>
-  );
-}
-
-function Documents({ documents, disabled, onChange }: {
-  documents: IssuedDocument[]; disabled: boolean; onChange: (docs: IssuedDocument[]) => void;
-}) {
-  const [rows, setRows] = useState(documents);
-  const update = (next: IssuedDocument[]) => {
-    setRows(next);
-    onChange(next.filter((d) => d.title.trim()));
-  };
-  return (
-    <fieldset disabled={disabled}>
-      <legend>{t.submission.documents}</legend>
-      <table className="grid" data-testid="documents">
-        <thead>
-          <tr><th>{t.submission.reference}</th><th>{t.submission.issuedOn}</th><th>{t.submission.docTitleCol}</th><th /></tr>
-        </thead>
-        <tbody>
-          {rows.map((d, i) => (
-            <tr key={i}>
-              <td><input aria-label={`${t.submission.reference} ${i + 1}`} defaultValue={d.reference ?? ""}
-                onChange={(e) => update(rows.map((x, j) => j === i ? { ...x, reference: e.target.value || null } : x))} /></td>
-              <td><input type="date" aria-label={`${t.submission.issuedOn} ${i + 1}`} defaultValue={d.issued_on ?? ""}
-                onChange={(e) => update(rows.map((x, j) => j === i ? { ...x, issued_on: e.target.value || null } : x))} /></td>
-              <td><input aria-label={`${t.submission.docTitleCol} ${i + 1}`} defaultValue={d.title}
-                onChange={(e) => update(rows.map((x, j) => j === i ? { ...x, title: e.target.value } : x))} /></td>
-              <td><button type="button" onClick={() => update(rows.filter((_, j) => j !== i))}>{t.submission.remove}</button></td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <button type="button" onClick={() => setRows([...rows, { title: "" }])}>{t.submission.addDocument}</button>
-    </fieldset>
-  );
-}
-
-function Revisions({ id, version }: { id: string; version: number }) {
-  const [from, setFrom] = useState<number | null>(null);
-  const revisions = useQuery({
-    queryKey: ["revisions", id, version],
-    queryFn: async () => unwrap(await api.GET("/api/v1/submissions/{submission_id}/revisions", {
-      params: { path: { submission_id: id } } })),
-  });
-  const diff = useQuery({
-    queryKey: ["diff", id, version, from],
-    enabled: from !== null,
-    queryFn: async () => unwrap(await api.GET("/api/v1/submissions/{submission_id}/diff", {
-      params: { path: { submission_id: id }, query: { from: from ?? undefined } } })),
-  });
-  if (!revisions.data || revisions.data.length === 0) return null;
-  const show = (v: unknown) => (v === null || v === undefined ? "—" : String(v));
-  return (
-    <details className="history">
-      <summary>{t.submission.revisions} ({revisions.data.length})</summary>
-      <ol>
-        {revisions.data.map((r) => (
-          <li key={r.number}>
-            {dateVi(r.created_at)} · {t.submission.actions[r.action] ?? r.action} · {r.actor ?? ""}
-            {r.comment ? ` — ${r.comment}` : ""}{" "}
-            <button type="button" className="small" onClick={() => setFrom(r.number)}>{t.submission.compare}</button>
-          </li>
-        ))}
-      </ol>
-      {diff.data && (
-        <table className="grid" data-testid="diff">
-          <thead><tr><th /><th>{t.submission.before}</th><th>{t.submission.after}</th></tr></thead>
-          <tbody>
-            {diff.data.changes.length === 0 && <tr><td colSpan={3}>{t.submission.noChanges}</td></tr>}
-            {diff.data.changes.map((c) => (
-              <tr key={c.path}><td>{c.path}</td><td>{show(c.before)}</td><td>{show(c.after)}</td></tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </details>
   );
 }

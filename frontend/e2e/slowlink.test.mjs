@@ -1,0 +1,61 @@
+// Served fast on a slow link (issue 20 §3), the parts a browser sees: the login page loads no
+// screen's code but its own, assets arrive precompressed and cached for good, a search waits
+// for the person to pause. benchmarks/spa_bench.mjs measures the times themselves.
+import assert from "node:assert/strict";
+import { after, afterEach, before, beforeEach, test } from "node:test";
+import { chromium } from "playwright-core";
+
+const BASE = process.env.E2E_BASE_URL;
+if (!BASE) throw new Error("Set E2E_BASE_URL to a running healthplan server (with demo data).");
+
+let browser;
+let context;
+let page;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"],
+  });
+});
+after(async () => browser?.close());
+beforeEach(async () => {
+  context = await browser.newContext({ locale: "vi-VN" });
+  page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+});
+afterEach(async () => context.close());
+
+test("the login page loads React, the router and itself, compressed and cached for good", async () => {
+  const scripts = [];
+  page.on("response", (r) => { if (r.url().includes("/assets/")) scripts.push(r); });
+  await page.goto(`${BASE}/login`);
+  await page.getByRole("button", { name: "Đăng nhập" }).waitFor();
+  const names = scripts.map((r) => new URL(r.url()).pathname);
+  assert.ok(names.length > 0);
+  for (const name of names) assert.doesNotMatch(name, /Page|Layout|useQuery/, `login loaded ${name}`);
+  for (const r of scripts) {
+    const headers = await r.allHeaders();
+    assert.equal(headers["cache-control"], "public, max-age=31536000, immutable", r.url());
+    // Every script but the few hundred bytes not worth compressing comes as brotli.
+    if (r.url().endsWith(".js") && (await r.body()).length >= 512) {
+      assert.equal(headers["content-encoding"], "br", r.url());
+    }
+  }
+});
+
+test("a search typed key by key asks the server once, after the pause", async () => {
+  await page.goto(`${BASE}/login`);
+  await page.getByLabel("Tên đăng nhập").fill("admin");
+  await page.getByLabel("Mật khẩu").fill("healthplan");
+  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  await page.waitForURL(`${BASE}/org-units`);
+  const searches = [];
+  page.on("request", (r) => { if (/\/api\/v1\/org-units\?q=/.test(r.url())) searches.push(r.url()); });
+  await page.getByLabel("Tìm đơn vị (không cần dấu)").pressSequentially("son hai", { delay: 60 });
+  await page.getByTestId("search-results").getByRole("button", { name: "Xã Sơn Hải", exact: true }).waitFor();
+  await page.waitForTimeout(500);
+  assert.deepEqual(searches.map((u) => new URL(u).searchParams.get("q")), ["son hai"]);
+});
