@@ -253,6 +253,8 @@ async def list_data_values(
     # A page is a contiguous run in (updated_at, id) order: any change to it moves its last key.
     fingerprint = f"{request.url.query}|{count}|{last[0].isoformat() if last else ''}"
     fingerprint += f"|{last[1] if last else ''}|{format}"
+    # The encoding's version: pages cached before decimals lost their trailing zeros differ.
+    fingerprint += "|decimals-2"
     tag = f'W/"{hashlib.sha256(fingerprint.encode()).hexdigest()[:32]}"'
     if request.headers.get("if-none-match") == tag:
         return Response(status_code=304, headers={"ETag": tag})
