@@ -157,7 +157,7 @@ def export_command(
     org_unit: Annotated[str | None, typer.Option()] = None,
     descendants: bool = False,
     period: str | None = None,
-    updated_since: Annotated[str | None, typer.Option(help="ISO time: only newer changes")] = None,
+    updated_since: Annotated[str | None, typer.Option(help="ISO time: changes at or since")] = None,
 ) -> None:
     """Write data values as CSV to standard output, following every page."""
     params: dict[str, Any] = {"format": "csv", "limit": 10_000}
@@ -165,7 +165,8 @@ def export_command(
         params["indicator"] = indicator
     if org_unit:
         params["org_unit"] = org_unit
-        params["include"] = "descendants" if descendants else "self"
+        if descendants:
+            params["include_subtree"] = "true"
     if period:
         params["period"] = period
     if updated_since:

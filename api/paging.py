@@ -109,11 +109,11 @@ _FRACTION = 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'
 
 
 def _as_json(column: ColumnElement[Any]) -> ColumnElement[Any]:
-    """The column as pydantic-core writes its Python value: numerics as strings (Numeric's
-    fixed scale prints the same digits as str(Decimal)), times in UTC with 'Z', microseconds
-    only when there are some; the rest as PostgreSQL's JSON writes them."""
+    """The column as the response model writes its Python value: numerics as strings without
+    trailing zeros (`trim_scale`, as `api.schemas.common.decimal_text`), times in UTC with
+    'Z', microseconds only when there are some; the rest as PostgreSQL's JSON writes them."""
     if isinstance(column.type, Numeric):
-        return cast(column, Text)
+        return cast(func.trim_scale(column), Text)
     if isinstance(column.type, DateTime) and column.type.timezone:
         whole = func.date_trunc("second", column) == column
         utc = column.op("AT TIME ZONE")(literal_column("'UTC'"))

@@ -168,7 +168,7 @@ async def test_api_token_lifecycle(
     assert_problem(r, 403)
 
     listed = await client.get("/api/v1/auth/api-tokens", headers=admin)
-    row = next(t for t in listed.json() if t["id"] == created["id"])
+    row = next(t for t in listed.json()["items"] if t["id"] == created["id"])
     assert "token" not in row and row["last_used_at"] is not None
     # Last use is kept to the minute: a token's row is not written on every page of a pull.
     first_use = await session.scalar(

@@ -173,7 +173,7 @@ async def test_another_commune_cannot_see_or_touch_drafts(
     ).json()["items"]
     other = await login("lucngan.baocao")
     r = await client.get(
-        URL, headers=other, params={"org_unit": "BN-SONHAI", "include": "descendants"}
+        URL, headers=other, params={"org_unit": "BN-SONHAI", "include_subtree": True}
     )
     assert all(v["status"] != "draft" for v in r.json()["items"])
     assert mine and mine[0]["id"] not in {v["id"] for v in r.json()["items"]}

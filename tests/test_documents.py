@@ -205,7 +205,7 @@ async def test_a_document_keeps_its_files(client: httpx.AsyncClient, login: Logi
     assert r2.headers["ETag"] == f'"{doc["version"] + 1}"'
     stale = await client.post(url, files=files, headers={**manager, "If-Match": r.headers["ETag"]})
     assert_problem(stale, 412)
-    listed = (await client.get(url, headers=other)).json()
+    listed = (await client.get(url, headers=other)).json()["items"]
     assert [f["filename"] for f in listed] == ["Công văn 2430 (bản ký).pdf"]
     download = await client.get(listed[0]["url"], headers=other)
     assert download.content == scan and download.headers["cache-control"] == "private, no-store"

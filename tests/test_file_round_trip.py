@@ -174,7 +174,9 @@ async def test_any_unit_set_re_imports_unchanged(
 
     async def read() -> list[dict[str, Any]]:
         r = await client.get(
-            "/api/v1/org-units", headers=admin, params={"ancestor_id": root, "limit": 500}
+            "/api/v1/org-units",
+            headers=admin,
+            params={"org_unit_id": root, "include_subtree": True, "limit": 500},
         )
         return list(r.json()["items"])
 
@@ -183,7 +185,7 @@ async def test_any_unit_set_re_imports_unchanged(
         session,
         admin,
         "/api/v1/org-units/export",
-        {"ancestor_id": root},
+        {"org_unit_id": root, "include_subtree": True},
         "org_units",
         read,
     )

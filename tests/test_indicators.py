@@ -51,7 +51,7 @@ async def test_create_and_edit_with_etag(client: httpx.AsyncClient, login: Login
 async def test_targets_from_wording(client: httpx.AsyncClient, login: Login) -> None:
     manager = await login("syt.kehoach")
     r = await client.get("/api/v1/targets", params={"indicator": "TCDD"}, headers=manager)
-    [target] = r.json()
+    [target] = r.json()["items"]
     assert (target["comparator"], Decimal(target["value"]), target["year"]) == ("gte", 98, 2030)
     r = await client.post(
         "/api/v1/targets",

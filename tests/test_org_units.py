@@ -37,6 +37,7 @@ async def test_filters_by_type_level_parent_and_ancestor(
     assert {"BN-SONHAI", "BN-LUCNGAN", "BN-BIENSON"} <= codes
     assert all(u["type"] == "commune" and u["level"] == 1 for u in r.json()["items"])
 
+    # ancestor_id: the deprecated alias, still answering as it did (the units below, only)
     r = await client.get(URL, params={"ancestor_id": son_hai, "limit": 500}, headers=headers)
     below = r.json()["items"]
     assert {"BN-SONHAI-TYT", "BN-SONHAI-UBND"} <= {u["code"] for u in below}
@@ -81,7 +82,7 @@ async def test_tree_nests_children_and_hides_inactive(
     bn = await unit_id(client, headers, "BN")
     r = await client.get(f"{URL}/tree", params={"root_id": bn, "depth": 2}, headers=headers)
     assert r.status_code == 200
-    [root] = r.json()
+    [root] = r.json()["items"]
     assert root["name"] == "Tỉnh Bắc Ninh"
     children = {c["code"]: c for c in root["children"]}
     assert "BN-SYT" in children and "BN-SKHDT" not in children
@@ -90,7 +91,7 @@ async def test_tree_nests_children_and_hides_inactive(
     r = await client.get(
         f"{URL}/tree", params={"root_id": bn, "depth": 1, "include_inactive": True}, headers=headers
     )
-    assert "BN-SKHDT" in {c["code"] for c in r.json()[0]["children"]}
+    assert "BN-SKHDT" in {c["code"] for c in r.json()["items"][0]["children"]}
 
 
 async def test_create_update_with_etag_and_nfc(client: httpx.AsyncClient, login: Login) -> None:

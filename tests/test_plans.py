@@ -162,13 +162,13 @@ async def test_a_units_responsibilities_across_plans(
     station = next(u["id"] for u in r.json()["items"] if u["code"] == "BN-SONHAI-TYT")
     r = await client.get(f"/api/v1/org-units/{station}/assignments", headers=viewer)
     assert r.status_code == 200, r.text
-    tasks = {(t["number"], t["role"]) for t in r.json()}
+    tasks = {(t["number"], t["role"]) for t in r.json()["items"]}
     assert ("7", "lead") in tasks and ("1", "coordinating") in tasks
-    assert all(t["plan_status"] == "issued" and t["plan_reference"] for t in r.json())
+    assert all(t["plan_status"] == "issued" and t["plan_reference"] for t in r.json()["items"])
     r = await client.get(
         f"/api/v1/org-units/{station}/assignments", headers=viewer, params={"role": "lead"}
     )
-    assert {t["role"] for t in r.json()} == {"lead"} and len(r.json()) >= 10
+    assert {t["role"] for t in r.json()["items"]} == {"lead"} and len(r.json()["items"]) >= 10
     r = await client.get(
         "/api/v1/org-units/00000000-0000-0000-0000-000000000000/assignments", headers=viewer
     )
@@ -208,12 +208,12 @@ async def test_a_child_plan_carries_the_tasks_its_unit_was_assigned(
     six = next(r for r in rows if r["number"] == "6")
     assert six["lead"] == station  # the assignment came along
 
-    listed = (await client.get(f"{URL}/{parent['id']}/children", headers=admin)).json()
+    listed = (await client.get(f"{URL}/{parent['id']}/children", headers=admin)).json()["items"]
     mine = next(c for c in listed if c["id"] == child["id"])
     assert {c["number"] for c in mine["covered"]} >= theirs
     # A draft child is the owner unit's: another commune's reporter does not see it listed.
     other = await login("lucngan.baocao")
-    listed = (await client.get(f"{URL}/{parent['id']}/children", headers=other)).json()
+    listed = (await client.get(f"{URL}/{parent['id']}/children", headers=other)).json()["items"]
     assert child["id"] not in {c["id"] for c in listed}
 
 

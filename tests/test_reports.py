@@ -158,7 +158,7 @@ async def test_the_cycle_return_resubmit_accept_compile(
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "submitted"
 
-    revisions = (await client.get(f"{url}/revisions", headers=reviewer)).json()
+    revisions = (await client.get(f"{url}/revisions", headers=reviewer)).json()["items"]
     assert [x["action"] for x in revisions] == ["submit", "return", "resubmit"]
     assert revisions[1]["comment"].startswith("Bổ sung")
     r = await client.get(f"{url}/diff", params={"from": 2, "to": 3}, headers=reviewer)
@@ -341,7 +341,7 @@ async def test_each_move_answers_as_a_fresh_read_and_is_recorded_once(
     assert [v["status"] for v in back.json()["values"] if v["status"]] == ["draft"]
     assert back.headers["ETag"] == f'"{back.json()["version"]}"'
 
-    revisions = (await client.get(f"{url}/revisions", headers=reviewer)).json()
+    revisions = (await client.get(f"{url}/revisions", headers=reviewer)).json()["items"]
     assert [(r["number"], r["action"], r["version"]) for r in revisions] == [
         (1, "submit", filed.json()["version"]),
         (2, "return", back.json()["version"]),

@@ -8,11 +8,12 @@ from sqlalchemy import select
 
 from api.deps import CurrentPrincipal, DbSession
 from api.errors import InvalidInput
-from api.models import Indicator, OrgUnit
+from api.models import Indicator
 from api.periods import PeriodType, parse_param
-from api.schemas.common import problem_responses
+from api.schemas.common import ORG_UNIT_DOC, problem_responses
 from api.schemas.indicator import AnalyticsResult
 from api.services import analytics
+from api.services.unit_ref import find_unit
 
 router = APIRouter(tags=["analytics"])
 
@@ -28,11 +29,14 @@ async def get_analytics(
     principal: CurrentPrincipal,
     session: DbSession,
     indicator: Annotated[list[str], Query(min_length=1, description="Mã chỉ số (lặp lại được)")],
-    org_unit: Annotated[str, Query(description="Mã đơn vị gốc")],
+    org_unit: Annotated[str, Query(description=ORG_UNIT_DOC + "; cả cây con được tổng hợp")],
     period: Annotated[str, Query(description="Kỳ: 2026, 2026Q2, 202605, khoảng ngày …")],
     by: Annotated[
         Literal["total", "children"],
-        Query(description="total: cả cây con của đơn vị; children: từng đơn vị con"),
+        Query(
+            description="Cách chia kết quả (không lọc): total: một dòng cho cả cây con của "
+            "đơn vị; children: một dòng cho cây con của từng đơn vị con trực tiếp"
+        ),
     ] = "total",
     status: Annotated[list[str] | None, Query(description="Mặc định submitted và accepted")] = None,
     value_period_type: Annotated[
@@ -53,7 +57,7 @@ async def get_analytics(
     missing = [c for c in indicator if c not in found]
     if missing:
         raise _invalid("indicator", f"Không có chỉ số: {', '.join(missing)}.", "unknown_indicator")
-    root = await session.scalar(select(OrgUnit).where(OrgUnit.code == org_unit))
+    root = await find_unit(session, org_unit)
     if root is None:
         raise _invalid("org_unit", f"Không có đơn vị '{org_unit}'.", "unknown_org_unit")
     units: Sequence[analytics.Unit] = (

@@ -13,6 +13,7 @@ from api.schemas.common import problem_responses
 from api.schemas.user import (
     ApiTokenCreate,
     ApiTokenCreated,
+    ApiTokenPage,
     ApiTokenRead,
     Me,
     PasswordChange,
@@ -111,11 +112,11 @@ async def me(principal: PendingPrincipal, session: DbSession) -> Me:
     )
 
 
-@router.get("/auth/api-tokens", response_model=list[ApiTokenRead], responses=problem_responses(401))
-async def list_api_tokens(principal: CurrentPrincipal, session: DbSession) -> list[ApiTokenRead]:
-    """The caller's API tokens (secrets are never shown again)."""
+@router.get("/auth/api-tokens", response_model=ApiTokenPage, responses=problem_responses(401))
+async def list_api_tokens(principal: CurrentPrincipal, session: DbSession) -> ApiTokenPage:
+    """The caller's API tokens (secrets are never shown again), in one page."""
     tokens = await users.list_api_tokens(session, actor=principal)
-    return [ApiTokenRead.model_validate(t) for t in tokens]
+    return ApiTokenPage(items=[ApiTokenRead.model_validate(t) for t in tokens])
 
 
 @router.post(

@@ -16,8 +16,8 @@ from api.errors import Forbidden, InvalidInput, PreconditionFailed, conflict_pla
 from api.models import DataValue, DataValueHistory, Indicator, OrgUnit
 from api.paging import after_time_key, decode_time_cursor, encode_time_cursor, json_page
 from api.periods import parse_param
-from api.schemas.common import problem_responses
-from api.schemas.import_job import ImportCounts
+from api.schemas.common import DEPRECATED_DOC, ORG_UNIT_DOC, SUBTREE_DOC, problem_responses
+from api.schemas.import_job import BatchResult, ImportCounts
 from api.schemas.indicator import (
     DataValueBatch,
     DataValueChange,
@@ -27,6 +27,7 @@ from api.schemas.indicator import (
 )
 from api.services import data_values
 from api.services.imports import Outcome, no_progress
+from api.services.unit_ref import find_unit, unknown_unit
 from api.tabular import XLSX_TYPE, Row, write_csv, write_xlsx
 
 router = APIRouter(prefix="/data-values", tags=["data-values"])
@@ -124,13 +125,14 @@ def outcome_answer(outcome: Outcome, *, dry_run: bool) -> Any:
             ],
             counts=counts.model_dump(),
         )
-    return JSONResponse({"dry_run": dry_run, "counts": counts.model_dump()})
+    return JSONResponse(BatchResult(dry_run=dry_run, counts=counts).model_dump(mode="json"))
 
 
 @router.put(
     "",
+    response_model=BatchResult,
     responses={
-        200: {"description": "Số lượng tạo/sửa/không đổi/xóa", "content": {"application/json": {}}},
+        200: {"description": "Số lượng tạo/sửa/không đổi/xóa"},
         **problem_responses(401, 403, 413, 422),
     },
 )
@@ -176,16 +178,27 @@ async def list_data_values(
     principal: CurrentPrincipal,
     session: DbSession,
     indicator: Annotated[list[str] | None, Query(description="Mã chỉ số (lặp lại được)")] = None,
-    org_unit: Annotated[str | None, Query(description="Mã đơn vị")] = None,
+    org_unit: Annotated[str | None, Query(description=ORG_UNIT_DOC)] = None,
+    include_subtree: Annotated[bool, Query(description=SUBTREE_DOC)] = False,
     include: Annotated[
-        Literal["self", "children", "descendants"],
-        Query(description="Đơn vị đó, các đơn vị con trực tiếp, hoặc cả cây con"),
-    ] = "self",
+        Literal["self", "children", "descendants"] | None,
+        Query(
+            deprecated=True,
+            description=DEPRECATED_DOC.format("include_subtree=true")
+            + " (descendants: cả cây con; children: các đơn vị con trực tiếp)",
+        ),
+    ] = None,
     period: Annotated[str | None, Query(description="Kỳ (giá trị nằm trong kỳ này)")] = None,
     start: date | None = None,
     end: date | None = None,
     status: Annotated[list[str] | None, Query()] = None,
-    updated_since: datetime | None = None,
+    updated_since: Annotated[
+        datetime | None,
+        Query(
+            description="Các giá trị có updated_at ≥ thời điểm này (gồm cả thời điểm đó): gửi "
+            "updated_at lớn nhất đã nhận, rồi đi theo cursor đến hết"
+        ),
+    ] = None,
     include_deleted: bool = False,
     format: Literal["json", "csv", "xlsx"] = "json",
     cursor: str | None = None,
@@ -199,25 +212,15 @@ async def list_data_values(
     if indicator:
         stmt = stmt.where(Indicator.code.in_(indicator))
     if org_unit:
-        unit = await session.scalar(select(OrgUnit).where(OrgUnit.code == org_unit))
+        unit = await find_unit(session, org_unit)
         if unit is None:
-            raise InvalidInput(
-                f"Không có đơn vị '{org_unit}'.",
-                errors=[
-                    {
-                        "in": "query",
-                        "field": "org_unit",
-                        "message": "Không tồn tại",
-                        "code": "unknown_org_unit",
-                    }
-                ],
-            )
-        if include == "self":
-            stmt = stmt.where(OrgUnit.id == unit.id)
+            raise unknown_unit("org_unit", org_unit)
+        if include_subtree or include == "descendants":
+            stmt = stmt.where(OrgUnit.path.startswith(unit.path, autoescape=True))
         elif include == "children":
             stmt = stmt.where(OrgUnit.parent_id == unit.id)
         else:
-            stmt = stmt.where(OrgUnit.path.startswith(unit.path, autoescape=True))
+            stmt = stmt.where(OrgUnit.id == unit.id)
     if period:
         p = parse_param(period)
         stmt = stmt.where(DataValue.period_start >= p.start, DataValue.period_end <= p.end)
@@ -226,7 +229,9 @@ async def list_data_values(
     if status:
         stmt = stmt.where(DataValue.status.in_(status))
     if updated_since:
-        stmt = stmt.where(DataValue.updated_at > updated_since)
+        # Inclusive: a value written in the same instant as the last one a pull saw is not
+        # missed by the next pull (seeing it again is harmless: it is the same version).
+        stmt = stmt.where(DataValue.updated_at >= updated_since)
     if not include_deleted:
         stmt = stmt.where(DataValue.deleted_at.is_(None))
     key = decode_time_cursor(cursor)
@@ -248,6 +253,8 @@ async def list_data_values(
     # A page is a contiguous run in (updated_at, id) order: any change to it moves its last key.
     fingerprint = f"{request.url.query}|{count}|{last[0].isoformat() if last else ''}"
     fingerprint += f"|{last[1] if last else ''}|{format}"
+    # The encoding's version: pages cached before decimals lost their trailing zeros differ.
+    fingerprint += "|decimals-2"
     tag = f'W/"{hashlib.sha256(fingerprint.encode()).hexdigest()[:32]}"'
     if request.headers.get("if-none-match") == tag:
         return Response(status_code=304, headers={"ETag": tag})

@@ -7,7 +7,7 @@ from fastapi import APIRouter, File, Query, Response, UploadFile, status
 
 from api.deps import CurrentPrincipal, DbSession, IfMatch, WritingPrincipal, etag
 from api.errors import InvalidInput
-from api.schemas.common import PageMeta, StoredFileRead, problem_responses
+from api.schemas.common import PageMeta, StoredFilePage, StoredFileRead, problem_responses
 from api.schemas.document import DocumentCreate, DocumentPage, DocumentRead, ReferenceParsed
 from api.services import attachments, documents
 
@@ -83,18 +83,18 @@ async def create_document(
     return documents.read_model(doc)
 
 
-@router.get(
-    "/{document_id}/attachments", response_model=list[StoredFileRead], responses=READ_ERRORS
-)
+@router.get("/{document_id}/attachments", response_model=StoredFilePage, responses=READ_ERRORS)
 async def list_document_attachments(
     document_id: uuid.UUID, _: CurrentPrincipal, session: DbSession
-) -> list[StoredFileRead]:
-    """The files of a document (the signed scan, appendices)."""
+) -> StoredFilePage:
+    """The files of a document (the signed scan, appendices), in one page."""
     await documents.get(session, document_id)
-    return [
-        attachments.file_read(f, _file_url(document_id, f.id))
-        for f in await attachments.document_files(session, document_id)
-    ]
+    return StoredFilePage(
+        items=[
+            attachments.file_read(f, _file_url(document_id, f.id))
+            for f in await attachments.document_files(session, document_id)
+        ]
+    )
 
 
 def _file_url(document_id: uuid.UUID, file_id: uuid.UUID) -> str:

@@ -11,10 +11,12 @@ from sqlalchemy import select
 
 from api.deps import CurrentPrincipal, DbSession
 from api.errors import InvalidInput
-from api.models import Indicator, OrgUnit
+from api.models import Indicator
 from api.periods import parse_param
-from api.schemas.common import problem_responses
+from api.schemas.common import ORG_UNIT_DOC, problem_responses
+from api.schemas.fhir import FhirBundle
 from api.services import analytics
+from api.services.unit_ref import find_unit
 
 router = APIRouter(prefix="/fhir", tags=["fhir"])
 FHIR_JSON = "application/fhir+json"
@@ -38,10 +40,11 @@ def _population(code: str, count: Decimal | None) -> dict[str, Any]:
 
 @router.get(
     "/MeasureReport",
+    response_model=FhirBundle,
     responses={
         200: {
             "description": "FHIR R4 Bundle (searchset) of MeasureReport",
-            "content": {FHIR_JSON: {"schema": {"type": "object"}}},
+            "content": {FHIR_JSON: {"schema": {"$ref": "#/components/schemas/FhirBundle"}}},
         },
         **problem_responses(401, 422),
     },
@@ -50,7 +53,7 @@ async def search_measure_reports(
     principal: CurrentPrincipal,
     session: DbSession,
     indicator: Annotated[list[str], Query(min_length=1, description="Mã chỉ số")],
-    org_unit: Annotated[str, Query(description="Mã đơn vị (cả cây con được tổng hợp)")],
+    org_unit: Annotated[str, Query(description=ORG_UNIT_DOC + " (cả cây con được tổng hợp)")],
     period: Annotated[str, Query(description="Kỳ: 2026, 2026Q2, 202605 …")],
 ) -> JSONResponse:
     """One MeasureReport per indicator: reporter = the unit, populations numerator and
@@ -60,7 +63,7 @@ async def search_measure_reports(
         i.code: i
         for i in await session.scalars(select(Indicator).where(Indicator.code.in_(indicator)))
     }
-    unit = await session.scalar(select(OrgUnit).where(OrgUnit.code == org_unit))
+    unit = await find_unit(session, org_unit)
     if unit is None or len(found) != len(set(indicator)):
         raise InvalidInput(
             "Mã chỉ số hoặc đơn vị không tồn tại.",

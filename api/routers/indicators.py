@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from api.deps import CurrentPrincipal, DbSession, IfMatch, WritingPrincipal, etag
 from api.models import Indicator, OrgUnit, Target
-from api.schemas.common import PageMeta, problem_responses
+from api.schemas.common import ORG_UNIT_DOC, PageMeta, problem_responses
 from api.schemas.indicator import (
     IndicatorCreate,
     IndicatorKind,
@@ -17,11 +17,13 @@ from api.schemas.indicator import (
     IndicatorRead,
     IndicatorUpdate,
     TargetCreate,
+    TargetPage,
     TargetParsed,
     TargetParseRequest,
     TargetRead,
 )
 from api.services import indicator_import, indicators
+from api.services.unit_ref import unit_condition
 from api.tabular import XLSX_TYPE, write_csv, write_xlsx
 from api.targets_text import parse_target
 
@@ -152,16 +154,16 @@ def _target_read(target: Target, indicator_code: str, unit_code: str) -> TargetR
     )
 
 
-@router.get("/targets", response_model=list[TargetRead], responses=problem_responses(401, 422))
+@router.get("/targets", response_model=TargetPage, responses=problem_responses(401, 422))
 async def list_targets(
     _: CurrentPrincipal,
     session: DbSession,
-    indicator: str | None = None,
-    org_unit: str | None = None,
+    indicator: Annotated[str | None, Query(description="Mã chỉ số")] = None,
+    org_unit: Annotated[str | None, Query(description=ORG_UNIT_DOC)] = None,
     plan_id: uuid.UUID | None = None,
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
-) -> list[TargetRead]:
-    """Targets, filtered by indicator code, unit code, plan and year."""
+) -> TargetPage:
+    """Targets, filtered by indicator code, unit (code or id), plan and year; in one page."""
     stmt = (
         select(Target, Indicator.code, OrgUnit.code)
         .join(Indicator, Indicator.id == Target.indicator_id)
@@ -170,7 +172,7 @@ async def list_targets(
     if indicator:
         stmt = stmt.where(Indicator.code == indicator)
     if org_unit:
-        stmt = stmt.where(OrgUnit.code == org_unit)
+        stmt = stmt.where(unit_condition(org_unit))
     if plan_id:
         stmt = stmt.where(Target.plan_id == plan_id)
     if year:
@@ -178,7 +180,7 @@ async def list_targets(
     rows = await session.execute(
         stmt.order_by(Indicator.code, OrgUnit.code, Target.year).limit(5000)
     )
-    return [_target_read(t, ic, uc) for t, ic, uc in rows]
+    return TargetPage(items=[_target_read(t, ic, uc) for t, ic, uc in rows])
 
 
 @router.post(

@@ -8,13 +8,13 @@ from fastapi.responses import StreamingResponse
 
 from api.deps import CurrentPrincipal, DbSession, IfMatch, WritingPrincipal, etag
 from api.models import OrgUnitType
-from api.schemas.common import PageMeta, problem_responses
+from api.schemas.common import DEPRECATED_DOC, SUBTREE_DOC, PageMeta, problem_responses
 from api.schemas.org_unit import (
     OrgUnitCreate,
     OrgUnitMove,
-    OrgUnitNode,
     OrgUnitPage,
     OrgUnitRead,
+    OrgUnitTree,
     OrgUnitUpdate,
 )
 from api.services import org_unit_import, org_units
@@ -31,9 +31,22 @@ WRITE_ERRORS = problem_responses(401, 403, 404, 409, 412, 422, 428)
 async def list_org_units(
     _: CurrentPrincipal,
     session: DbSession,
-    parent_id: uuid.UUID | None = None,
+    parent_id: Annotated[
+        uuid.UUID | None, Query(description="Các đơn vị con trực tiếp của đơn vị này")
+    ] = None,
     roots_only: bool = False,
-    ancestor_id: Annotated[uuid.UUID | None, Query(description="Mọi đơn vị cấp dưới")] = None,
+    org_unit_id: Annotated[
+        uuid.UUID | None, Query(description="Chỉ đơn vị này (cùng include_subtree: cả cây con)")
+    ] = None,
+    include_subtree: Annotated[bool, Query(description=SUBTREE_DOC)] = False,
+    ancestor_id: Annotated[
+        uuid.UUID | None,
+        Query(
+            deprecated=True,
+            description=DEPRECATED_DOC.format("org_unit_id=…&include_subtree=true")
+            + " (mọi đơn vị cấp dưới, không gồm chính đơn vị này)",
+        ),
+    ] = None,
     type: OrgUnitType | None = None,
     level: Annotated[int | None, Query(ge=0, le=20)] = None,
     q: Annotated[
@@ -49,6 +62,8 @@ async def list_org_units(
         parent_id=parent_id,
         roots_only=roots_only,
         ancestor_id=ancestor_id,
+        unit_id=org_unit_id,
+        include_subtree=include_subtree,
         type=type.value if type else None,
         level=level,
         q=q,
@@ -80,13 +95,27 @@ async def export_org_units(
     _: CurrentPrincipal,
     session: DbSession,
     format: Literal["csv", "xlsx"] = "csv",
+    org_unit_id: Annotated[
+        uuid.UUID | None, Query(description="Chỉ đơn vị này (cùng include_subtree: cả cây con)")
+    ] = None,
+    include_subtree: Annotated[bool, Query(description=SUBTREE_DOC)] = False,
     ancestor_id: Annotated[
-        uuid.UUID | None, Query(description="Chỉ đơn vị này và mọi đơn vị cấp dưới")
+        uuid.UUID | None,
+        Query(
+            deprecated=True,
+            description=DEPRECATED_DOC.format("org_unit_id=…&include_subtree=true")
+            + " (đơn vị này và mọi đơn vị cấp dưới)",
+        ),
     ] = None,
 ) -> Response:
-    """The tree as a file for /imports/org_units: code, name, type, parent_code, short_name,
-    active."""
-    header, rows = await org_unit_import.export_table(session, ancestor_id=ancestor_id)
+    """The tree (or one unit, or its subtree) as a file for /imports/org_units: code, name,
+    type, parent_code, short_name, active."""
+    if org_unit_id is not None:
+        header, rows = await org_unit_import.export_table(
+            session, ancestor_id=org_unit_id, subtree=include_subtree
+        )
+    else:
+        header, rows = await org_unit_import.export_table(session, ancestor_id=ancestor_id)
     disposition = {"Content-Disposition": f'attachment; filename="don-vi.{format}"'}
     if format == "csv":
         return StreamingResponse(
@@ -97,17 +126,19 @@ async def export_org_units(
     )
 
 
-@router.get("/tree", response_model=list[OrgUnitNode], responses=READ_ERRORS)
+@router.get("/tree", response_model=OrgUnitTree, responses=READ_ERRORS)
 async def get_org_unit_tree(
     _: CurrentPrincipal,
     session: DbSession,
     root_id: uuid.UUID | None = None,
     depth: Annotated[int | None, Query(ge=0, le=20)] = None,
     include_inactive: bool = False,
-) -> list[OrgUnitNode]:
-    """The tree under one unit (or every root), nested, to a depth."""
-    return await org_units.tree(
-        session, root_id=root_id, depth=depth, include_inactive=include_inactive
+) -> OrgUnitTree:
+    """The tree under one unit (or every root), nested, to a depth: its roots in `items`."""
+    return OrgUnitTree(
+        items=await org_units.tree(
+            session, root_id=root_id, depth=depth, include_inactive=include_inactive
+        )
     )
 
 

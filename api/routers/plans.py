@@ -10,7 +10,7 @@ from api.deps import CurrentPrincipal, DbSession, IfMatch, WritingPrincipal, eta
 from api.errors import InvalidInput
 from api.schemas.common import PageMeta, problem_responses
 from api.schemas.plan import (
-    ChildPlan,
+    ChildPlanPage,
     Matrix,
     MatrixChanges,
     MatrixIn,
@@ -21,6 +21,7 @@ from api.schemas.plan import (
     PlanRead,
     PlanUpdate,
     UnitResponsibility,
+    UnitResponsibilityPage,
 )
 from api.services import cascade, matrix, matrix_files, org_units, plans
 from api.services.documents import format_reference, reference_of
@@ -145,12 +146,12 @@ async def create_child_plan(
     return plans.read_model(child)
 
 
-@router.get("/{plan_id}/children", response_model=list[ChildPlan], responses=READ_ERRORS)
+@router.get("/{plan_id}/children", response_model=ChildPlanPage, responses=READ_ERRORS)
 async def list_child_plans(
     plan_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
-) -> list[ChildPlan]:
+) -> ChildPlanPage:
     """The plans implementing this one (those the caller may see) and the tasks each covers."""
-    return await cascade.children(session, actor=principal, parent_id=plan_id)
+    return ChildPlanPage(items=await cascade.children(session, actor=principal, parent_id=plan_id))
 
 
 @router.get("/{plan_id}/matrix", response_model=Matrix, responses=READ_ERRORS)
@@ -256,7 +257,7 @@ units_router = APIRouter(prefix="/org-units", tags=["plans"])
 
 
 @units_router.get(
-    "/{unit_id}/assignments", response_model=list[UnitResponsibility], responses=READ_ERRORS
+    "/{unit_id}/assignments", response_model=UnitResponsibilityPage, responses=READ_ERRORS
 )
 async def list_unit_assignments(
     unit_id: uuid.UUID,
@@ -264,13 +265,13 @@ async def list_unit_assignments(
     session: DbSession,
     role: Literal["lead", "coordinating"] | None = None,
     include_drafts: bool = False,
-) -> list[UnitResponsibility]:
+) -> UnitResponsibilityPage:
     """What a unit must do: every task it leads or joins, under which plan, by when."""
     await org_units.get(session, unit_id)
     rows = await plans.responsibilities(
         session, actor=principal, unit_id=unit_id, role=role, include_drafts=include_drafts
     )
-    return [
+    items = [
         UnitResponsibility(
             plan_id=p.id,
             plan_title=p.title,
@@ -286,3 +287,4 @@ async def list_unit_assignments(
         )
         for p, t, a in rows
     ]
+    return UnitResponsibilityPage(items=items)

@@ -23,7 +23,7 @@ from api.schemas.report import (
     ReturnIn,
     ReviewIn,
     Revision,
-    RevisionRef,
+    RevisionPage,
     SubmissionPage,
     SubmissionRead,
     SubmissionSaved,
@@ -390,14 +390,14 @@ async def accept_submission(
 
 
 @submissions_router.get(
-    "/{submission_id}/revisions", response_model=list[RevisionRef], responses=READ_ERRORS
+    "/{submission_id}/revisions", response_model=RevisionPage, responses=READ_ERRORS
 )
 async def list_submission_revisions(
     submission_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
-) -> list[RevisionRef]:
-    """Every filed, returned and accepted version of the report, oldest first."""
+) -> RevisionPage:
+    """Every filed, returned and accepted version of the report, oldest first, in one page."""
     sub = await submissions.get(session, actor=principal, submission_id=submission_id)
-    return await submission_workflow.revisions(session, sub)
+    return RevisionPage(items=await submission_workflow.revisions(session, sub))
 
 
 @submissions_router.get(

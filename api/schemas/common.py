@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import (
@@ -9,7 +10,9 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PlainSerializer,
     StringConstraints,
+    WithJsonSchema,
     field_validator,
 )
 
@@ -45,6 +48,40 @@ Code = Annotated[
     str,
     StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$"),
 ]
+
+
+# Every decimal quantity an answer carries (values, targets, rates): a JSON string holding the
+# exact decimal, without trailing zeros or exponent ("90", "82.5", "-0.000001").
+DECIMAL_PATTERN = r"^-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$"
+
+
+def decimal_text(value: Decimal) -> str:
+    """`value` as the contract writes decimals: exact, no trailing zeros, no exponent."""
+    if value == 0:
+        return "0"
+    return format(value.normalize(), "f")
+
+
+Quantity = Annotated[
+    Decimal,
+    PlainSerializer(decimal_text, return_type=str, when_used="json"),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "decimal",
+            "pattern": DECIMAL_PATTERN,
+            "description": "Số thập phân chính xác dạng chuỗi, không có số 0 thừa ở cuối",
+            "examples": ["90", "66.67"],
+        },
+        mode="serialization",
+    ),
+]
+
+
+# The words every `org_unit` query parameter is documented with (the contract test holds it).
+ORG_UNIT_DOC = "Đơn vị: mã hoặc id"
+SUBTREE_DOC = "true: cả cây con của đơn vị (đơn vị đó và mọi đơn vị cấp dưới)"
+DEPRECATED_DOC = "Đã thay bằng {0}; vẫn nhận để script cũ chạy tiếp"
 
 
 def refuse_nul(value: Any) -> Any:
@@ -137,11 +174,20 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
+# A list answered whole still states its `page` (the contract lists it as required).
+WHOLE_PAGE = ConfigDict(json_schema_serialization_defaults_required=True)
+
+
 class PageMeta(BaseModel):
     next_cursor: str | None = Field(
         description="Gửi lại trong tham số cursor để lấy trang sau; null là hết."
     )
     total: int | None = Field(default=None, description="Chỉ có khi gọi với include_total=true")
+
+    @classmethod
+    def whole(cls) -> "PageMeta":
+        """The page of a list answered whole: no next page."""
+        return cls(next_cursor=None)
 
 
 class StoredFileRead(Schema):
@@ -154,3 +200,12 @@ class StoredFileRead(Schema):
     sha256: str
     url: str = Field(description="Tải tệp (cần đăng nhập, cùng quyền xem đối tượng chứa tệp)")
     created_at: datetime
+
+
+class StoredFilePage(BaseModel):
+    """A document's files, in one page."""
+
+    model_config = WHOLE_PAGE
+
+    items: list[StoredFileRead]
+    page: PageMeta = Field(default_factory=PageMeta.whole)

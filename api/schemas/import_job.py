@@ -25,6 +25,13 @@ class ImportCounts(BaseModel):
     rejected: int = 0
 
 
+class BatchResult(BaseModel):
+    """What a batch of values did (`PUT /data-values`): nothing is written on a dry run."""
+
+    dry_run: bool
+    counts: ImportCounts
+
+
 class ImportJobRead(Schema):
     id: uuid.UUID
     resource: str

@@ -8,7 +8,16 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, Field, WithJsonSchema
 
 from api.numbers import DATA_VALUE, MAX_NUMBER_TEXT, TARGET
-from api.schemas.common import Code, OptionalText, PageMeta, Schema, ShortText, clean_text
+from api.schemas.common import (
+    WHOLE_PAGE,
+    Code,
+    OptionalText,
+    PageMeta,
+    Quantity,
+    Schema,
+    ShortText,
+    clean_text,
+)
 
 # A description is exported to spreadsheet cells: no control character a worksheet refuses.
 Description = Annotated[str, Field(max_length=5000), AfterValidator(clean_text)]
@@ -150,9 +159,9 @@ class TargetRead(Schema):
     year: int
     option: str
     comparator: Comparator
-    value: Decimal
-    value_high: Decimal | None
-    baseline: Decimal | None
+    value: Quantity
+    value_high: Quantity | None
+    baseline: Quantity | None
     baseline_year: int | None
     wording: str | None
     version: int
@@ -164,8 +173,8 @@ class TargetParseRequest(Schema):
 
 class TargetParsed(BaseModel):
     comparator: Comparator | None
-    value: Decimal | None
-    value_high: Decimal | None
+    value: Quantity | None
+    value_high: Quantity | None
     unit: str | None
     per: int | None
     unread: list[str]
@@ -214,9 +223,9 @@ class DataValueRead(BaseModel):
     period_start: date
     period_end: date
     option: str
-    numerator: Decimal | None
-    denominator: Decimal | None
-    value: Decimal | None
+    numerator: Quantity | None
+    denominator: Quantity | None
+    value: Quantity | None
     text_value: str | None
     comment: str | None
     source: str
@@ -237,9 +246,9 @@ class DataValueChange(BaseModel):
     changed_at: datetime
     changed_by: uuid.UUID | None
     source: str
-    numerator: Decimal | None
-    denominator: Decimal | None
-    value: Decimal | None
+    numerator: Quantity | None
+    denominator: Quantity | None
+    value: Quantity | None
     text_value: str | None
     comment: str | None
     status: str | None
@@ -258,16 +267,25 @@ class AnalyticsRow(BaseModel):
     org_unit_name: str
     period: str
     option: str
-    value: Decimal | None
-    numerator: Decimal | None
-    denominator: Decimal | None
+    value: Quantity | None
+    numerator: Quantity | None
+    denominator: Quantity | None
     values_counted: int
     target_comparator: Comparator | None
-    target_value: Decimal | None
-    target_value_high: Decimal | None
+    target_value: Quantity | None
+    target_value_high: Quantity | None
     target_year: int | None
     evaluation: str = Field(description="met, not_met, no_target, no_data")
 
 
 class AnalyticsResult(BaseModel):
     rows: list[AnalyticsRow]
+
+
+class TargetPage(BaseModel):
+    """Targets (at most 5 000), in one page."""
+
+    model_config = WHOLE_PAGE
+
+    items: list[TargetRead]
+    page: PageMeta = Field(default_factory=PageMeta.whole)

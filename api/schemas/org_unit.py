@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from api.models import OrgUnitType
-from api.schemas.common import Code, OptionalText, PageMeta, Schema, ShortText
+from api.schemas.common import WHOLE_PAGE, Code, OptionalText, PageMeta, Schema, ShortText
 
 
 class OrgUnitCreate(Schema):
@@ -61,3 +61,12 @@ class OrgUnitNode(BaseModel):
     level: int
     active: bool
     children: list["OrgUnitNode"] = []
+
+
+class OrgUnitTree(BaseModel):
+    """The roots of the tree drawn, each with its children, in one page."""
+
+    model_config = WHOLE_PAGE
+
+    items: list[OrgUnitNode]
+    page: PageMeta = Field(default_factory=PageMeta.whole)

@@ -4,9 +4,9 @@ import uuid
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, Field, field_validator, model_validator
 
-from api.schemas.common import PageMeta, Schema, ShortText, Text
+from api.schemas.common import WHOLE_PAGE, PageMeta, Schema, ShortText, Text
 from api.text import nfc
 
 Year = Annotated[int, Field(ge=1945, le=2100)]
@@ -227,3 +227,21 @@ class UnitResponsibility(Schema):
     deadline: date | None
     recurrence: str | None
     note: str | None
+
+
+class ChildPlanPage(BaseModel):
+    """The plans implementing a plan, in one page."""
+
+    model_config = WHOLE_PAGE
+
+    items: list[ChildPlan]
+    page: PageMeta = Field(default_factory=PageMeta.whole)
+
+
+class UnitResponsibilityPage(BaseModel):
+    """What a unit must do, in one page."""
+
+    model_config = WHOLE_PAGE
+
+    items: list[UnitResponsibility]
+    page: PageMeta = Field(default_factory=PageMeta.whole)

@@ -2,15 +2,16 @@
 
 import uuid
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from api.schemas.common import (
+    WHOLE_PAGE,
     NameText,
     OptionalText,
     PageMeta,
+    Quantity,
     Schema,
     ShortText,
     StoredFileRead,
@@ -183,7 +184,7 @@ class Output(Schema):
     """A quantitative output of a task: "30 tin bài", "170 lượt phát thanh"."""
 
     label: ShortText
-    value: Decimal | None = None
+    value: Quantity | None = None
     unit: OptionalText | None = None
 
 
@@ -270,9 +271,9 @@ class TaskRow(Schema):
 class ValueRow(Schema):
     indicator: IndicatorRef
     option: str
-    numerator: Decimal | None
-    denominator: Decimal | None
-    value: Decimal | None
+    numerator: Quantity | None
+    denominator: Quantity | None
+    value: Quantity | None
     text_value: str | None
     comment: str | None
     status: str | None
@@ -403,8 +404,8 @@ class Rates(Schema):
     accepted: int
     returned: int
     overdue: int
-    completeness: Decimal = Field(description="% đã nộp / phải nộp, không vượt 100")
-    timeliness: Decimal = Field(description="% nộp đúng hạn (theo thời điểm nộp lần đầu)")
+    completeness: Quantity = Field(description="% đã nộp / phải nộp, không vượt 100")
+    timeliness: Quantity = Field(description="% nộp đúng hạn (theo thời điểm nộp lần đầu)")
 
 
 class RequestStatus(Schema):
@@ -418,14 +419,14 @@ class RequestStatus(Schema):
 class CompiledIndicator(Schema):
     indicator: IndicatorRef
     option: str
-    value: Decimal | None
+    value: Quantity | None
     value_text: str | None = Field(examples=["38,46 %"])
-    numerator: Decimal | None
-    denominator: Decimal | None
+    numerator: Quantity | None
+    denominator: Quantity | None
     units_reporting: int
     target: str | None
     evaluation: str
-    by_unit: dict[str, Decimal | None]
+    by_unit: dict[str, Quantity | None]
 
 
 class CompiledTaskResult(Schema):
@@ -510,3 +511,12 @@ class LegacyImportResult(Schema):
     version: int
     matched: int
     unmatched: list[dict[str, str]]
+
+
+class RevisionPage(BaseModel):
+    """A report's revisions, oldest first, in one page."""
+
+    model_config = WHOLE_PAGE
+
+    items: list[RevisionRef]
+    page: PageMeta = Field(default_factory=PageMeta.whole)

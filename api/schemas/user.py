@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field, field_validator
 
 from api.models import Role, TokenScope
-from api.schemas.common import NameText, OptionalText, PageMeta, Schema, ShortText
+from api.schemas.common import WHOLE_PAGE, NameText, OptionalText, PageMeta, Schema, ShortText
 
 USERNAME_RULE = "3–64 ký tự, chỉ gồm chữ Latin không dấu, chữ số và . _ -"
 _USERNAME = re.compile(r"[a-z0-9._-]{3,64}")
@@ -146,3 +146,12 @@ class ApiTokenRead(Schema):
 
 class ApiTokenCreated(ApiTokenRead):
     token: str = Field(description="Chỉ hiển thị một lần; lưu lại ngay.")
+
+
+class ApiTokenPage(BaseModel):
+    """The caller's API tokens, in one page."""
+
+    model_config = WHOLE_PAGE
+
+    items: list[ApiTokenRead]
+    page: PageMeta = Field(default_factory=PageMeta.whole)

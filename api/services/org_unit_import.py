@@ -46,7 +46,7 @@ HEADER = list(COLUMNS)
 
 
 async def export_table(
-    session: AsyncSession, *, ancestor_id: uuid.UUID | None = None
+    session: AsyncSession, *, ancestor_id: uuid.UUID | None = None, subtree: bool = True
 ) -> tuple[list[str], list[list[str]]]:
     """Every unit, or one unit and its subtree, in the import's columns and tree order.
     Any signed-in user reads the whole tree, so the export is not narrowed by the caller."""
@@ -61,7 +61,11 @@ async def export_table(
     ).outerjoin(parent, OrgUnit.parent_id == parent.id)
     if ancestor_id is not None:
         ancestor = await org_units.get(session, ancestor_id)
-        stmt = stmt.where(OrgUnit.path.startswith(ancestor.path, autoescape=True))
+        stmt = stmt.where(
+            OrgUnit.path.startswith(ancestor.path, autoescape=True)
+            if subtree
+            else OrgUnit.id == ancestor.id
+        )
     rows = (await session.execute(stmt.order_by(OrgUnit.path))).all()
     return HEADER, [
         [code, name, type_, parent_code or "", short_name or "", "1" if active else "0"]

@@ -244,6 +244,8 @@ class UnitFilter:
     parent_id: uuid.UUID | None = None
     roots_only: bool = False
     ancestor_id: uuid.UUID | None = None
+    unit_id: uuid.UUID | None = None
+    include_subtree: bool = False
     type: str | None = None
     level: int | None = None
     q: str | None = None
@@ -268,6 +270,13 @@ async def list_units(
         ancestor = await get(session, filters.ancestor_id)
         stmt = stmt.where(
             OrgUnit.path.startswith(ancestor.path, autoescape=True), OrgUnit.id != ancestor.id
+        )
+    if filters.unit_id:
+        unit = await get(session, filters.unit_id)
+        stmt = stmt.where(
+            OrgUnit.path.startswith(unit.path, autoescape=True)
+            if filters.include_subtree
+            else OrgUnit.id == unit.id
         )
     if filters.type:
         stmt = stmt.where(OrgUnit.type == filters.type)

@@ -17,13 +17,13 @@ function IndicatorData({ indicator }: { indicator: Indicator }) {
     queryKey: ["data-values", indicator.code, code],
     // JSON is asked for (no format=csv), so the page is the JSON shape.
     queryFn: async () => unwrap(await api.GET("/api/v1/data-values", { params: { query: {
-      indicator: [indicator.code], ...(code ? { org_unit: code, include: "descendants" } : {}),
+      indicator: [indicator.code], ...(code ? { org_unit: code, include_subtree: true } : {}),
       limit: 1000 } } })) as Schemas["DataValuePage"],
   });
   const targets = useQuery({
     queryKey: ["targets", indicator.code],
     queryFn: async () => unwrap(await api.GET("/api/v1/targets", { params: { query: {
-      indicator: indicator.code } } })),
+      indicator: indicator.code } } })).items,
   });
   const items = [...(values.data?.items ?? [])].sort((a, b) =>
     a.period_start.localeCompare(b.period_start));

@@ -18,7 +18,7 @@ const typeLabel = (type: string) => t.unitTypes[type] ?? type;
 const fetchTree = async (rootId?: string) =>
   unwrap(await api.GET("/api/v1/org-units/tree", {
     params: { query: { depth: DEPTH, ...(rootId ? { root_id: rootId } : {}) } },
-  }));
+  })).items;
 
 const fetchUnit = async (id: string) =>
   unwrap(await api.GET("/api/v1/org-units/{unit_id}", { params: { path: { unit_id: id } } }));

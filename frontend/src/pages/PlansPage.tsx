@@ -80,7 +80,7 @@ function Children({ plan, onCreated }: { plan: Plan; onCreated: (p: Plan) => voi
   const children = useQuery({
     queryKey: ["children", plan.id],
     queryFn: async () => unwrap(await api.GET("/api/v1/plans/{plan_id}/children", {
-      params: { path: { plan_id: plan.id } } })),
+      params: { path: { plan_id: plan.id } } })).items,
   });
   async function create(owner: Schemas["OrgUnitRead"]) {
     setError(null);

@@ -10,7 +10,7 @@ export function Revisions({ id, version }: { id: string; version: number }) {
   const revisions = useQuery({
     queryKey: ["revisions", id, version],
     queryFn: async () => unwrap(await api.GET("/api/v1/submissions/{submission_id}/revisions", {
-      params: { path: { submission_id: id } } })),
+      params: { path: { submission_id: id } } })).items,
   });
   const diff = useQuery({
     queryKey: ["diff", id, version, from],
