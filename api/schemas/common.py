@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
@@ -97,6 +97,15 @@ class PageMeta(BaseModel):
     total: int | None = Field(default=None, description="Chỉ có khi gọi với include_total=true")
 
 
+class FileSignature(Schema):
+    """One signature of a received PDF, as verified when it arrived."""
+
+    result: Literal["valid", "altered", "untrusted", "expired", "revocation_unknown"]
+    detail: str
+    signer_subject: str | None = None
+    signing_time: datetime | None = None
+
+
 class StoredFileRead(Schema):
     """A file kept with a report or a document (its bytes at `url`)."""
 
@@ -107,3 +116,8 @@ class StoredFileRead(Schema):
     sha256: str
     url: str = Field(description="Tải tệp (cần đăng nhập, cùng quyền xem đối tượng chứa tệp)")
     created_at: datetime
+    signatures: list[FileSignature] | None = Field(
+        default=None,
+        description="PDF: chữ ký số trong tệp, kiểm tra khi nhận ([] không có chữ ký); "
+        "null: không phải PDF",
+    )
