@@ -891,6 +891,7 @@ RULES: dict[str, Rule] = {
     "update_report_compilation": Rule(_edit_compilation, REQUEST_MANAGERS | REVIEWERS_OF_SYT),
     "list_submissions": Rule(static("GET", "/api/v1/submissions"), everyone()),
     "get_submission": Rule(_on_report("GET", "", submitted=False), SONHAI_WRITERS),
+    "download_submission": Rule(_on_report("GET", "/download", submitted=False), SONHAI_WRITERS),
     "save_submission": Rule(
         _on_report("PATCH", "", submitted=False, json={"title": "Báo cáo"}), SONHAI_WRITERS
     ),

@@ -78,7 +78,7 @@ async def test_submission_pdf_and_docx(client: httpx.AsyncClient, login: Login) 
     reporter = await login("sonhai.baocao")
     request = await seed_request(client, reporter)
     sub = await submission_of(client, reporter, request["id"], "BN-SONHAI")
-    r = await client.get(f"{SUBMISSIONS}/{sub['id']}", params={"format": "pdf"}, headers=reporter)
+    r = await client.get(f"{SUBMISSIONS}/{sub['id']}/download", headers=reporter)
     assert r.status_code == 200, r.text
     text = " ".join(_text(r.content).split())
     assert "XÃ SƠN HẢI" in text and "Độc lập - Tự do - Hạnh phúc" in text
@@ -86,11 +86,13 @@ async def test_submission_pdf_and_docx(client: httpx.AsyncClient, login: Login) 
     assert "864/864" in text and "38,46 %" in text
     assert "Phụ lục" in text and "Nơi nhận:" in text
     assert "LiberationSerif" in _fonts_embedded(r.content)
-    r = await client.get(f"{SUBMISSIONS}/{sub['id']}", params={"format": "docx"}, headers=reporter)
+    r = await client.get(
+        f"{SUBMISSIONS}/{sub['id']}/download", params={"format": "docx"}, headers=reporter
+    )
     assert r.status_code == 200 and r.headers["content-type"].endswith("document")
     # Another commune's reporter reads neither.
     other = await login("lucngan.baocao")
-    r = await client.get(f"{SUBMISSIONS}/{sub['id']}", params={"format": "pdf"}, headers=other)
+    r = await client.get(f"{SUBMISSIONS}/{sub['id']}/download", headers=other)
     assert r.status_code == 404
 
 

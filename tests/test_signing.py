@@ -431,6 +431,90 @@ async def test_an_admin_grants_signing_in_some_modes(
     assert modes == {"signer": ["KT", "TL"], "viewer": None}
 
 
+async def test_a_request_for_signed_reports_takes_them_only_signed(
+    client: httpx.AsyncClient, login: Login, session: AsyncSession, pki: Pki
+) -> None:
+    from api.models import ReportRequest, User
+
+    reporter = await login("lucngan.baocao")
+    request = await seed_request(client, reporter)
+    row = await session.get(ReportRequest, request["id"])
+    assert row is not None
+    row.signed_reports = True
+    await session.flush()
+    # The commune's chairman holds a signer grant for it (any mode).
+    admin = await login("admin")
+    r = await client.get("/api/v1/org-units", params={"q": "BN-LUCNGAN"}, headers=admin)
+    unit = next(u["id"] for u in r.json()["items"] if u["code"] == "BN-LUCNGAN")
+    r = await client.post(
+        "/api/v1/users",
+        json={
+            "username": "lucngan.ct",
+            "full_name": "Nguyễn Văn Hải",
+            "org_unit_id": unit,
+            "password": "Chu-tich-2026",
+            "roles": [{"role": "signer", "org_unit_id": unit}],
+        },
+        headers=admin,
+    )
+    assert r.status_code == 201, r.text
+    created = await session.get(User, r.json()["id"])
+    assert created is not None
+    created.must_change_password = False  # as if they had chosen their own
+    await session.flush()
+    signer = await login("lucngan.ct", "Chu-tich-2026")
+
+    sub = await submission_of(client, reporter, request["id"], "BN-LUCNGAN")
+    r = await client.patch(
+        f"{SUBMISSIONS}/{sub['id']}",
+        json={
+            "sections": [{"key": "I", "heading": "Kết quả", "body": "Đã thực hiện."}],
+            "signer_mode": "TM",
+            "signer_name": "Nguyễn Văn Hải",
+        },
+        headers={**reporter, "If-Match": f'"{sub["version"]}"'},
+    )
+    assert r.status_code == 200, r.text
+    version = r.json()["version"]
+    submit = f"{SUBMISSIONS}/{sub['id']}/submit"
+    unsigned = await client.post(submit, headers={**reporter, "If-Match": f'"{version}"'})
+    assert "ký" in assert_problem(unsigned, 409)["detail"]
+
+    token = pki.tokens["sonhai.pct"]  # a certificate for Nguyễn Văn Hải
+    r = await client.post(
+        f"{SUBMISSIONS}/{sub['id']}/signing-sessions",
+        json={"certificates": token.certificates},
+        headers=signer,
+    )
+    assert r.status_code == 201, r.text
+    started = r.json()
+    r = await client.post(
+        started["complete_url"], json=sign_session(token, started), headers=signer
+    )
+    assert r.status_code == 200, r.text
+
+    # An edit after signing must be signed again...
+    r = await client.patch(
+        f"{SUBMISSIONS}/{sub['id']}",
+        json={"sections": [{"key": "I", "heading": "Kết quả", "body": "Đã thực hiện xong."}]},
+        headers={**reporter, "If-Match": f'"{version}"'},
+    )
+    assert r.status_code == 200, r.text
+    edited = r.json()["version"]
+    again = await client.post(submit, headers={**reporter, "If-Match": f'"{edited}"'})
+    assert_problem(again, 409)
+    # ...and going back to the signed text is the signed version again.
+    r = await client.patch(
+        f"{SUBMISSIONS}/{sub['id']}",
+        json={"sections": [{"key": "I", "heading": "Kết quả", "body": "Đã thực hiện."}]},
+        headers={**reporter, "If-Match": f'"{edited}"'},
+    )
+    back = r.json()["version"]
+    r = await client.post(submit, headers={**reporter, "If-Match": f'"{back}"'})
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "submitted"
+
+
 _SIGNED: dict[str, bytes] = {}
 
 

@@ -314,31 +314,35 @@ async def list_submissions(
     return SubmissionPage.model_validate({"items": rows, "page": {"next_cursor": next_cursor}})
 
 
+@submissions_router.get("/{submission_id}", response_model=SubmissionRead, responses=READ_ERRORS)
+async def get_submission(
+    submission_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
+) -> SubmissionRead:
+    """The whole report: header, sections, the unit's tasks with results, its values."""
+    return await _submission_answer(session, submission_id, principal, response)
+
+
 @submissions_router.get(
-    "/{submission_id}",
-    response_model=SubmissionRead,
+    "/{submission_id}/download",
     responses={
         200: {
             "content": {
-                "application/json": {},
                 DOCX_TYPE: {"schema": {"type": "string", "format": "binary"}},
                 PDF_TYPE: {"schema": {"type": "string", "format": "binary"}},
             }
         },
         **READ_ERRORS,
     },
+    response_class=Response,
 )
-async def get_submission(
+async def download_submission(
     submission_id: uuid.UUID,
     principal: CurrentPrincipal,
     session: DbSession,
-    response: Response,
-    format: Literal["json", "docx", "pdf"] = "json",
-) -> SubmissionRead | Response:
-    """The whole report: header, sections, the unit's tasks with results, its values; or the
-    report as the unit sends it, DOCX or PDF/A in the Decree 30/2020 layout."""
-    if format == "json":
-        return await _submission_answer(session, submission_id, principal, response)
+    format: Literal["pdf", "docx"] = "pdf",
+) -> Response:
+    """The report as the unit sends it, PDF/A or DOCX in the Decree 30/2020 layout (the PDF
+    unsigned: signed versions are under /submissions/{id}/documents)."""
     sub = await submissions.get(session, actor=principal, submission_id=submission_id)
     layout = await report_files.submission_layout(session, actor=principal, sub=sub)
     name = f"bao-cao-{sub.org_unit.code.lower()}-{submission_id}"

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from asn1crypto import pem as asn1_pem
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.access import Principal
@@ -388,15 +388,23 @@ async def document_of(
     return doc
 
 
-async def count_signed(session: AsyncSession, subject_type: str, subject_id: uuid.UUID) -> int:
-    return (
-        await session.scalar(
-            select(func.count())
-            .select_from(SignableDocument)
-            .where(
-                SignableDocument.subject_type == subject_type,
-                SignableDocument.subject_id == subject_id,
-                SignableDocument.signed_at.is_not(None),
-            )
+async def require_signed_submission(
+    session: AsyncSession, *, actor: Principal, sub: Submission
+) -> None:
+    """A request that asks for signed reports takes a unit's report only once its signer has
+    signed the report as it stands: any edit since makes a version to sign again."""
+    layout = await report_files.submission_layout(session, actor=actor, sub=sub)
+    content = _content_sha(layout)
+    signed = await session.scalar(
+        select(SignableDocument.id).where(
+            SignableDocument.subject_type == "submission",
+            SignableDocument.subject_id == sub.id,
+            SignableDocument.content_sha256 == content,
+            SignableDocument.signed_at.is_not(None),
         )
-    ) or 0
+    )
+    if signed is None:
+        raise Conflict(
+            "Yêu cầu này đòi báo cáo có chữ ký số: người ký của đơn vị cần ký bản hiện tại của "
+            "báo cáo trước khi nộp (mọi sửa đổi sau khi ký phải ký lại)."
+        )

@@ -3,7 +3,7 @@
 Each rendered version of a compiled report or a unit's report (frozen once signed), its PAdES
 signatures with their verification result, what was found verifying a received PDF
 attachment's signatures, the signing sessions of the interrupted flow (a
-key on a USB token), and the signing modes a signer grant allows.
+key on a USB token), and the signing modes a signer grant allows, and whether a request wants its reports signed.
 
 Revision ID: 0014
 Revises: 0013
@@ -123,6 +123,10 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_signing_session_document_id"), "signing_session", ["document_id"], unique=False
     )
+    op.add_column(
+        "report_request",
+        sa.Column("signed_reports", sa.Boolean(), server_default=sa.false(), nullable=False),
+    )
     for table in ("report_attachment", "document_attachment"):
         op.add_column(
             table, sa.Column("signatures", postgresql.JSONB(astext_type=sa.Text()), nullable=True)
@@ -138,6 +142,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_column("role_assignment", "signing_modes")
+    op.drop_column("report_request", "signed_reports")
     for table in ("report_attachment", "document_attachment"):
         op.drop_column(table, "signatures_checked_at")
         op.drop_column(table, "signatures")
