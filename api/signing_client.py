@@ -64,7 +64,11 @@ def sign_command(
         raise typer.BadParameter("give one of --compilation or --submission")
     if not token:
         raise typer.BadParameter("a token is needed (--token or HEALTHPLAN_TOKEN)")
-    held = open_token(p12.read_bytes(), password or None)
+    try:
+        held = open_token(p12.read_bytes(), password or None)
+    except ValueError as exc:
+        console.print(f"[red]Không mở được tệp PKCS#12 {p12}[/red] (sai mật khẩu?): {exc}")
+        raise typer.Exit(2) from exc
     url = (
         f"/api/v1/report-requests/{compilation}/compilation/signing-sessions"
         if compilation
