@@ -139,8 +139,11 @@ async def test_compilation_signed_through_the_interrupted_flow_is_valid(
     assert r.status_code == 200, r.text
     assert [s["result"] for s in r.json()["signatures"]] == ["valid"]
     assert r.json()["signatures"][0]["signer_subject"].find("Nguyễn Văn Hùng") >= 0
-    sig_dict = PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/AcroForm"]["/Fields"][0].get_object()
+    root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]
+    sig_dict = root["/AcroForm"]["/Fields"][0].get_object()
     assert sig_dict["/V"]["/SubFilter"] == "/ETSI.CAdES.detached"
+    # The chain and the CA's CRL travel in the file (document security store).
+    assert len(root["/DSS"]["/CRLs"]) == 1 and len(root["/DSS"]["/Certs"]) >= 2
 
     events = (await session.scalars(select(AuditEvent).where(AuditEvent.action == "sign"))).all()
     assert any(e.entity_id == signed["id"] for e in events)

@@ -241,6 +241,28 @@ def load_trust_store(folder: Path | None) -> TrustStore:
     return TrustStore(roots, crls)
 
 
+async def add_revocation_data(pdf: bytes, trust: TrustStore, *, fetch: bool) -> bytes:
+    """Embed the chain and its revocation data (CRLs, OCSP answers) in the document security
+    store, so the signature can be checked long after (with a timestamp: PAdES B-LT). When
+    no revocation data can be had, the file is returned as it was."""
+    from pyhanko.sign.validation.dss import async_add_validation_info
+
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        sig = reader.embedded_regular_signatures[-1]
+        context = ValidationContext(
+            trust_roots=trust.roots,
+            crls=trust.crls,
+            allow_fetching=fetch,
+            revocation_mode="require",
+        )
+        out = await async_add_validation_info(sig, context)
+    except Exception:  # no revocation data, an unknown chain: the file stays B-B / B-T
+        return pdf
+    data: bytes = out.getvalue()
+    return data
+
+
 def _name(name: x509.Name) -> str:
     return str(name.human_friendly)
 

@@ -295,6 +295,12 @@ async def _record_signed(
     signed: bytes,
     mode: str | None,
 ) -> Signature:
+    settings = get_settings()
+    signed = await pades.add_revocation_data(
+        signed,
+        pades.load_trust_store(settings.trust_dir),
+        fetch=settings.signing_fetch_revocation,
+    )
     checked = (await verify_pdf(signed))[-1]
     now = datetime.now(UTC)
     doc.signed_pdf, doc.signed_sha256, doc.signed_at = signed, _sha(signed), now
