@@ -75,8 +75,10 @@ def issue(
     *,
     not_before: dt.datetime | None = None,
     not_after: dt.datetime | None = None,
+    timestamping: bool = False,
 ) -> Issued:
-    """A signing certificate for a person (non-repudiation, as VGCA's are)."""
+    """A signing certificate for a person (non-repudiation, as VGCA's are), or for a
+    timestamp authority."""
     key = _key()
     now = dt.datetime.now(dt.UTC)
     cert = (
@@ -103,7 +105,12 @@ def issue(
             critical=True,
         )
         .add_extension(
-            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False
+            x509.ExtendedKeyUsage(
+                [ExtendedKeyUsageOID.TIME_STAMPING]
+                if timestamping
+                else [ExtendedKeyUsageOID.EMAIL_PROTECTION]
+            ),
+            critical=timestamping,  # RFC 3161 wants it critical on a TSA's certificate
         )
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()),

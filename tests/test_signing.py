@@ -518,6 +518,67 @@ async def test_a_request_for_signed_reports_takes_them_only_signed(
     assert r.json()["status"] == "submitted"
 
 
+async def test_a_configured_tsa_timestamps_the_signature(pki: Pki) -> None:
+    """PAdES B-T: with SIGNING_TSA_URL the signature carries an RFC 3161 timestamp, fetched
+    over HTTP (here from a TSA on localhost answering with pyHanko's test responder)."""
+    from aiohttp import web
+    from asn1crypto import keys, tsp
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    issued = signing_ca.issue(pki.ca, "TSA thử nghiệm", "healthplan", timestamping=True)
+    responder = DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(issued.cert.public_bytes(serialization.Encoding.DER)),
+        tsa_key=keys.PrivateKeyInfo.load(
+            issued.key.private_bytes(
+                serialization.Encoding.DER,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        ),
+    )
+
+    async def answer(request: web.Request) -> web.Response:
+        asked = tsp.TimeStampReq.load(await request.read())
+        reply = await responder.async_request_tsa_response(asked)
+        return web.Response(body=reply.dump(), content_type="application/timestamp-reply")
+
+    app = web.Application()
+    app.router.add_post("/tsa", answer)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        layout = _layout()
+        place = report_pdf.signature_place(layout)
+        held = pki.tokens["syt.pgd"]
+        prepared = await pades.prepare(
+            report_pdf.render(layout),
+            pades.load_chain([c.encode() for c in held.certificates]),
+            page=place.page,
+            box=place.box,
+            name="Nguyễn Văn Hùng",
+            unit="Sở Y tế",
+            reason="Thử",
+        )
+        signed = await pades.finish(
+            prepared,
+            held.sign_digest(prepared.to_sign_digest),
+            tsa_url=f"http://127.0.0.1:{port}/tsa",
+        )
+    finally:
+        await runner.cleanup()
+    [sig] = PdfFileReader(io.BytesIO(signed)).embedded_regular_signatures
+    unsigned = sig.signer_info["unsigned_attrs"].native or []
+    assert [a["type"] for a in unsigned] == ["signature_time_stamp_token"]
+    [checked] = await pades.verify(signed, pades.load_trust_store(pki.trust))
+    assert checked.result == "valid"
+
+
 _SIGNED: dict[str, bytes] = {}
 
 
