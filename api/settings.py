@@ -107,6 +107,9 @@ class Settings(BaseSettings):
     # Fetch CRLs and OCSP answers named in certificates when verifying (needs the network);
     # off, revocation is checked only against the CRLs in the trust store, else "unknown".
     signing_fetch_revocation: bool = False
+    # A unit's seal, signed on the server: <ORG_UNIT_CODE>.p12 with its password in
+    # <ORG_UNIT_CODE>.password beside it (readable by the service only). Unset: no seals.
+    signing_seal_dir: Path | None = None
     # A signing session (prepared PDF, digest to sign) is good for this long.
     signing_session_minutes: int = Field(default=15, ge=1, le=1440)
 

@@ -948,6 +948,8 @@ RULES: dict[str, Rule] = {
         _on_report("POST", "/signing-sessions", submitted=False, json={"certificates": ["x"]}),
         set(),
     ),
+    "seal_compilation": Rule(_on_request("POST", "/compilation/seal", state="seed"), set()),
+    "seal_submission": Rule(_on_report("POST", "/seal", submitted=False), set()),
     "get_signing_session": Rule(_on_signing("GET", ""), set()),
     "complete_signing_session": Rule(
         _on_signing("POST", "/complete", json={"signature": "AAAA"}), set()

@@ -579,6 +579,34 @@ async def test_a_configured_tsa_timestamps_the_signature(pki: Pki) -> None:
     assert checked.result == "valid"
 
 
+async def test_a_unit_seals_its_report_on_the_server(
+    client: httpx.AsyncClient, login: Login, pki: Pki, tmp_path: Path
+) -> None:
+    reporter = await login("sonhai.baocao")
+    request = await seed_request(client, reporter)
+    sub = await submission_of(client, reporter, request["id"], "BN-SONHAI")
+    url = f"{SUBMISSIONS}/{sub['id']}/seal"
+    signer = await login("sonhai.pct")
+    settings = get_settings()
+    # No seal configured for the unit: said so.
+    assert "con dấu" in assert_problem(await client.post(url, headers=signer), 409)["detail"]
+    seal = signing_ca.issue(pki.ca, "UBND xã Sơn Hải", "UBND xã Sơn Hải")
+    (tmp_path / "BN-SONHAI.p12").write_bytes(signing_ca.p12(seal, pki.ca, b"con-dau"))
+    (tmp_path / "BN-SONHAI.password").write_text("con-dau\n")
+    settings.signing_seal_dir = tmp_path
+    try:
+        # Only a signer of the unit uses its seal.
+        assert_problem(await client.post(url, headers=reporter), 403)
+        r = await client.post(url, headers=signer)
+        assert r.status_code == 200, r.text
+        [sig] = r.json()["signatures"]
+        assert sig["verification"] == "valid" and sig["signer_mode"] is None
+        assert "UBND xã Sơn Hải" in sig["certificate_subject"]
+        assert_problem(await client.post(url, headers=signer), 409)  # signed: frozen
+    finally:
+        settings.signing_seal_dir = None
+
+
 _SIGNED: dict[str, bytes] = {}
 
 

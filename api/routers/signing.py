@@ -107,6 +107,37 @@ async def start_compilation_signing(
     return _session(row, doc)
 
 
+@router.post(
+    "/report-requests/{request_id}/compilation/seal",
+    response_model=SignableDocumentRead,
+    responses=SIGN_ERRORS,
+)
+async def seal_compilation(
+    request_id: uuid.UUID, principal: WritingPrincipal, session: DbSession
+) -> SignableDocumentRead:
+    """Sign the compiled report's current version on the server with the requesting unit's
+    seal (its organisation key, configured by the operator), by a signer of that unit."""
+    request, layout = await signing.compilation_subject(
+        session, actor=principal, request_id=request_id
+    )
+    report_requests.require_requester_side(principal, request)
+    sig = await signing.seal(
+        session,
+        actor=principal,
+        subject_type="compilation",
+        subject_id=request_id,
+        issuer=request.requester,
+        layout=layout,
+    )
+    return await _signed(session, sig.document_id)
+
+
+async def _signed(session: DbSession, document_id: uuid.UUID) -> SignableDocumentRead:
+    doc = await session.get(SignableDocument, document_id, populate_existing=True)
+    assert doc is not None
+    return _document(doc)
+
+
 @router.get(
     "/submissions/{submission_id}/documents",
     response_model=list[SignableDocumentRead],
@@ -149,6 +180,29 @@ async def start_submission_signing(
     return _session(row, doc)
 
 
+@router.post(
+    "/submissions/{submission_id}/seal",
+    response_model=SignableDocumentRead,
+    responses=SIGN_ERRORS,
+)
+async def seal_submission(
+    submission_id: uuid.UUID, principal: WritingPrincipal, session: DbSession
+) -> SignableDocumentRead:
+    """Sign a unit's report on the server with the unit's seal, by a signer of the unit."""
+    sub, layout = await signing.submission_subject(
+        session, actor=principal, submission_id=submission_id
+    )
+    sig = await signing.seal(
+        session,
+        actor=principal,
+        subject_type="submission",
+        subject_id=sub.id,
+        issuer=sub.org_unit,
+        layout=layout,
+    )
+    return await _signed(session, sig.document_id)
+
+
 @router.get(
     "/signing-sessions/{session_id}", response_model=SigningSessionRead, responses=READ_ERRORS
 )
@@ -178,9 +232,7 @@ async def complete_signing_session(
     sig = await signing.complete_session(
         session, actor=principal, session_id=session_id, signature=body.signature
     )
-    doc = await session.get(SignableDocument, sig.document_id, populate_existing=True)
-    assert doc is not None
-    return _document(doc)
+    return await _signed(session, sig.document_id)
 
 
 @router.get(

@@ -137,7 +137,20 @@ async def require_signer(
 ) -> None:
     """The caller holds a signer grant for the issuing unit allowing the signer block's mode,
     and is the person the signer block names."""
-    mode = layout.signer_mode or ""
+    await _require_grant(session, actor=actor, issuer=issuer, mode=layout.signer_mode or "")
+    user = await session.get(User, actor.user_id)
+    assert user is not None
+    if not layout.signer_name or fold(layout.signer_name) != fold(user.full_name):
+        raise Conflict(
+            f"Khối chữ ký của văn bản ghi người ký là “{layout.signer_name or '(trống)'}”, "
+            f"không phải {user.full_name}: sửa tên người ký trước khi ký."
+        )
+
+
+async def _require_grant(
+    session: AsyncSession, *, actor: Principal, issuer: OrgUnit, mode: str | None
+) -> None:
+    """A signer grant reaching the issuing unit, allowing `mode` (None: any grant will do)."""
     grants = (
         await session.execute(
             select(RoleAssignment.signing_modes, RoleAssignment.include_subtree, OrgUnit.path)
@@ -152,17 +165,10 @@ async def require_signer(
     ]
     if not covering:
         raise Forbidden(f"Bạn không được giao quyền ký văn bản của {issuer.name}.")
-    if not any(modes is None or mode in modes for modes in covering):
+    if mode is not None and not any(modes is None or mode in modes for modes in covering):
         raise Forbidden(
             f"Quyền ký của bạn cho {issuer.name} không gồm hình thức "
             f"{mode + '. ' if mode else ''}({MODE_VI.get(mode, mode)})."
-        )
-    user = await session.get(User, actor.user_id)
-    assert user is not None
-    if not layout.signer_name or fold(layout.signer_name) != fold(user.full_name):
-        raise Conflict(
-            f"Khối chữ ký của văn bản ghi người ký là “{layout.signer_name or '(trống)'}”, "
-            f"không phải {user.full_name}: sửa tên người ký trước khi ký."
         )
 
 
@@ -338,17 +344,38 @@ async def _record_signed(
     return sig
 
 
+def _seal_of(issuer: OrgUnit) -> tuple[bytes, bytes | None]:
+    folder = get_settings().signing_seal_dir
+    key = folder / f"{issuer.code}.p12" if folder else None
+    if key is None or not key.is_file():
+        raise Conflict(f"Chưa cấu hình con dấu số (khóa của tổ chức) cho {issuer.name}.")
+    secret = key.with_suffix(".password")
+    return key.read_bytes(), secret.read_bytes().strip() if secret.is_file() else None
+
+
 async def seal(
     session: AsyncSession,
     *,
     actor: Principal,
-    doc: SignableDocument,
-    layout: ReportLayout,
+    subject_type: str,
+    subject_id: uuid.UUID,
     issuer: OrgUnit,
-    p12: bytes,
-    password: bytes | None,
+    layout: ReportLayout,
 ) -> Signature:
-    """A unit's seal: signed on the server with the organisation's PKCS#12 key."""
+    """A unit's seal: the current version signed on the server with the organisation's key
+    (PKCS#12 under SIGNING_SEAL_DIR), by a signer of the unit."""
+    actor.require_write()
+    await _require_grant(session, actor=actor, issuer=issuer, mode=None)
+    p12, password = _seal_of(issuer)
+    doc = await current_version(
+        session,
+        actor=actor,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        issuer=issuer,
+        layout=layout,
+    )
+    await session.refresh(doc, with_for_update=True)
     if doc.signed_at is not None:
         raise Conflict(f"Phiên bản {doc.version} đã được ký.")
     place = report_pdf.signature_place(layout)
