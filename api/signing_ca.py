@@ -3,6 +3,7 @@ the demo signers in PKCS#12 files (the "token" the signing client plays), and it
 the whole signing cycle runs without hardware or network. Never for real signatures."""
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,7 +122,7 @@ def issue(
     return Issued(key, cert)
 
 
-def crl(ca: Issued, revoked: list[x509.Certificate] = ()) -> bytes:  # type: ignore[assignment]
+def crl(ca: Issued, revoked: Sequence[x509.Certificate] = ()) -> bytes:
     """The CA's revocation list in DER, valid for a year (the demo has no CRL server)."""
     now = dt.datetime.now(dt.UTC)
     builder = (

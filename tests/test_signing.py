@@ -50,8 +50,9 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pki]:
     ca = signing_ca.make_root()
     other = signing_ca.make_root("Another CA")
     quiet = signing_ca.make_root("CA without CRL")
+    revoked = signing_ca.issue(ca, "Nguyễn Văn Hùng", "Sở Y tế")
     (trust / "root.pem").write_bytes(signing_ca.pem(ca.cert))
-    (trust / "root.crl").write_bytes(signing_ca.crl(ca))
+    (trust / "root.crl").write_bytes(signing_ca.crl(ca, [revoked.cert]))
     (trust / "quiet.pem").write_bytes(signing_ca.pem(quiet.cert))
     now = dt.datetime.now(dt.UTC)
     tokens = {
@@ -69,6 +70,7 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pki]:
             ca,
         ),
         "quiet": _token(signing_ca.issue(quiet, "Nguyễn Văn Hùng", "Sở Y tế"), quiet),
+        "revoked": _token(revoked, ca),
     }
     settings = get_settings()
     before = settings.signing_trust_dir
@@ -174,7 +176,12 @@ async def test_one_byte_changed_after_signing_is_altered(
 
 @pytest.mark.parametrize(
     ("token", "verdict"),
-    [("foreign", "untrusted"), ("expired", "expired"), ("quiet", "revocation_unknown")],
+    [
+        ("foreign", "untrusted"),
+        ("expired", "expired"),
+        ("quiet", "revocation_unknown"),
+        ("revoked", "untrusted"),
+    ],
 )
 async def test_bad_certificates_are_named(
     client: httpx.AsyncClient, login: Login, pki: Pki, token: str, verdict: str
@@ -183,6 +190,8 @@ async def test_bad_certificates_are_named(
     await _name_the_signer(client, login, request["id"])
     signed = await _sign_compilation(client, login, request["id"], pki.tokens[token])
     assert [s["verification"] for s in signed["signatures"]] == [verdict]
+    if token == "revoked":
+        assert "thu hồi" in signed["signatures"][0]["verification_detail"]
 
 
 async def test_edit_after_signing_makes_a_new_unsigned_version(
