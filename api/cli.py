@@ -159,7 +159,8 @@ def demo(
         typer.echo(f"  {user.username:<16} {user.full_name:<22} {roles}")
     typer.echo("Demo signing (test CA, PKCS#12 password healthplan; docs/signing.md):")
     for path in tokens:
-        typer.echo(f"  healthplan sign --p12 {path} --password healthplan --compilation ID ...")
+        what = "--compilation REQUEST_ID" if path.name.startswith("syt.") else "--submission ID"
+        typer.echo(f"  healthplan sign --p12 {path} --password healthplan {what} --token ...")
     typer.echo("")
     # The worker runs beside the API, as its own process, exactly as in production.
     background = subprocess.Popen(
