@@ -7,6 +7,7 @@ import logging
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -149,12 +150,17 @@ def demo(
     _refuse_weak_secret("demo")
     migrate()
     load_demo_command()
+    tokens = _demo_signing_ca()
     typer.echo("")
     typer.echo(f"healthplan demo: http://{host}:{port}/  (API: http://{host}:{port}/api/v1/docs)")
     typer.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for user in DEMO_USERS:
         roles = ", ".join(f"{r.value}@{u or 'all'}" for r, u, _ in user.grants)
         typer.echo(f"  {user.username:<16} {user.full_name:<22} {roles}")
+    typer.echo("Demo signing (test CA, PKCS#12 password healthplan; docs/signing.md):")
+    for path in tokens:
+        what = "--compilation REQUEST_ID" if path.name.startswith("syt.") else "--submission ID"
+        typer.echo(f"  healthplan sign --p12 {path} --password healthplan {what} --token ...")
     typer.echo("")
     # The worker runs beside the API, as its own process, exactly as in production.
     background = subprocess.Popen(
@@ -165,6 +171,16 @@ def demo(
     finally:
         background.terminate()
         background.wait(timeout=30)
+
+
+def _demo_signing_ca() -> list[Path]:
+    """The demo's test CA under DATA_DIR/signing (made once), its root and CRL added to the
+    trust store, one PKCS#12 "token" per demo signer."""
+    from api.settings import get_settings
+    from api.signing_ca import write_demo_ca
+
+    settings = get_settings()
+    return write_demo_ca(settings.data_dir / "signing", settings.trust_dir)
 
 
 def _die_with_parent() -> None:
@@ -254,9 +270,11 @@ def openapi(check: bool = False) -> None:
 
 def _register_client_commands() -> None:
     from api.client_cli import export_command, import_command
+    from api.signing_client import sign_command
 
     app.command("import")(import_command)
     app.command("export")(export_command)
+    app.command("sign")(sign_command)
 
 
 _register_client_commands()

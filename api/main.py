@@ -37,6 +37,7 @@ from api.routers import (
     org_units,
     plans,
     reports,
+    signing,
     users,
 )
 from api.schemas.common import problem_responses
@@ -64,6 +65,7 @@ DOCUMENTED = (
     fhir.router,
     reports.router,
     reports.submissions_router,
+    signing.router,
 )
 # ...and a request is matched against the most requested first: FastAPI tries each route of
 # each router in turn (about 4 µs a route), and with the submissions last an autosave spent
@@ -165,7 +167,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             (
                 re.compile(
                     rf"^{API_PREFIX}/(submissions/[^/]+/(attachments|legacy-docx)"
-                    rf"|documents/[^/]+/attachments)$"
+                    rf"|documents/[^/]+/attachments|signatures/verify)$"
                 ),
                 settings.attachment_max_bytes,
             ),

@@ -107,6 +107,24 @@ class Settings(BaseSettings):
     # One file attached to a report (and a legacy Word report to read).
     attachment_max_bytes: int = 20 * 1024 * 1024
 
+    # Signed reports (docs/signing.md). The trust store: a folder of root certificates
+    # (PEM/DER: the operator adds the VGCA roots) and CRLs; unset, DATA_DIR/signing/trust.
+    signing_trust_dir: Path | None = None
+    # A timestamp authority (RFC 3161) for PAdES B-T; unset, signatures are B-B.
+    signing_tsa_url: str | None = None
+    # Fetch CRLs and OCSP answers named in certificates when verifying (needs the network);
+    # off, revocation is checked only against the CRLs in the trust store, else "unknown".
+    signing_fetch_revocation: bool = False
+    # A unit's seal, signed on the server: <ORG_UNIT_CODE>.p12 with its password in
+    # <ORG_UNIT_CODE>.password beside it (readable by the service only). Unset: no seals.
+    signing_seal_dir: Path | None = None
+    # A signing session (prepared PDF, digest to sign) is good for this long.
+    signing_session_minutes: int = Field(default=15, ge=1, le=1440)
+
+    @property
+    def trust_dir(self) -> Path:
+        return self.signing_trust_dir or self.data_dir / "signing" / "trust"
+
 
 @lru_cache
 def get_settings() -> Settings:

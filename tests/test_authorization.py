@@ -617,6 +617,73 @@ def _legacy_docx() -> bytes:
     return out.getvalue()
 
 
+async def _signing_session(ctx: Ctx) -> dict[str, Any]:
+    """A signing session of the Sở's signer (no caller here holds a signer grant) on the
+    seed request's compiled report, made with a certificate of a throwaway CA."""
+    from api import signing_ca
+
+    if "signing_session" in ctx.ids:
+        return {"id": ctx.ids["signing_session"], "document_id": ctx.ids["signing_document"]}
+    request_id = await _seed_request(ctx)
+    url = f"/api/v1/report-requests/{request_id}/compilation"
+    admin = await ctx.login("admin")
+    etag = (await ctx.client.get(url, headers=admin)).headers["ETag"]
+    r = await ctx.client.patch(
+        url, json={"signer_name": "Nguyễn Văn Hùng"}, headers={**admin, "If-Match": etag}
+    )
+    assert r.status_code == 200, r.text
+    ca = signing_ca.make_root()
+    cert = signing_ca.pem(signing_ca.issue(ca, "Nguyễn Văn Hùng", "Sở Y tế").cert).decode()
+    r = await ctx.client.post(
+        f"{url}/signing-sessions",
+        json={"certificates": [cert]},
+        headers=await ctx.login("syt.pgd"),
+    )
+    assert r.status_code == 201, r.text
+    ctx.ids["signing_session"] = r.json()["id"]
+    ctx.ids["signing_document"] = r.json()["document_id"]
+    return dict(r.json())
+
+
+def _on_signing(method: str, suffix: str, **kw: Any) -> Callable[[Ctx, str], Awaitable[Request]]:
+    async def build(ctx: Ctx, caller: str) -> Request:
+        started = await _signing_session(ctx)
+        return method, f"/api/v1/signing-sessions/{started['id']}{suffix}", kw
+
+    return build
+
+
+def _on_signable(suffix: str) -> Callable[[Ctx, str], Awaitable[Request]]:
+    async def build(ctx: Ctx, caller: str) -> Request:
+        started = await _signing_session(ctx)
+        return "GET", f"/api/v1/signable-documents/{started['document_id']}{suffix}", {}
+
+    return build
+
+
+def _unsigned_pdf() -> bytes:
+    from api.services import report_pdf
+    from api.services.report_layout import ReportLayout
+
+    return report_pdf.render(
+        ReportLayout(
+            None,
+            "Sở Y tế",
+            "Số: 1/BC-SYT",
+            "Bắc Ninh",
+            "Thử",
+            "",
+            [],
+            [],
+            None,
+            None,
+            None,
+            None,
+            [],
+        )
+    )
+
+
 RULES: dict[str, Rule] = {
     "health": Rule(static("GET", "/api/v1/health"), everyone(), public=True),
     "ready": Rule(static("GET", "/api/v1/ready"), everyone(), public=True),
@@ -823,6 +890,7 @@ RULES: dict[str, Rule] = {
     "update_report_compilation": Rule(_edit_compilation, REQUEST_MANAGERS | REVIEWERS_OF_SYT),
     "list_submissions": Rule(static("GET", "/api/v1/submissions"), everyone()),
     "get_submission": Rule(_on_report("GET", "", submitted=False), SONHAI_WRITERS),
+    "download_submission": Rule(_on_report("GET", "/download", submitted=False), SONHAI_WRITERS),
     "save_submission": Rule(
         _on_report("PATCH", "", submitted=False, json={"title": "Báo cáo"}), SONHAI_WRITERS
     ),
@@ -861,6 +929,40 @@ RULES: dict[str, Rule] = {
         _on_report("GET", "/revisions/1", submitted=True), FILED_READERS
     ),
     "diff_submission": Rule(_on_report("GET", "/diff", submitted=True), FILED_READERS),
+    # Signing: only a signer of the issuing unit starts a session (no caller here is one:
+    # tests/test_signing.py holds the signers' side), only its signer reads or completes it.
+    "list_compilation_documents": Rule(
+        _on_request("GET", "/compilation/documents", state="seed"), REQUESTER_SIDE
+    ),
+    "start_compilation_signing": Rule(
+        _on_request(
+            "POST", "/compilation/signing-sessions", state="seed", json={"certificates": ["x"]}
+        ),
+        set(),
+    ),
+    "list_submission_documents": Rule(
+        _on_report("GET", "/documents", submitted=False), SONHAI_WRITERS
+    ),
+    "start_submission_signing": Rule(
+        _on_report("POST", "/signing-sessions", submitted=False, json={"certificates": ["x"]}),
+        set(),
+    ),
+    "seal_compilation": Rule(_on_request("POST", "/compilation/seal", state="seed"), set()),
+    "seal_submission": Rule(_on_report("POST", "/seal", submitted=False), set()),
+    "get_signing_session": Rule(_on_signing("GET", ""), set()),
+    "complete_signing_session": Rule(
+        _on_signing("POST", "/complete", json={"signature": "AAAA"}), set()
+    ),
+    "get_signable_document": Rule(_on_signable(""), REQUESTER_SIDE),
+    "download_signable_document": Rule(_on_signable("/pdf"), REQUESTER_SIDE),
+    "verify_signed_pdf": Rule(
+        static(
+            "POST",
+            "/api/v1/signatures/verify",
+            files={"file": ("a.pdf", _unsigned_pdf(), "application/pdf")},
+        ),
+        everyone(),
+    ),
 }
 
 

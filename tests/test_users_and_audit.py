@@ -25,7 +25,7 @@ async def test_admin_creates_user_with_policy_and_roles(
     r = await client.post(URL, headers=admin, json={**user, "password": "Tram-Y-te-2026"})
     assert r.status_code == 201, r.text
     assert r.json()["roles"] == [
-        {"role": "reporter", "org_unit_id": son_hai, "include_subtree": True}
+        {"role": "reporter", "org_unit_id": son_hai, "include_subtree": True, "signing_modes": None}
     ]
     r = await client.post(
         "/api/v1/auth/token", data={"username": "sonhai.moi", "password": "Tram-Y-te-2026"}

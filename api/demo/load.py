@@ -21,6 +21,8 @@ class DemoUser(NamedTuple):
     unit: str
     grants: tuple[tuple[Role, str | None, bool], ...]
     position: str | None = None
+    # The signing modes of the user's signer grants (docs/signing.md).
+    signing_modes: tuple[str, ...] | None = None
 
 
 DEMO_USERS = (
@@ -88,6 +90,23 @@ DEMO_USERS = (
         "Phòng Văn hóa - Xã hội phường",
     ),
     DemoUser("bn.xem", "Đỗ Quang Huy", "BN-SYT", ((Role.viewer, "BN", True),), "Cán bộ theo dõi"),
+    # The signers (their certificates come from the demo CA: api/signing_ca.py).
+    DemoUser(
+        "syt.pgd",
+        "Nguyễn Văn Hùng",
+        "BN-SYT",
+        ((Role.signer, "BN-SYT", False), (Role.viewer, "BN", True)),
+        "Phó Giám đốc Sở Y tế",
+        ("KT",),
+    ),
+    DemoUser(
+        "sonhai.pct",
+        "Nguyễn Văn Hải",
+        "BN-SONHAI",
+        ((Role.signer, "BN-SONHAI", False), (Role.viewer, "BN-SONHAI", True)),
+        "Phó Chủ tịch UBND xã Sơn Hải (ký thay mặt UBND)",
+        ("TM",),
+    ),
 )
 
 
@@ -141,6 +160,9 @@ async def load_demo(session: AsyncSession) -> dict[str, int]:
                         role=role.value,
                         org_unit_id=codes[unit] if unit else None,
                         include_subtree=subtree,
+                        signing_modes=list(spec.signing_modes)
+                        if role is Role.signer and spec.signing_modes
+                        else None,
                     )
                     for role, unit, subtree in spec.grants
                 ],

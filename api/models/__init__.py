@@ -25,6 +25,7 @@ from api.models.report import (
     SubmissionRevision,
     report_request_unit,
 )
+from api.models.signing import SignableDocument, Signature, SigningSession
 from api.models.user import (
     ApiToken,
     LoginFailure,
@@ -67,6 +68,9 @@ __all__ = [
     "ReportRequest",
     "Role",
     "RoleAssignment",
+    "SignableDocument",
+    "Signature",
+    "SigningSession",
     "Submission",
     "SubmissionRevision",
     "Target",

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, ForeignKey, LargeBinary, MetaData, String, func
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING_CONVENTION = {
@@ -84,3 +85,7 @@ class StoredFileMixin:
         ForeignKey("app_user.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # A PDF's signatures as verified on receipt (api.services.pades.verify): a list of
+    # {result, detail, signer_subject, signing_time}; [] a PDF with none; None not a PDF.
+    signatures: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)
+    signatures_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

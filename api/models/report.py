@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    false,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -71,6 +72,8 @@ class ReportRequest(IdMixin, TimestampMixin, VersionedMixin, Base):
     # Tasks to report on (groups select their tasks); empty: every assigned task.
     task_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid), default=list)
     include_child_plans: Mapped[bool] = mapped_column(default=True)
+    # Units must sign their report (PAdES, docs/signing.md) before they may submit it.
+    signed_reports: Mapped[bool] = mapped_column(default=False, server_default=false())
     indicator_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid), default=list)
     # "quarterly" / "six_monthly" / "yearly": the next request is created by a scheduled job.
     recurrence: Mapped[str | None] = mapped_column(String(16))

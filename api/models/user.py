@@ -18,6 +18,8 @@ class Role(enum.StrEnum):
     reporter = "reporter"
     reviewer = "reviewer"
     viewer = "viewer"
+    # May sign, for the unit, the reports it issues (in `signing_modes`, or any mode).
+    signer = "signer"
 
 
 class User(IdMixin, TimestampMixin, VersionedMixin, Base):
@@ -64,6 +66,9 @@ class RoleAssignment(IdMixin, Base):
         ForeignKey("org_unit.id", ondelete="RESTRICT"), index=True
     )
     include_subtree: Mapped[bool] = mapped_column(default=False)
+    # For a signer: the modes the grant allows ("KT", "TL", "TM"; "" signs in one's own
+    # name); None allows every mode.
+    signing_modes: Mapped[list[str] | None] = mapped_column(ARRAY(String(4)))
 
     user: Mapped[User] = relationship(back_populates="roles")
 

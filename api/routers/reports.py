@@ -33,6 +33,10 @@ from api.services import (
     attachments,
     compilation,
     legacy_reports,
+    report_docx,
+    report_files,
+    report_layout,
+    report_pdf,
     report_requests,
     submission_drafts,
     submission_workflow,
@@ -46,6 +50,15 @@ submissions_router = APIRouter(prefix="/submissions", tags=["reports"])
 READ_ERRORS = problem_responses(401, 404, 422)
 WRITE_ERRORS = problem_responses(401, 403, 404, 409, 412, 422, 428)
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_TYPE = "application/pdf"
+
+
+def _download(data: bytes, media_type: str, filename: str) -> Response:
+    return Response(
+        data,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 async def _request_answer(
@@ -193,6 +206,7 @@ async def bulk_accept_submissions(
             "content": {
                 "application/json": {},
                 DOCX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+                PDF_TYPE: {"schema": {"type": "string", "format": "binary"}},
                 XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
             }
         },
@@ -204,11 +218,12 @@ async def get_report_compilation(
     principal: CurrentPrincipal,
     session: DbSession,
     response: Response,
-    format: Literal["json", "docx", "xlsx"] = "json",
+    format: Literal["json", "docx", "pdf", "xlsx"] = "json",
     include: Literal["accepted", "submitted"] = "submitted",
 ) -> Compilation | Response:
     """The compiled report upward: who answered, on time or late, values rolled up against
-    targets, each unit's task results and texts. DOCX per Decree 30/2020; XLSX appendices.
+    targets, each unit's task results and texts. DOCX and PDF/A per Decree 30/2020 (the PDF is
+    the unsigned draft: signed versions are under /signable-documents); XLSX appendices.
     `include=submitted` takes accepted and submitted reports; `accepted` only accepted."""
     found = await report_requests.get(session, actor=principal, request_id=request_id)
     compiled = await compilation.compile_request(
@@ -219,16 +234,14 @@ async def get_report_compilation(
         return compiled
     name = f"bao-cao-tong-hop-{request_id}"
     if format == "docx":
-        return Response(
-            compilation.to_docx(compiled),
-            media_type=DOCX_TYPE,
-            headers={"Content-Disposition": f'attachment; filename="{name}.docx"'},
+        return _download(
+            report_docx.render(report_layout.of_compilation(compiled)), DOCX_TYPE, f"{name}.docx"
         )
-    return Response(
-        compilation.to_xlsx(compiled),
-        media_type=XLSX_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{name}-phu-luc.xlsx"'},
-    )
+    if format == "pdf":
+        return _download(
+            report_pdf.render(report_layout.of_compilation(compiled)), PDF_TYPE, f"{name}.pdf"
+        )
+    return _download(compilation.to_xlsx(compiled), XLSX_TYPE, f"{name}-phu-luc.xlsx")
 
 
 @router.patch("/{request_id}/compilation", response_model=Compilation, responses=WRITE_ERRORS)
@@ -307,6 +320,35 @@ async def get_submission(
 ) -> SubmissionRead:
     """The whole report: header, sections, the unit's tasks with results, its values."""
     return await _submission_answer(session, submission_id, principal, response)
+
+
+@submissions_router.get(
+    "/{submission_id}/download",
+    responses={
+        200: {
+            "content": {
+                DOCX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+                PDF_TYPE: {"schema": {"type": "string", "format": "binary"}},
+            }
+        },
+        **READ_ERRORS,
+    },
+    response_class=Response,
+)
+async def download_submission(
+    submission_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    format: Literal["pdf", "docx"] = "pdf",
+) -> Response:
+    """The report as the unit sends it, PDF/A or DOCX in the Decree 30/2020 layout (the PDF
+    unsigned: signed versions are under /submissions/{id}/documents)."""
+    sub = await submissions.get(session, actor=principal, submission_id=submission_id)
+    layout = await report_files.submission_layout(session, actor=principal, sub=sub)
+    name = f"bao-cao-{sub.org_unit.code.lower()}-{submission_id}"
+    if format == "docx":
+        return _download(report_docx.render(layout), DOCX_TYPE, f"{name}.docx")
+    return _download(report_pdf.render(layout), PDF_TYPE, f"{name}.pdf")
 
 
 @submissions_router.patch(

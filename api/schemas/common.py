@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -190,6 +190,15 @@ class PageMeta(BaseModel):
         return cls(next_cursor=None)
 
 
+class FileSignature(Schema):
+    """One signature of a received PDF, as verified when it arrived."""
+
+    result: Literal["valid", "altered", "untrusted", "expired", "revocation_unknown"]
+    detail: str
+    signer_subject: str | None = None
+    signing_time: datetime | None = None
+
+
 class StoredFileRead(Schema):
     """A file kept with a report or a document (its bytes at `url`)."""
 
@@ -200,6 +209,11 @@ class StoredFileRead(Schema):
     sha256: str
     url: str = Field(description="Tải tệp (cần đăng nhập, cùng quyền xem đối tượng chứa tệp)")
     created_at: datetime
+    signatures: list[FileSignature] | None = Field(
+        default=None,
+        description="PDF: chữ ký số trong tệp, kiểm tra khi nhận ([] không có chữ ký); "
+        "null: không phải PDF",
+    )
 
 
 class StoredFilePage(BaseModel):

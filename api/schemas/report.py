@@ -94,6 +94,10 @@ class ReportRequestCreate(_RequestFields):
     include_child_plans: bool = Field(
         default=True, description="Cả nhiệm vụ trong các kế hoạch cấp dưới thực hiện kế hoạch này"
     )
+    signed_reports: bool | None = Field(
+        default=None,
+        description="Đơn vị phải ký số báo cáo (bản hiện tại) trước khi nộp; mặc định: không",
+    )
     indicators: list[ShortText] = Field(
         default_factory=list, max_length=500, description="Mã (hoặc id) các chỉ số phải báo cáo"
     )
@@ -114,6 +118,7 @@ class ReportRequestUpdate(_RequestFields):
     outline: Annotated[list[OutlineSection], Field(max_length=50)] | None = None
     task_ids: Annotated[list[uuid.UUID], Field(max_length=2000)] | None = None
     include_child_plans: bool | None = None
+    signed_reports: bool | None = None
     indicators: Annotated[list[ShortText], Field(max_length=500)] | None = None
     units: UnitSelection | None = None
     recurrence: Recurrence | None = None
@@ -157,6 +162,7 @@ class ReportRequestRead(Schema):
     outline: list[OutlineSection]
     task_ids: list[uuid.UUID]
     include_child_plans: bool
+    signed_reports: bool
     indicators: list[IndicatorRef]
     units: list[UnitRef]
     recurrence: str | None

@@ -4,7 +4,7 @@ import re
 import unicodedata
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -30,12 +30,20 @@ def normalise_username(value: str) -> str:
     return value
 
 
+SigningMode = Literal["KT", "TL", "TM", ""]
+
+
 class RoleGrant(Schema):
     role: Role
     org_unit_id: uuid.UUID | None = Field(
         default=None, description="null: toàn hệ thống (chỉ quản trị hệ thống mới cấp được)"
     )
     include_subtree: bool = False
+    signing_modes: Annotated[list[SigningMode], Field(max_length=4)] | None = Field(
+        default=None,
+        description='Vai trò signer: các hình thức được ký (KT., TL., TM.; "" ký trực tiếp); '
+        "null: mọi hình thức",
+    )
 
 
 class UserCreate(Schema):
@@ -67,6 +75,7 @@ class RoleGrantRead(Schema):
     role: Role
     org_unit_id: uuid.UUID | None
     include_subtree: bool
+    signing_modes: list[str] | None = None
 
 
 class UserRead(Schema):

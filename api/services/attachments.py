@@ -7,7 +7,7 @@ import re
 import unicodedata
 import uuid
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import Response
@@ -107,6 +107,7 @@ def file_read(file: StoredFileMixin, url: str) -> StoredFileRead:
         sha256=file.sha256,
         url=url,
         created_at=file.created_at,
+        signatures=file.signatures,
     )
 
 
@@ -140,6 +141,9 @@ async def _store(
         raise _bad(f"Mỗi {what} đính kèm tối đa {MAX_FILES} tệp.", "too_many_files")
     file.size, file.sha256, file.data = len(data), hashlib.sha256(data).hexdigest(), data
     file.uploaded_by, file.created_at = actor.user_id, datetime.now(UTC)
+    if file.content_type == "application/pdf":
+        file.signatures = await _signatures(data)
+        file.signatures_checked_at = datetime.now(UTC)
     session.add(file)
     await session.flush()
     await audit.record(
@@ -151,6 +155,26 @@ async def _store(
         after={"attachment_id": str(file.id), "filename": file.filename, "sha256": file.sha256},
     )
     return file
+
+
+async def _signatures(data: bytes) -> list[dict[str, Any]]:
+    """Verify a received PDF's signatures (a unit's signed report, a signed letter): the
+    result is kept and shown beside the file."""
+    from api.services.signing import verify_pdf
+
+    try:
+        found = await verify_pdf(data)
+    except InvalidInput:  # not readable as PDF by the verifier: no signature to speak of
+        return []
+    return [
+        {
+            "result": v.result,
+            "detail": v.detail,
+            "signer_subject": v.signer_subject,
+            "signing_time": v.signing_time.isoformat() if v.signing_time else None,
+        }
+        for v in found
+    ]
 
 
 async def upload(

@@ -1,17 +1,14 @@
 """The compiled report upward (báo cáo tổng hợp): who answered, on time or late, the values
-rolled up against targets, each unit's task results and texts; as data, as a DOCX laid out per
-Decree 30/2020 (national header, issuer, number, place and date, title, body, signer block,
-recipients) with its appendices, and as XLSX appendices.
+rolled up against targets, each unit's task results and texts; as data and as XLSX
+appendices (the DOCX and PDF in the Decree 30/2020 layout are drawn from report_layout).
 
 Section texts are pre-filled from the units' own answers, each paragraph under the unit's
 name, for the reviewer to edit: nothing is invented.
 """
 
-import io
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,33 +35,22 @@ from api.schemas.report import (
 from api.services import audit, report_requests, submissions
 from api.services.analytics import evaluate, targets_for
 from api.services.org_units import check_version
+from api.services.report_layout import EVALUATION_VI, STATE_VI, TASK_STATUS_VI
+from api.services.report_layout import role_vi as _role
+from api.services.report_layout import when as _when
 from api.tabular import Sheet, write_workbook
 
-TASK_STATUS_VI = {
-    "not_started": "Chưa thực hiện",
-    "in_progress": "Đang thực hiện",
-    "done": "Hoàn thành",
-    "ongoing": "Thường xuyên",
-}
-STATE_VI = {
-    "not_started": "Chưa báo cáo",
-    "draft": "Đang soạn",
-    "submitted": "Đã nộp",
-    "returned": "Bị trả lại",
-    "accepted": "Đã chấp nhận",
-}
-EVALUATION_VI = {"met": "Đạt", "not_met": "Chưa đạt", "no_target": "", "no_data": "Chưa có số liệu"}
 COMPARATOR_TEXT = {"gte": "≥", "gt": ">", "lte": "≤", "lt": "<", "eq": "=", "approx": "≈"}
 
 
-def _short_place(unit: OrgUnit) -> str:
+def short_place(unit: OrgUnit) -> str:
     for prefix in ("Tỉnh ", "Thành phố ", "Xã ", "Phường "):
         if unit.name.startswith(prefix):
             return unit.name[len(prefix) :]
     return unit.name
 
 
-async def _ancestors(session: AsyncSession, unit: OrgUnit) -> list[OrgUnit]:
+async def ancestors(session: AsyncSession, unit: OrgUnit) -> list[OrgUnit]:
     """The unit and those above it, nearest first."""
     paths = report_requests.ancestor_paths(unit.path)
     rows = {
@@ -185,9 +171,9 @@ async def compile_request(
             )
         ):
             values.setdefault((dv.indicator_id, dv.option), []).append(dv)
-    ancestors = await _ancestors(session, requester)
+    above = await ancestors(session, requester)
     targets = await targets_for(
-        session, indicators=indicators, units=ancestors, year=request.period_end.year
+        session, indicators=indicators, units=above, year=request.period_end.year
     )
     compiled: list[CompiledIndicator] = []
     for ind in indicators:
@@ -198,7 +184,7 @@ async def compile_request(
             target = next(
                 (
                     targets[(ind.id, u.id, option)]
-                    for u in ancestors
+                    for u in above
                     if (ind.id, u.id, option) in targets
                 ),
                 None,
@@ -224,8 +210,8 @@ async def compile_request(
                 )
             )
 
-    parent = ancestors[1] if len(ancestors) > 1 else None
-    province = next((u for u in ancestors if u.type == "province"), ancestors[-1])
+    parent = above[1] if len(above) > 1 else None
+    province = next((u for u in above if u.type == "province"), above[-1])
     symbol_head = (
         request.document.symbol.split("-")[0]
         if request.document
@@ -243,7 +229,7 @@ async def compile_request(
     if draft and draft.report_date:
         d = draft.report_date
         when = f"ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"
-    place = (draft.place if draft else None) or _short_place(province)
+    place = (draft.place if draft else None) or short_place(province)
     number = draft.doc_number if draft and draft.doc_number else ""
     default_recipients = [
         *([f"{parent.name} (b/c)"] if parent else []),
@@ -358,212 +344,6 @@ async def update_draft(
         after=audit.snapshot(draft),
     )
     return draft
-
-
-# --- DOCX (Decree 30/2020: Times New Roman 13–14, national header, signer block) -----------
-
-
-def to_docx(c: Compilation) -> bytes:
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
-
-    doc = Document()
-    normal = doc.styles["Normal"]
-    normal.font.name = "Times New Roman"
-    normal.font.size = Pt(14)
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "Times New Roman")
-    section = doc.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21)
-    section.top_margin = section.bottom_margin = Cm(2)
-    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
-
-    def line(
-        cell_or_doc: Any,
-        text: str,
-        *,
-        bold: bool = False,
-        italic: bool = False,
-        size: int = 13,
-        center: bool = True,
-    ) -> Any:
-        p = cell_or_doc.add_paragraph()
-        run = p.add_run(text)
-        run.bold, run.italic, run.font.size = bold, italic, Pt(size)
-        if center:
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        p.paragraph_format.space_after = Pt(0)
-        return p
-
-    header = doc.add_table(rows=1, cols=2)
-    header.alignment = WD_TABLE_ALIGNMENT.CENTER
-    left, right = header.rows[0].cells
-    left.width, right.width = Cm(6.5), Cm(9.5)
-    left.paragraphs[0].text = ""
-    if c.issuer_parent:
-        line(left, c.issuer_parent.upper(), size=13)
-    line(left, c.issuer.upper(), bold=True)
-    line(left, c.reference, size=13)
-    right.paragraphs[0].text = ""
-    line(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12)
-    line(right, "Độc lập - Tự do - Hạnh phúc", bold=True)
-    line(right, c.place_and_date, italic=True, size=14)
-
-    doc.add_paragraph()
-    line(doc, "BÁO CÁO", bold=True, size=14)
-    line(doc, c.title, bold=True, size=14)
-    doc.add_paragraph()
-    p = doc.add_paragraph(c.preamble)
-    p.paragraph_format.first_line_indent = Cm(1)
-    for s in c.sections:
-        heading = doc.add_paragraph()
-        heading.add_run(f"{s.key}. {s.heading}").bold = True
-        for para in (s.body or "(Chưa có nội dung từ các đơn vị.)").split("\n"):
-            if para.strip():
-                body = doc.add_paragraph(para.strip())
-                body.paragraph_format.first_line_indent = Cm(1)
-                body.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-
-    sign = doc.add_table(rows=1, cols=2)
-    left, right = sign.rows[0].cells
-    left.paragraphs[0].text = ""
-    run = left.add_paragraph().add_run("Nơi nhận:")
-    run.bold, run.italic, run.font.size = True, True, Pt(12)
-    for r in c.recipients:
-        line(left, f"- {r};" if not r.endswith(".") else f"- {r}", size=11, center=False)
-    right.paragraphs[0].text = ""
-    if c.signer_mode:
-        line(right, f"{c.signer_mode}. {c.signer_authority or 'GIÁM ĐỐC'}", bold=True, size=14)
-    line(right, c.signer_position or "", bold=True, size=14)
-    for _ in range(4):
-        line(right, "")
-    line(right, c.signer_name or "", bold=True, size=14)
-
-    doc.add_page_break()  # type: ignore[no-untyped-call]
-    line(doc, "Phụ lục 1", bold=True)
-    line(doc, "TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ", bold=True)
-    rates = c.status.rates
-    line(
-        doc,
-        f"Đã nộp {rates.submitted}/{rates.expected} "
-        f"({format_decimal(rates.completeness, 2)} %); "
-        f"đúng hạn {rates.on_time}/{rates.expected} ({format_decimal(rates.timeliness, 2)} %)",
-        italic=True,
-    )
-    _table(
-        doc,
-        ["STT", "Đơn vị", "Trạng thái", "Thời điểm nộp", "Đúng hạn"],
-        [
-            [
-                str(n),
-                u.org_unit.name,
-                STATE_VI[u.state],
-                _when(u.first_submitted_at),
-                "" if not u.first_submitted_at else ("Muộn" if u.late else "Đúng hạn"),
-            ]
-            for n, u in enumerate(c.status.units, start=1)
-        ],
-    )
-    if c.indicators:
-        doc.add_paragraph()
-        line(doc, "Phụ lục 2", bold=True)
-        line(doc, "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", bold=True)
-        _table(
-            doc,
-            ["STT", "Chỉ tiêu", "Kết quả", "Mục tiêu", "Đánh giá"],
-            [
-                [str(n), _label(i), i.value_text or "", i.target or "", EVALUATION_VI[i.evaluation]]
-                for n, i in enumerate(c.indicators, start=1)
-            ],
-        )
-    if c.task_results:
-        section = doc.add_section()
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = Cm(29.7), Cm(21)
-        line(doc, "Phụ lục 3", bold=True)
-        line(doc, "KẾT QUẢ THỰC HIỆN NHIỆM VỤ CỦA CÁC ĐƠN VỊ", bold=True)
-        _table(
-            doc,
-            [
-                "Đơn vị",
-                "STT",
-                "Tên nhiệm vụ",
-                "Vai trò",
-                "Tình trạng",
-                "Kết quả thực hiện",
-                "Ghi chú",
-            ],
-            [
-                [
-                    t.unit,
-                    t.number,
-                    t.title,
-                    _role(t.role),
-                    TASK_STATUS_VI.get(t.status or "", ""),
-                    t.result,
-                    t.note,
-                ]
-                for t in c.task_results
-            ],
-            bold_rows={n for n, t in enumerate(c.task_results) if t.is_group},
-        )
-    if c.issued_documents:
-        doc.add_paragraph()
-        line(doc, "Phụ lục 4", bold=True)
-        line(doc, "VĂN BẢN CÁC ĐƠN VỊ ĐÃ BAN HÀNH TRONG KỲ", bold=True)
-        _table(
-            doc,
-            ["STT", "Đơn vị", "Số, ký hiệu", "Ngày", "Trích yếu"],
-            [
-                [
-                    str(n),
-                    d.unit,
-                    d.reference or "",
-                    d.issued_on.strftime("%d/%m/%Y") if d.issued_on else "",
-                    d.title,
-                ]
-                for n, d in enumerate(c.issued_documents, start=1)
-            ],
-        )
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
-
-
-def _table(
-    doc: Any, header: list[str], rows: list[list[str]], bold_rows: set[int] | None = None
-) -> None:
-    from docx.shared import Pt
-
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(text)
-        run.bold, run.font.size = True, Pt(12)
-    for n, row in enumerate(rows):
-        cells = table.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
-            cell.text = ""
-            run = cell.paragraphs[0].add_run(text)
-            run.font.size = Pt(12)
-            run.bold = bool(bold_rows and n in bold_rows)
-
-
-def _when(at: datetime | None) -> str:
-    return at.astimezone(report_requests.TZ).strftime("%H:%M %d/%m/%Y") if at else ""
-
-
-def _label(i: CompiledIndicator) -> str:
-    name = i.indicator.name
-    return name if i.option == "default" else f"{name} ({i.option})"
-
-
-def _role(role: str | None) -> str:
-    return {"lead": "Chủ trì", "coordinating": "Phối hợp"}.get(role or "", "")
 
 
 def to_xlsx(c: Compilation) -> bytes:

@@ -250,6 +250,7 @@ async def read_model(session: AsyncSession, request: ReportRequest) -> ReportReq
         outline=[OutlineSection.model_validate(s) for s in request.outline or []],
         task_ids=list(request.task_ids or []),
         include_child_plans=request.include_child_plans,
+        signed_reports=request.signed_reports,
         indicators=[indicator_ref(i) for i in await indicators_of(session, request.indicator_ids)],
         units=sorted((unit_ref(u) for u in request.units), key=lambda u: u.code),
         recurrence=request.recurrence,
@@ -406,6 +407,7 @@ async def create(
         status="draft",
         outline=[s.model_dump() for s in (data.outline or DEFAULT_OUTLINE)],
         include_child_plans=data.include_child_plans,
+        signed_reports=bool(data.signed_reports),
         indicator_ids=await _indicator_ids(session, data.indicators),
         recurrence=data.recurrence,
         due_days_after_period=data.due_days_after_period,
@@ -458,7 +460,15 @@ async def update_request(
             f"(không sửa: {fields})."
         )
     before = _snapshot(request)
-    for key in ("title", "kind", "period", "due_date", "cutoff", "include_child_plans"):
+    for key in (
+        "title",
+        "kind",
+        "period",
+        "due_date",
+        "cutoff",
+        "include_child_plans",
+        "signed_reports",
+    ):
         if key in changes and changes[key] is None:
             raise body_error(key, "Không được null", "null")
     if "document_id" in changes:
@@ -469,6 +479,7 @@ async def update_request(
         "kind",
         "due_date",
         "include_child_plans",
+        "signed_reports",
         "recurrence",
         "due_days_after_period",
     ):
@@ -906,6 +917,7 @@ async def create_recurring(session: AsyncSession, *, today: date | None = None) 
             outline=list(previous.outline),
             task_ids=list(previous.task_ids),
             include_child_plans=previous.include_child_plans,
+            signed_reports=previous.signed_reports,
             indicator_ids=list(previous.indicator_ids),
             recurrence=previous.recurrence,
             due_days_after_period=previous.due_days_after_period,

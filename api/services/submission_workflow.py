@@ -272,6 +272,10 @@ async def submit(
                 {"in": "body", "field": "sections", "message": "Trống", "code": "empty_report"}
             ],
         )
+    if sub.request.signed_reports:
+        from api.services.signing import require_signed_submission
+
+        await require_signed_submission(session, actor=actor, sub=sub)
     now = datetime.now(UTC)
     resubmission = sub.first_submitted_at is not None
     first = sub.first_submitted_at or now

@@ -133,11 +133,24 @@ def _set_roles(user: User, grants: list[RoleGrant]) -> None:
     kept = {(r.role, r.org_unit_id): r for r in user.roles if (r.role, r.org_unit_id) in wanted}
     for key, row in kept.items():
         row.include_subtree = wanted[key].include_subtree
+        row.signing_modes = _modes(wanted[key])
     user.roles = [
         kept.get(key)
-        or RoleAssignment(role=key[0], org_unit_id=key[1], include_subtree=g.include_subtree)
+        or RoleAssignment(
+            role=key[0],
+            org_unit_id=key[1],
+            include_subtree=g.include_subtree,
+            signing_modes=_modes(g),
+        )
         for key, g in wanted.items()
     ]
+
+
+def _modes(grant: RoleGrant) -> list[str] | None:
+    """Signing modes belong to a signer grant only."""
+    if grant.role is not Role.signer or grant.signing_modes is None:
+        return None
+    return sorted(set(grant.signing_modes))
 
 
 def snapshot(user: User) -> dict[str, object]:
