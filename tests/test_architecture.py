@@ -43,7 +43,6 @@ PENDING_ROUTER_MODEL_IMPORTS = {
 }
 PENDING_SERVICE_HTTP_IMPORTS = {
     "api.services.attachments imports fastapi",
-    "api.services.imports imports api.deps",
 }
 PENDING_CYCLES = [
     ["api.services.attachments", "api.services.submission_drafts", "api.services.submissions"],

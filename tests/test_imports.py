@@ -234,7 +234,7 @@ async def test_jobs_are_private_and_the_error_report_downloads(
 async def _queued(resource: str, body: bytes, filename: str) -> ImportJob:
     """A CSV upload queued for the worker by the admin, committed (the worker's own
     connections must see it)."""
-    from api.deps import principal_for
+    from api.access import principal_for
     from api.models import User
     from api.services import imports
 

@@ -13,9 +13,9 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.access import principal_for
 from api.demo.plans import SON_HAI_MATRIX, ensure_document
 from api.demo.report_texts import SDTTG_SECTIONS, SON_HAI_SECTIONS
-from api.deps import principal_for
 from api.models import (
     OrgUnit,
     Plan,
