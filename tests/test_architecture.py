@@ -41,9 +41,7 @@ PENDING_ROUTER_MODEL_IMPORTS = {
     "api.routers.notifications",
     "api.routers.org_units",
 }
-PENDING_SERVICE_HTTP_IMPORTS = {
-    "api.services.attachments imports fastapi",
-}
+PENDING_SERVICE_HTTP_IMPORTS: set[str] = set()
 PENDING_CYCLES = [
     ["api.services.attachments", "api.services.submission_drafts", "api.services.submissions"],
 ]

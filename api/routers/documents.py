@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
 
+from api import responses
 from api.deps import CurrentPrincipal, DbSession, IfMatch, WritingPrincipal, etag
 from api.errors import InvalidInput
 from api.schemas.common import PageMeta, StoredFileRead, problem_responses
@@ -150,4 +151,4 @@ async def download_document_attachment(
     stored = await attachments.document_file(
         session, document_id=document_id, attachment_id=attachment_id
     )
-    return attachments.as_download(stored)
+    return responses.download(attachments.as_download(stored))

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
 
+from api import responses
 from api.deps import CurrentPrincipal, DbSession, IfMatch, WritingPrincipal, etag
 from api.schemas.common import PageMeta, StoredFileRead, problem_responses
 from api.schemas.report import (
@@ -478,7 +479,7 @@ async def download_submission_attachment(
     stored = await attachments.get(
         session, actor=principal, submission_id=submission_id, attachment_id=attachment_id
     )
-    return attachments.as_download(stored)
+    return responses.download(attachments.as_download(stored))
 
 
 @submissions_router.delete(

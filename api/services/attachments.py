@@ -6,11 +6,10 @@ import hashlib
 import re
 import unicodedata
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
-from urllib.parse import quote
 
-from fastapi import Response
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
@@ -84,18 +83,18 @@ def kind_of(filename: str, head: bytes) -> str:
     return content_type
 
 
-def as_download(file: StoredFileMixin) -> Response:
-    """A stored file as the HTTP answer: always a download (never rendered in the page),
-    private, its checksum as the ETag."""
-    return Response(
-        file.data,
-        media_type=file.content_type,
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(file.filename)}",
-            "ETag": f'"{file.sha256}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+@dataclass(frozen=True)
+class Download:
+    """A stored file as it leaves the domain: bytes and what the answer needs to name them."""
+
+    data: bytes
+    filename: str
+    content_type: str
+    sha256: str
+
+
+def as_download(file: StoredFileMixin) -> Download:
+    return Download(file.data, file.filename, file.content_type, file.sha256)
 
 
 def file_read(file: StoredFileMixin, url: str) -> StoredFileRead:
