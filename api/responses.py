@@ -4,7 +4,7 @@ from urllib.parse import quote
 
 from fastapi import Response
 
-from api.services.attachments import Download
+from api.services.stored_files import Download
 
 
 def download(file: Download) -> Response:

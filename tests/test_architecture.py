@@ -42,9 +42,7 @@ PENDING_ROUTER_MODEL_IMPORTS = {
     "api.routers.org_units",
 }
 PENDING_SERVICE_HTTP_IMPORTS: set[str] = set()
-PENDING_CYCLES = [
-    ["api.services.attachments", "api.services.submission_drafts", "api.services.submissions"],
-]
+PENDING_CYCLES: list[list[str]] = []
 PENDING_NAMED_MODULES = {
     f"api.queue names api.services.{m}"
     for m in (

@@ -35,6 +35,7 @@ from api.services import (
     compilation,
     legacy_reports,
     report_requests,
+    stored_files,
     submission_drafts,
     submission_workflow,
     submissions,
@@ -479,7 +480,7 @@ async def download_submission_attachment(
     stored = await attachments.get(
         session, actor=principal, submission_id=submission_id, attachment_id=attachment_id
     )
-    return responses.download(attachments.as_download(stored))
+    return responses.download(stored_files.as_download(stored))
 
 
 @submissions_router.delete(

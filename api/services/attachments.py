@@ -6,7 +6,6 @@ import hashlib
 import re
 import unicodedata
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -17,8 +16,6 @@ from sqlalchemy.orm import defer
 from api.access import Principal
 from api.errors import InvalidInput, NotFound, PayloadTooLarge
 from api.models import Document, DocumentAttachment, ReportAttachment, Submission
-from api.models.base import StoredFileMixin
-from api.schemas.common import StoredFileRead
 from api.services import audit, documents, submission_drafts, submissions
 from api.services.org_units import check_version
 from api.settings import get_settings
@@ -81,32 +78,6 @@ def kind_of(filename: str, head: bytes) -> str:
             "content_mismatch",
         )
     return content_type
-
-
-@dataclass(frozen=True)
-class Download:
-    """A stored file as it leaves the domain: bytes and what the answer needs to name them."""
-
-    data: bytes
-    filename: str
-    content_type: str
-    sha256: str
-
-
-def as_download(file: StoredFileMixin) -> Download:
-    return Download(file.data, file.filename, file.content_type, file.sha256)
-
-
-def file_read(file: StoredFileMixin, url: str) -> StoredFileRead:
-    return StoredFileRead(
-        id=file.id,  # type: ignore[attr-defined]
-        filename=file.filename,
-        content_type=file.content_type,
-        size=file.size,
-        sha256=file.sha256,
-        url=url,
-        created_at=file.created_at,
-    )
 
 
 def checked(filename: str | None, data: bytes) -> tuple[str, str]:

@@ -53,6 +53,7 @@ from api.services.report_requests import (
     plan_ids_in_scope,
     reference,
 )
+from api.services.stored_files import file_read
 
 ENTITY = "submission"
 EDITORS = (Role.reporter,)
@@ -457,8 +458,6 @@ async def attachments_of(session: AsyncSession, sub: Submission) -> list[ReportA
 
 
 def attachment_read(a: ReportAttachment) -> StoredFileRead:
-    from api.services.attachments import file_read
-
     return file_read(a, f"/api/v1/submissions/{a.submission_id}/attachments/{a.id}")
 
 
