@@ -43,19 +43,7 @@ PENDING_ROUTER_MODEL_IMPORTS = {
 }
 PENDING_SERVICE_HTTP_IMPORTS: set[str] = set()
 PENDING_CYCLES: list[list[str]] = []
-PENDING_NAMED_MODULES = {
-    f"api.queue names api.services.{m}"
-    for m in (
-        "housekeeping",
-        "imports",
-        "org_unit_import",
-        "data_values",
-        "indicator_import",
-        "matrix_files",
-        "notifications",
-        "report_requests",
-    )
-}
+PENDING_NAMED_MODULES: set[str] = set()
 PENDING_LONG_MODULES = {"api.services.report_requests"}
 
 
