@@ -5,10 +5,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import StreamingResponse
-from sqlalchemy import select
 
 from api.deps import CurrentPrincipal, DbSession, IfMatch, WritingPrincipal, etag
-from api.models import Indicator, OrgUnit, Target
 from api.schemas.common import PageMeta, problem_responses
 from api.schemas.indicator import (
     IndicatorCreate,
@@ -125,7 +123,7 @@ async def update_indicator(
     return IndicatorRead.model_validate(indicator)
 
 
-def _target_read(target: Target, indicator_code: str, unit_code: str) -> TargetRead:
+def _target_read(target: object, indicator_code: str, unit_code: str) -> TargetRead:
     return TargetRead.model_validate(
         {
             **{
@@ -162,21 +160,8 @@ async def list_targets(
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
 ) -> list[TargetRead]:
     """Targets, filtered by indicator code, unit code, plan and year."""
-    stmt = (
-        select(Target, Indicator.code, OrgUnit.code)
-        .join(Indicator, Indicator.id == Target.indicator_id)
-        .join(OrgUnit, OrgUnit.id == Target.org_unit_id)
-    )
-    if indicator:
-        stmt = stmt.where(Indicator.code == indicator)
-    if org_unit:
-        stmt = stmt.where(OrgUnit.code == org_unit)
-    if plan_id:
-        stmt = stmt.where(Target.plan_id == plan_id)
-    if year:
-        stmt = stmt.where(Target.year == year)
-    rows = await session.execute(
-        stmt.order_by(Indicator.code, OrgUnit.code, Target.year).limit(5000)
+    rows = await indicators.list_targets(
+        session, indicator=indicator, org_unit=org_unit, plan_id=plan_id, year=year
     )
     return [_target_read(t, ic, uc) for t, ic, uc in rows]
 

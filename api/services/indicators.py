@@ -292,3 +292,32 @@ async def create_target(
         after=audit.snapshot(target),
     )
     return target, indicator, unit
+
+
+async def list_targets(
+    session: AsyncSession,
+    *,
+    indicator: str | None,
+    org_unit: str | None,
+    plan_id: uuid.UUID | None,
+    year: int | None,
+) -> list[tuple[Target, str, str]]:
+    """Targets with their indicator's and unit's codes, filtered by those codes, plan and year;
+    at most 5 000, by indicator, unit and year."""
+    stmt = (
+        select(Target, Indicator.code, OrgUnit.code)
+        .join(Indicator, Indicator.id == Target.indicator_id)
+        .join(OrgUnit, OrgUnit.id == Target.org_unit_id)
+    )
+    if indicator:
+        stmt = stmt.where(Indicator.code == indicator)
+    if org_unit:
+        stmt = stmt.where(OrgUnit.code == org_unit)
+    if plan_id:
+        stmt = stmt.where(Target.plan_id == plan_id)
+    if year:
+        stmt = stmt.where(Target.year == year)
+    rows = await session.execute(
+        stmt.order_by(Indicator.code, OrgUnit.code, Target.year).limit(5000)
+    )
+    return [(t, ic, uc) for t, ic, uc in rows.tuples()]
