@@ -7,14 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
-from sqlalchemy import select
 
 from api.deps import CurrentPrincipal, DbSession
-from api.errors import InvalidInput
-from api.models import Indicator, OrgUnit
 from api.periods import parse_param
 from api.schemas.common import problem_responses
-from api.services import analytics
+from api.services import analytics, fhir
 
 router = APIRouter(prefix="/fhir", tags=["fhir"])
 FHIR_JSON = "application/fhir+json"
@@ -56,31 +53,10 @@ async def search_measure_reports(
     """One MeasureReport per indicator: reporter = the unit, populations numerator and
     denominator, measureScore = the rolled-up value, disaggregations as stratifiers."""
     p = parse_param(period)
-    found = {
-        i.code: i
-        for i in await session.scalars(select(Indicator).where(Indicator.code.in_(indicator)))
-    }
-    unit = await session.scalar(select(OrgUnit).where(OrgUnit.code == org_unit))
-    if unit is None or len(found) != len(set(indicator)):
-        raise InvalidInput(
-            "Mã chỉ số hoặc đơn vị không tồn tại.",
-            errors=[
-                {
-                    "in": "query",
-                    "field": "org_unit" if unit is None else "indicator",
-                    "message": "Không tồn tại",
-                    "code": "unknown_code",
-                }
-            ],
-        )
-    rows = await analytics.aggregate(
-        session,
-        actor=principal,
-        indicators=list(found.values()),
-        units=[unit],
-        period=p,
-        statuses=["submitted", "accepted"],
+    read = await fhir.measures(
+        session, actor=principal, indicator_codes=indicator, org_unit_code=org_unit, period=p
     )
+    found, unit, rows = read.indicators, read.unit, read.aggregates
     by_indicator: dict[str, list[analytics.Aggregate]] = defaultdict(list)
     for row in rows:
         by_indicator[row.indicator.code].append(row)
