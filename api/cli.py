@@ -127,7 +127,7 @@ def task_modules() -> tuple[ModuleType, ...]:
         matrix_files,
         notifications,
         org_unit_import,
-        report_requests,
+        report_request_schedule,
     )
 
     return (
@@ -138,7 +138,7 @@ def task_modules() -> tuple[ModuleType, ...]:
         indicator_import,
         matrix_files,
         notifications,
-        report_requests,
+        report_request_schedule,
     )
 
 

@@ -33,7 +33,7 @@ PENDING_ROUTER_MODEL_IMPORTS: set[str] = set()
 PENDING_SERVICE_HTTP_IMPORTS: set[str] = set()
 PENDING_CYCLES: list[list[str]] = []
 PENDING_NAMED_MODULES: set[str] = set()
-PENDING_LONG_MODULES = {"api.services.report_requests"}
+PENDING_LONG_MODULES: set[str] = set()
 
 
 def _module_name(path: Path) -> str:

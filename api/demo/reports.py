@@ -35,7 +35,7 @@ from api.schemas.report import (
     UnitSelection,
     ValueIn,
 )
-from api.services import report_requests, submission_drafts, submission_workflow
+from api.services import deadlines, report_requests, submission_drafts, submission_workflow
 
 PERIOD = "2026-01-01_2026-05-30"
 INDICATORS = ["KCB_BHYT", "TCDD", "TCAT", "SDD_NC", "BHYT"]
@@ -131,7 +131,7 @@ async def _backdate(session: AsyncSession, sub: Submission, at: datetime) -> Non
     await session.execute(
         update(Submission)
         .where(Submission.id == sub.id)
-        .values(first_submitted_at=at, submitted_at=at, late=report_requests.is_late(at, due))
+        .values(first_submitted_at=at, submitted_at=at, late=deadlines.is_late(at, due))
         .execution_options(synchronize_session=False)
     )
     await session.execute(

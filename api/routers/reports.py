@@ -34,6 +34,7 @@ from api.services import (
     attachments,
     compilation,
     legacy_reports,
+    report_request_status,
     report_requests,
     stored_files,
     submission_drafts,
@@ -164,7 +165,7 @@ async def get_report_request_status(
         session, actor=principal, request_id=request_id, read_whole=False
     )
     report_requests.require_requester_side(principal, found)
-    return await report_requests.status(session, actor=principal, request=found)
+    return await report_request_status.status(session, actor=principal, request=found)
 
 
 @router.post(

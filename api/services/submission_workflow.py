@@ -37,15 +37,9 @@ from api.schemas.report import (
     ValueRow,
 )
 from api.services import audit, notifications
+from api.services.deadlines import TZ, is_late
 from api.services.org_units import check_version
-from api.services.report_requests import (
-    HOLDERS_SQL,
-    HOLDERS_TYPES,
-    TZ,
-    holder_params,
-    is_late,
-    reference,
-)
+from api.services.report_requests import HOLDERS_SQL, HOLDERS_TYPES, holder_params, reference
 from api.services.submission_drafts import require_editable, update_along
 from api.services.submissions import (
     ENTITY,

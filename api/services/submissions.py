@@ -43,16 +43,10 @@ from api.schemas.report import (
     TaskRow,
     ValueRow,
 )
+from api.services.deadlines import TZ, UNFILED, past_deadline_open
 from api.services.documents import Reference, format_reference
-from api.services.report_requests import (
-    TZ,
-    UNFILED,
-    indicator_ref,
-    indicators_of,
-    past_deadline_open,
-    plan_ids_in_scope,
-    reference,
-)
+from api.services.report_requests import plan_ids_in_scope, reference
+from api.services.request_indicators import indicator_ref, indicators_of
 from api.services.stored_files import file_read
 
 ENTITY = "submission"
