@@ -25,16 +25,8 @@ from api.models import (
     Task,
     User,
 )
-from api.schemas.report import (
-    DEFAULT_OUTLINE,
-    IssuedDocument,
-    ReportRequestCreate,
-    Section,
-    SubmissionUpdate,
-    TaskResultIn,
-    UnitSelection,
-    ValueIn,
-)
+from api.schemas.report_request import DEFAULT_OUTLINE, ReportRequestCreate, UnitSelection
+from api.schemas.submission import IssuedDocument, Section, SubmissionUpdate, TaskResultIn, ValueIn
 from api.services import deadlines, report_requests, submission_drafts, submission_workflow
 
 PERIOD = "2026-01-01_2026-05-30"

@@ -9,18 +9,19 @@ from fastapi import APIRouter, File, Query, Response, UploadFile, status
 from api import responses
 from api.deps import CurrentPrincipal, DbSession, IfMatch, WritingPrincipal, etag
 from api.schemas.common import PageMeta, StoredFileRead, problem_responses
-from api.schemas.report import (
-    BulkAcceptIn,
-    BulkAcceptOut,
-    Compilation,
-    CompilationUpdate,
-    Diff,
-    LegacyImportResult,
+from api.schemas.report import Compilation, CompilationUpdate
+from api.schemas.report_request import (
     ReportRequestCreate,
     ReportRequestPage,
     ReportRequestRead,
     ReportRequestUpdate,
     RequestStatus,
+)
+from api.schemas.submission import (
+    BulkAcceptIn,
+    BulkAcceptOut,
+    Diff,
+    LegacyImportResult,
     ReturnIn,
     ReviewIn,
     Revision,
@@ -33,7 +34,7 @@ from api.schemas.report import (
 from api.services import (
     attachments,
     compilation,
-    legacy_reports,
+    legacy_submissions,
     report_request_status,
     report_requests,
     stored_files,
@@ -523,7 +524,7 @@ async def import_legacy_report(
 ) -> LegacyImportResult:
     """Fill the draft's task results from a Word report's appendix table (STT, task, lead,
     coordinating, result, note); rows that match no assigned task are listed, not guessed."""
-    result = await legacy_reports.import_docx(
+    result = await legacy_submissions.import_docx(
         session,
         actor=principal,
         submission_id=submission_id,

@@ -15,7 +15,7 @@ from sqlalchemy.orm import defer
 
 from api.access import Principal
 from api.errors import InvalidInput, NotFound, PayloadTooLarge
-from api.models import Document, DocumentAttachment, ReportAttachment, Submission
+from api.models import Document, DocumentAttachment, Submission, SubmissionAttachment
 from api.services import audit, documents, submission_drafts, submissions
 from api.services.org_units import check_version
 from api.settings import get_settings
@@ -91,7 +91,7 @@ def checked(filename: str | None, data: bytes) -> tuple[str, str]:
     return name, kind_of(name, data[:16])
 
 
-F = TypeVar("F", ReportAttachment, DocumentAttachment)
+F = TypeVar("F", SubmissionAttachment, DocumentAttachment)
 
 
 async def _store(
@@ -131,7 +131,7 @@ async def upload(
     expected_version: int,
     filename: str | None,
     data: bytes,
-) -> tuple[Submission, ReportAttachment]:
+) -> tuple[Submission, SubmissionAttachment]:
     sub = await submissions.get(session, actor=actor, submission_id=submission_id, lock=True)
     submission_drafts.require_editable(actor, sub.org_unit.path, sub.status, sub.request.status)
     check_version(sub, expected_version)
@@ -141,8 +141,8 @@ async def upload(
     file = await _store(
         session,
         actor,
-        ReportAttachment(submission_id=sub.id, filename=filename or ""),
-        ReportAttachment.submission_id == sub.id,
+        SubmissionAttachment(submission_id=sub.id, filename=filename or ""),
+        SubmissionAttachment.submission_id == sub.id,
         "báo cáo",
         ("submission", sub.id),
         data,
@@ -152,11 +152,12 @@ async def upload(
 
 async def get(
     session: AsyncSession, *, actor: Principal, submission_id: uuid.UUID, attachment_id: uuid.UUID
-) -> ReportAttachment:
+) -> SubmissionAttachment:
     await submissions.get(session, actor=actor, submission_id=submission_id)
     file = await session.scalar(
-        select(ReportAttachment).where(
-            ReportAttachment.id == attachment_id, ReportAttachment.submission_id == submission_id
+        select(SubmissionAttachment).where(
+            SubmissionAttachment.id == attachment_id,
+            SubmissionAttachment.submission_id == submission_id,
         )
     )
     if file is None:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.access import Principal
 from api.models import OrgUnit, ReportRequest, Submission, report_request_unit
-from api.schemas.report import RequestStatus
+from api.schemas.report_request import RequestStatus
 from api.services.deadlines import UNFILED, deadline_of, past_deadline_open
 
 HUNDRED = Decimal(100)

@@ -25,7 +25,7 @@ from api.models import (
 )
 from api.paging import bad_cursor, decode_cursor, encode_cursor
 from api.periods import PeriodError, parse
-from api.schemas.report import (
+from api.schemas.report_request import (
     DEFAULT_OUTLINE,
     OutlineSection,
     ReportRequestCreate,

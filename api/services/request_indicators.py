@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.models import Indicator
-from api.schemas.report import IndicatorRef
+from api.schemas.report_request import IndicatorRef
 
 # One statement for any number of indicators (an array, not a list of parameters).
 _INDICATORS = select(Indicator).where(Indicator.id == any_(bindparam("ids", type_=ARRAY(Uuid))))

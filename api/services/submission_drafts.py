@@ -16,10 +16,7 @@ from api.models import (
     ReportRequest,
     Submission,
 )
-from api.schemas.report import (
-    SubmissionSaved,
-    SubmissionUpdate,
-)
+from api.schemas.submission import SubmissionSaved, SubmissionUpdate
 from api.services import audit, data_values
 from api.services.imports import Outcome
 from api.services.org_units import check_version
