@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.models import EmailMessage, Notification, ReportRequest, Submission, User
 from api.services import report_request_schedule, report_requests
 from tests.conftest import Login, assert_problem, unit_id
-from tests.test_reports import REQUESTS, SUBMISSIONS, if_match, seed_request, submission_of
+from tests.reporting import REQUESTS, SUBMISSIONS, if_match, seed_request, submission_of
 
 
 async def _open(client: httpx.AsyncClient, login: Login, **extra: object) -> dict[str, object]:
