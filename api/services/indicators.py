@@ -320,4 +320,4 @@ async def list_targets(
     rows = await session.execute(
         stmt.order_by(Indicator.code, OrgUnit.code, Target.year).limit(5000)
     )
-    return [(t, ic, uc) for t, ic, uc in rows.tuples()]
+    return [(t, ic, uc) for t, ic, uc in rows]
