@@ -4,13 +4,14 @@ import functools
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple, ParamSpec, TypeVar
+from typing import Any, NamedTuple, ParamSpec, TypeVar
 
-from sqlalchemy import ColumnElement, false, or_, true
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy import ColumnElement, bindparam, false, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
-from api.errors import Forbidden
-from api.models import Role, TokenScope
+from api.errors import Forbidden, Unauthorized
+from api.models import OrgUnit, Role, RoleAssignment, TokenScope, User
 
 
 class Caller(NamedTuple):
@@ -121,3 +122,63 @@ def per_caller(build: Callable[P, T]) -> Callable[P, T]:
     request belong in bind parameters, not in the arguments. A statement with its cache key
     holds about 16 KiB: at most 512 callers per builder (8 MiB) stay, the least recent go."""
     return functools.lru_cache(maxsize=512)(build)  # type: ignore[return-value]
+
+
+_home = aliased(OrgUnit)
+_granted = aliased(OrgUnit)
+# The caller and every grant in one round trip: one row per grant (one with no grant columns
+# for a user without roles).
+_PRINCIPAL = (
+    select(
+        User.id,
+        User.username,
+        User.org_unit_id,
+        User.active,
+        User.token_generation,
+        User.must_change_password,
+        _home.path,
+        RoleAssignment.role,
+        RoleAssignment.org_unit_id,
+        _granted.path,
+        RoleAssignment.include_subtree,
+        _granted.active,
+    )
+    .outerjoin(_home, _home.id == User.org_unit_id)
+    .outerjoin(RoleAssignment, RoleAssignment.user_id == User.id)
+    .outerjoin(_granted, _granted.id == RoleAssignment.org_unit_id)
+    .where(User.id == bindparam("user_id"))
+)
+
+
+async def principal_for(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    *,
+    generation: int | None = None,
+    scopes: frozenset[str] | None = None,
+    api_token_id: uuid.UUID | None = None,
+) -> Principal:
+    """The caller with their grants (those in inactive units left out). `generation`, from a
+    JWT, must still be the user's: a password change or "log out everywhere" bumps it."""
+    rows = (await session.execute(_PRINCIPAL, {"user_id": user_id})).all()
+    if not rows or (generation is not None and rows[0].token_generation != generation):
+        raise Unauthorized("Token không còn hiệu lực; vui lòng đăng nhập lại.")
+    first = rows[0]
+    if not first.active:
+        raise Unauthorized("Tài khoản đã bị khóa.")
+    grants = tuple(
+        Grant(role=Role(role), unit_id=unit_id, unit_path=path, include_subtree=subtree)
+        for *_, role, unit_id, path, subtree, active in rows
+        if role is not None and (unit_id is None or active)
+    )
+    kwargs: dict[str, Any] = {}
+    if scopes is not None:
+        kwargs["scopes"] = scopes
+    return Principal(
+        user=Caller(first.id, first.username, first.org_unit_id),
+        grants=grants,
+        api_token_id=api_token_id,
+        unit_path=first.path or "",
+        must_change_password=first.must_change_password,
+        **kwargs,
+    )

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Annotated
 
 import typer
@@ -116,6 +117,32 @@ def serve(
     )
 
 
+def task_modules() -> tuple[ModuleType, ...]:
+    """Every domain module that defines background jobs; importing one registers its tasks on
+    the queue. The composition root lists them so that the queue knows no domain module."""
+    from api.services import (
+        data_values,
+        housekeeping,
+        imports,
+        indicator_import,
+        matrix_files,
+        notifications,
+        org_unit_import,
+        report_request_schedule,
+    )
+
+    return (
+        housekeeping,
+        imports,
+        org_unit_import,
+        data_values,
+        indicator_import,
+        matrix_files,
+        notifications,
+        report_request_schedule,
+    )
+
+
 @app.command()
 def worker(
     concurrency: Annotated[int, typer.Option(envvar="WORKER_CONCURRENCY")] = 4,
@@ -135,7 +162,9 @@ def worker(
         # backends on this machine (api.db._nice_local_backends).
         os.nice(settings.worker_nice)
     db.application_name = "healthplan worker"
-    asyncio.run(run_worker(concurrency=concurrency, queues=queue or None))
+    asyncio.run(
+        run_worker(task_modules=task_modules(), concurrency=concurrency, queues=queue or None)
+    )
 
 
 @app.command()

@@ -7,14 +7,13 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
-from api.access import Caller, Grant, Principal
+from api.access import Principal, principal_for
 from api.db import get_session
 from api.errors import Forbidden, PasswordChangeRequired, PreconditionRequired, Unauthorized
-from api.models import ApiToken, OrgUnit, Role, RoleAssignment, User
+from api.models import ApiToken, Role
 from api.security import decode_jwt, split_api_token, token_secret_matches
 from api.settings import Settings, get_settings
 
@@ -34,66 +33,6 @@ AppSettings = Annotated[Settings, Depends(_settings)]
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LAST_USED_STEP = timedelta(minutes=1)
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
-
-
-_home = aliased(OrgUnit)
-_granted = aliased(OrgUnit)
-# The caller and every grant in one round trip: one row per grant (one with no grant columns
-# for a user without roles).
-_PRINCIPAL = (
-    select(
-        User.id,
-        User.username,
-        User.org_unit_id,
-        User.active,
-        User.token_generation,
-        User.must_change_password,
-        _home.path,
-        RoleAssignment.role,
-        RoleAssignment.org_unit_id,
-        _granted.path,
-        RoleAssignment.include_subtree,
-        _granted.active,
-    )
-    .outerjoin(_home, _home.id == User.org_unit_id)
-    .outerjoin(RoleAssignment, RoleAssignment.user_id == User.id)
-    .outerjoin(_granted, _granted.id == RoleAssignment.org_unit_id)
-    .where(User.id == bindparam("user_id"))
-)
-
-
-async def principal_for(
-    session: AsyncSession,
-    user_id: uuid.UUID,
-    *,
-    generation: int | None = None,
-    scopes: frozenset[str] | None = None,
-    api_token_id: uuid.UUID | None = None,
-) -> Principal:
-    """The caller with their grants (those in inactive units left out). `generation`, from a
-    JWT, must still be the user's: a password change or "log out everywhere" bumps it."""
-    rows = (await session.execute(_PRINCIPAL, {"user_id": user_id})).all()
-    if not rows or (generation is not None and rows[0].token_generation != generation):
-        raise Unauthorized("Token không còn hiệu lực; vui lòng đăng nhập lại.")
-    first = rows[0]
-    if not first.active:
-        raise Unauthorized("Tài khoản đã bị khóa.")
-    grants = tuple(
-        Grant(role=Role(role), unit_id=unit_id, unit_path=path, include_subtree=subtree)
-        for *_, role, unit_id, path, subtree, active in rows
-        if role is not None and (unit_id is None or active)
-    )
-    kwargs: dict[str, Any] = {}
-    if scopes is not None:
-        kwargs["scopes"] = scopes
-    return Principal(
-        user=Caller(first.id, first.username, first.org_unit_id),
-        grants=grants,
-        api_token_id=api_token_id,
-        unit_path=first.path or "",
-        must_change_password=first.must_change_password,
-        **kwargs,
-    )
 
 
 async def _from_api_token(session: AsyncSession, token: str) -> Principal:

@@ -7,7 +7,9 @@ Workers (`healthplan worker`) run anywhere that reaches the database, as many as
 
 import json
 import logging
+from collections.abc import Sequence
 from datetime import datetime
+from types import ModuleType
 from typing import Any
 
 import procrastinate
@@ -18,18 +20,10 @@ from api.db import database_url
 
 log = logging.getLogger(__name__)
 
-# Tasks register on this blueprint from their domain modules (listed in TASK_MODULES).
+# Tasks register on this blueprint when their domain modules are imported. The queue names no
+# domain module: the composition root (api.cli.task_modules) lists them and hands them to
+# run_worker.
 tasks = procrastinate.Blueprint()
-TASK_MODULES = (
-    "api.services.housekeeping",
-    "api.services.imports",
-    "api.services.org_unit_import",
-    "api.services.data_values",
-    "api.services.indicator_import",
-    "api.services.matrix_files",
-    "api.services.notifications",
-    "api.services.report_requests",
-)
 
 _app: procrastinate.App | None = None
 
@@ -39,13 +33,10 @@ def libpq_url(url: str) -> str:
 
 
 def get_queue() -> procrastinate.App:
-    """The procrastinate app, built on first use (it needs the database URL)."""
+    """The procrastinate app, built on first use (it needs the database URL), with the tasks
+    registered so far."""
     global _app
     if _app is None:
-        import importlib
-
-        for module in TASK_MODULES:
-            importlib.import_module(module)
         connector = procrastinate.PsycopgConnector(conninfo=libpq_url(database_url()))
         _app = procrastinate.App(connector=connector)
         _app.add_tasks_from(tasks, namespace="")
@@ -86,9 +77,20 @@ async def enqueue(
 
 
 async def run_worker(
-    *, concurrency: int = 2, wait: bool = True, queues: list[str] | None = None
+    *,
+    task_modules: Sequence[ModuleType],
+    concurrency: int = 2,
+    wait: bool = True,
+    queues: list[str] | None = None,
 ) -> None:
-    """Process jobs until stopped (or, with wait=False, until the queue is empty)."""
+    """Process jobs until stopped (or, with wait=False, until the queue is empty).
+
+    `task_modules` are the domain modules whose jobs the worker runs: the caller imported
+    them, which registered their tasks, before the queue is built here."""
+    log.info(
+        "worker starting",
+        extra={"fields": {"task_modules": [m.__name__ for m in task_modules]}},
+    )
     app = get_queue()
     async with app.open_async():
         if queues:

@@ -234,7 +234,7 @@ async def test_jobs_are_private_and_the_error_report_downloads(
 async def _queued(resource: str, body: bytes, filename: str) -> ImportJob:
     """A CSV upload queued for the worker by the admin, committed (the worker's own
     connections must see it)."""
-    from api.deps import principal_for
+    from api.access import principal_for
     from api.models import User
     from api.services import imports
 
@@ -281,6 +281,7 @@ async def test_large_upload_is_a_job_a_worker_runs(
     database: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A background run, with real commits the worker's own connections can see."""
+    from api.cli import task_modules
     from api.queue import run_worker
 
     monkeypatch.setattr(get_settings(), "import_inline_max_bytes", 10)
@@ -288,7 +289,7 @@ async def test_large_upload_is_a_job_a_worker_runs(
     body = f"code,name,type\n{code},Nền,other\n".encode()
     try:
         job_id = (await _queued("org_units", body, "u.csv")).id
-        await run_worker(wait=False, queues=["imports"], concurrency=1)
+        await run_worker(task_modules=task_modules(), wait=False, queues=["imports"], concurrency=1)
         async with db.unit_of_work() as s:
             done = await s.get(ImportJob, job_id)
             assert done is not None and done.status == "succeeded", done and done.error
@@ -316,6 +317,7 @@ async def test_a_worker_out_of_space_fails_the_job_whole(
     same class): the job fails with a message that says so, and not one value is written."""
     from sqlalchemy import event
 
+    from api.cli import task_modules
     from api.models import DataValue
     from api.queue import run_worker
     from api.services import data_values
@@ -339,7 +341,7 @@ async def test_a_worker_out_of_space_fails_the_job_whole(
         job_id = (await _queued("data_values", body.encode(), "values.csv")).id
         await db.dispose_engine()  # the worker's connections are made anew, with the quota
         event.listen(db.get_engine().sync_engine, "connect", tight)
-        await run_worker(wait=False, queues=["imports"], concurrency=1)
+        await run_worker(task_modules=task_modules(), wait=False, queues=["imports"], concurrency=1)
         event.remove(db.get_engine().sync_engine, "connect", tight)
         await db.dispose_engine()
         async with db.unit_of_work() as s:
@@ -370,6 +372,7 @@ async def test_a_job_whose_worker_died_runs_again_and_writes_once(
 ) -> None:
     """A worker killed mid-import: nothing of the cut-short run was committed; the stalled job
     goes back in the queue and the next worker imports the file whole, exactly once."""
+    from api.cli import task_modules
     from api.queue import get_queue, run_worker
     from api.services.housekeeping import recover_stalled_jobs
 
@@ -393,7 +396,7 @@ async def test_a_job_whose_worker_died_runs_again_and_writes_once(
             )
         async with get_queue().open_async():
             assert await recover_stalled_jobs() >= 1
-        await run_worker(wait=False, queues=["imports"], concurrency=1)
+        await run_worker(task_modules=task_modules(), wait=False, queues=["imports"], concurrency=1)
         async with db.unit_of_work() as s:
             done = await s.get(ImportJob, job_id)
             assert done is not None and done.status == "succeeded", done and done.error

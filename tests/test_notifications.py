@@ -14,6 +14,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import db
+from api.cli import task_modules
 from api.models import EmailMessage, User
 from api.queue import run_worker
 from api.services.notifications import notify
@@ -110,7 +111,7 @@ async def test_email_leaves_through_the_outbox_only_after_commit(
                 user = await _user(s, "syt.thamdinh")
                 await notify(s, user_ids=[user.id], kind="returned", title=f"rolled {marker}")
                 raise RuntimeError("the request failed")
-        await run_worker(wait=False, queues=["email"], concurrency=1)
+        await run_worker(task_modules=task_modules(), wait=False, queues=["email"], concurrency=1)
         subjects = [str(make_header(decode_header(m["Subject"]))) for m in smtp.messages]
         assert subjects == [f"Báo cáo bị trả lại {marker}"]
         assert "Đề nghị bổ sung số liệu." in smtp.messages[0].get_payload(decode=True).decode()

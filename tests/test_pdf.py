@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from api.services import report_pdf
 from api.services.report_layout import Appendix, ReportLayout
 from tests.conftest import Login
-from tests.test_reports import REQUESTS, SUBMISSIONS, seed_request, submission_of
+from tests.reporting import REQUESTS, SUBMISSIONS, seed_request, submission_of
 
 
 def _text(pdf: bytes) -> str:

@@ -8,6 +8,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import db
+from api.cli import task_modules
 from api.models import LoginFailure
 from api.queue import enqueue, run_worker
 
@@ -54,7 +55,9 @@ async def test_worker_runs_a_committed_job(committed: object, database: str) -> 
             s, "housekeeping.purge_login_failures", args={"timestamp": 0}, queue="housekeeping"
         )
 
-    await run_worker(wait=False, queues=["housekeeping"], concurrency=1)
+    await run_worker(
+        task_modules=task_modules(), wait=False, queues=["housekeeping"], concurrency=1
+    )
 
     async with db.unit_of_work() as s:
         names = set(await s.scalars(select(LoginFailure.username)))

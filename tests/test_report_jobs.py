@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.models import EmailMessage, Notification, ReportRequest, Submission, User
-from api.services import report_requests
+from api.services import report_request_schedule, report_requests
 from tests.conftest import Login, assert_problem, unit_id
-from tests.test_reports import REQUESTS, SUBMISSIONS, if_match, seed_request, submission_of
+from tests.reporting import REQUESTS, SUBMISSIONS, if_match, seed_request, submission_of
 
 
 async def _open(client: httpx.AsyncClient, login: Login, **extra: object) -> dict[str, object]:
@@ -50,13 +50,13 @@ async def test_reminders_before_and_after_the_due_date(
     await _open(client, login)
     before = await _kinds(session, "lucngan.baocao")
     due = date(2026, 4, 10)
-    assert await report_requests.send_reminders(session, today=due - timedelta(days=9)) == 0
-    assert await report_requests.send_reminders(session, today=due - timedelta(days=7)) == 1
-    assert await report_requests.send_reminders(session, today=due - timedelta(days=6)) == 0
-    assert await report_requests.send_reminders(session, today=due - timedelta(days=1)) == 1
-    assert await report_requests.send_reminders(session, today=due) == 0
-    assert await report_requests.send_reminders(session, today=due + timedelta(days=1)) >= 1
-    assert await report_requests.send_reminders(session, today=due + timedelta(days=2)) == 0
+    assert await report_request_schedule.send_reminders(session, today=due - timedelta(days=9)) == 0
+    assert await report_request_schedule.send_reminders(session, today=due - timedelta(days=7)) == 1
+    assert await report_request_schedule.send_reminders(session, today=due - timedelta(days=6)) == 0
+    assert await report_request_schedule.send_reminders(session, today=due - timedelta(days=1)) == 1
+    assert await report_request_schedule.send_reminders(session, today=due) == 0
+    assert await report_request_schedule.send_reminders(session, today=due + timedelta(days=1)) >= 1
+    assert await report_request_schedule.send_reminders(session, today=due + timedelta(days=2)) == 0
     after = await _kinds(session, "lucngan.baocao")
     assert after[len(before) :] == ["due_soon", "due_soon", "overdue"]
     # The seed request's units that answered are not reminded; only Lục Ngạn was.
@@ -86,7 +86,7 @@ async def test_reminders_skip_units_that_filed_and_mail_goes_through_the_outbox(
         headers=if_match(headers, sub["version"]),
     )
     await client.post(f"{url}/submit", headers=if_match(headers, r.json()["version"]))
-    assert await report_requests.send_reminders(session, today=date(2026, 4, 9)) == 0
+    assert await report_request_schedule.send_reminders(session, today=date(2026, 4, 9)) == 0
     assert await session.scalar(mails) == 1
 
 
@@ -94,9 +94,9 @@ async def test_recurring_request_opens_the_next_period(
     client: httpx.AsyncClient, login: Login, session: AsyncSession
 ) -> None:
     first = await _open(client, login, recurrence="quarterly", due_days_after_period=10)
-    assert await report_requests.create_recurring(session, today=date(2026, 3, 31)) == 0
-    assert await report_requests.create_recurring(session, today=date(2026, 4, 2)) == 1
-    assert await report_requests.create_recurring(session, today=date(2026, 4, 3)) == 0
+    assert await report_request_schedule.create_recurring(session, today=date(2026, 3, 31)) == 0
+    assert await report_request_schedule.create_recurring(session, today=date(2026, 4, 2)) == 1
+    assert await report_request_schedule.create_recurring(session, today=date(2026, 4, 3)) == 0
     nxt = await session.scalar(
         report_requests.whole(select(ReportRequest)).where(
             ReportRequest.recurred_from_id == first["id"]
@@ -109,9 +109,9 @@ async def test_recurring_request_opens_the_next_period(
         select(func.count()).select_from(Submission).where(Submission.request_id == nxt.id)
     )
     assert subs == 1
-    assert report_requests.next_period("2026Q4", "quarterly") == "2027Q1"
-    assert report_requests.next_period("202612", "monthly") == "202701"
-    assert report_requests.next_period("2026S1", "six_monthly") == "2026S2"
+    assert report_request_schedule.next_period("2026Q4", "quarterly") == "2027Q1"
+    assert report_request_schedule.next_period("202612", "monthly") == "202701"
+    assert report_request_schedule.next_period("2026S1", "six_monthly") == "2026S2"
 
 
 def _legacy_report(rows: list[list[str]]) -> bytes:

@@ -22,7 +22,7 @@ from api.models import AuditEvent, DataValueHistory
 from api.periods import parse_param
 from api.services import data_values
 from tests.conftest import Login, assert_problem
-from tests.test_reports import REQUESTS, SUBMISSIONS, if_match, seed_request, submission_of
+from tests.reporting import REQUESTS, SUBMISSIONS, if_match, seed_request, submission_of
 
 DHIS2 = "/api/v1/dataValueSets"
 VALUES = "/api/v1/data-values"

@@ -25,7 +25,7 @@ from api.services.report_layout import Appendix, ReportLayout
 from api.settings import get_settings
 from api.signing_client import Token, open_token, sign_session
 from tests.conftest import Login, assert_problem
-from tests.test_reports import REQUESTS, SUBMISSIONS, seed_request, submission_of
+from tests.reporting import REQUESTS, SUBMISSIONS, seed_request, submission_of
 
 PASSWORD = "healthplan"
 

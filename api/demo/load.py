@@ -170,8 +170,8 @@ async def load_demo(session: AsyncSession) -> dict[str, int]:
         )
         users += 1
     await session.flush()
+    from api.access import principal_for
     from api.demo.indicators import load_indicators
-    from api.deps import principal_for
 
     admin = await session.scalar(select(User).where(User.username == "admin"))
     assert admin is not None

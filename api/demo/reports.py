@@ -13,9 +13,9 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.access import principal_for
 from api.demo.plans import SON_HAI_MATRIX, ensure_document
 from api.demo.report_texts import SDTTG_SECTIONS, SON_HAI_SECTIONS
-from api.deps import principal_for
 from api.models import (
     OrgUnit,
     Plan,
@@ -25,17 +25,9 @@ from api.models import (
     Task,
     User,
 )
-from api.schemas.report import (
-    DEFAULT_OUTLINE,
-    IssuedDocument,
-    ReportRequestCreate,
-    Section,
-    SubmissionUpdate,
-    TaskResultIn,
-    UnitSelection,
-    ValueIn,
-)
-from api.services import report_requests, submission_drafts, submission_workflow
+from api.schemas.report_request import DEFAULT_OUTLINE, ReportRequestCreate, UnitSelection
+from api.schemas.submission import IssuedDocument, Section, SubmissionUpdate, TaskResultIn, ValueIn
+from api.services import deadlines, report_requests, submission_drafts, submission_workflow
 
 PERIOD = "2026-01-01_2026-05-30"
 INDICATORS = ["KCB_BHYT", "TCDD", "TCAT", "SDD_NC", "BHYT"]
@@ -131,7 +123,7 @@ async def _backdate(session: AsyncSession, sub: Submission, at: datetime) -> Non
     await session.execute(
         update(Submission)
         .where(Submission.id == sub.id)
-        .values(first_submitted_at=at, submitted_at=at, late=report_requests.is_late(at, due))
+        .values(first_submitted_at=at, submitted_at=at, late=deadlines.is_late(at, due))
         .execution_options(synchronize_session=False)
     )
     await session.execute(

@@ -2,30 +2,27 @@
 
 from api.models.audit import AuditEvent
 from api.models.base import Base
+from api.models.data_value import DataValue, DataValueHistory
 from api.models.document import Document, DocumentAttachment, document_legal_basis
 from api.models.import_job import ImportChunk, ImportJob
-from api.models.indicator import (
-    DEFAULT_OPTION,
-    DataValue,
-    DataValueHistory,
-    Indicator,
-    Target,
-)
+from api.models.indicator import DEFAULT_OPTION, Indicator, Target
 from api.models.notification import EmailMessage, Notification
 from api.models.org_unit import OrgUnit, OrgUnitType
 from api.models.plan import PLAN_STATUSES, Assignment, Plan, PlanAmendment, Task, plan_parent
-from api.models.report import (
+from api.models.report_request import (
     REQUEST_KINDS,
     REQUEST_STATUSES,
-    SUBMISSION_STATUSES,
     CompiledReport,
-    ReportAttachment,
     ReportRequest,
-    Submission,
-    SubmissionRevision,
     report_request_unit,
 )
 from api.models.signing import SignableDocument, Signature, SigningSession
+from api.models.submission import (
+    SUBMISSION_STATUSES,
+    Submission,
+    SubmissionAttachment,
+    SubmissionRevision,
+)
 from api.models.user import (
     ApiToken,
     LoginFailure,
@@ -64,7 +61,6 @@ __all__ = [
     "PlanAmendment",
     "RefreshFamily",
     "RefreshToken",
-    "ReportAttachment",
     "ReportRequest",
     "Role",
     "RoleAssignment",
@@ -72,6 +68,7 @@ __all__ = [
     "Signature",
     "SigningSession",
     "Submission",
+    "SubmissionAttachment",
     "SubmissionRevision",
     "Target",
     "Task",

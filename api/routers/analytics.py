@@ -4,24 +4,14 @@ from collections.abc import Sequence
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from sqlalchemy import select
 
 from api.deps import CurrentPrincipal, DbSession
-from api.errors import InvalidInput
-from api.models import Indicator
 from api.periods import PeriodType, parse_param
 from api.schemas.common import ORG_UNIT_DOC, problem_responses
 from api.schemas.indicator import AnalyticsResult
 from api.services import analytics
-from api.services.unit_ref import find_unit
 
 router = APIRouter(tags=["analytics"])
-
-
-def _invalid(field: str, message: str, code: str) -> InvalidInput:
-    return InvalidInput(
-        message, errors=[{"in": "query", "field": field, "message": message, "code": code}]
-    )
 
 
 @router.get("/analytics", response_model=AnalyticsResult, responses=problem_responses(401, 422))
@@ -50,20 +40,12 @@ async def get_analytics(
     """Each indicator over a unit's subtree (or each child's), combined by its rule — sum, ratio
     Σnumerator/Σdenominator×factor, average or latest — with its target and the evaluation."""
     p = parse_param(period)
-    found = {
-        i.code: i
-        for i in await session.scalars(select(Indicator).where(Indicator.code.in_(indicator)))
-    }
-    missing = [c for c in indicator if c not in found]
-    if missing:
-        raise _invalid("indicator", f"Không có chỉ số: {', '.join(missing)}.", "unknown_indicator")
-    root = await find_unit(session, org_unit)
-    if root is None:
-        raise _invalid("org_unit", f"Không có đơn vị '{org_unit}'.", "unknown_org_unit")
+    indicators, root = await analytics.resolve(
+        session, indicator_codes=indicator, org_unit=org_unit
+    )
     units: Sequence[analytics.Unit] = (
         [root] if by == "total" else await analytics.children(session, root)
     )
-    indicators = [found[c] for c in dict.fromkeys(indicator)]
     rows = await analytics.aggregate(
         session,
         actor=principal,

@@ -4,12 +4,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from api.access import Principal
-from api.deps import DbSession, require_role
+from api.deps import AdminPrincipal, DbSession
 from api.errors import Forbidden
-from api.models import AuditEvent, Role
 from api.paging import decode_time_cursor, encode_time_cursor
 from api.schemas.audit import AuditEventPage, AuditEventRead
 from api.schemas.common import PageMeta, problem_responses
@@ -20,7 +18,7 @@ router = APIRouter(prefix="/audit-events", tags=["audit"])
 
 @router.get("", response_model=AuditEventPage, responses=problem_responses(401, 403, 422))
 async def list_audit_events(
-    principal: Annotated[Principal, Depends(require_role(Role.admin))],
+    principal: AdminPrincipal,
     session: DbSession,
     entity_type: str | None = None,
     entity_id: str | None = None,
@@ -32,26 +30,18 @@ async def list_audit_events(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> AuditEventPage:
     """Audit events, newest first (system-wide admins only)."""
-    if not any(g.role is Role.admin and g.unit_path is None for g in principal.grants):
+    if not principal.is_system_admin:
         raise Forbidden("Chỉ quản trị hệ thống mới xem được nhật ký kiểm tra.")
-    stmt = audit.list_statement(
+    rows = await audit.page(
+        session,
         entity_type=entity_type,
         entity_id=entity_id,
         actor_id=actor_id,
         action=action,
         since=since,
         until=until,
-    )
-    key = decode_time_cursor(cursor)
-    if key is not None:
-        at, last_id = key
-        stmt = stmt.where(
-            (AuditEvent.at < at) | ((AuditEvent.at == at) & (AuditEvent.id < last_id))
-        )
-    rows = list(
-        await session.scalars(
-            stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit + 1)
-        )
+        after=decode_time_cursor(cursor),
+        limit=limit,
     )
     next_cursor = None
     if len(rows) > limit:

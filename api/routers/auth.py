@@ -5,10 +5,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
-from sqlalchemy import select
 
 from api.deps import AppSettings, CurrentPrincipal, DbSession, PendingPrincipal
-from api.models import OrgUnit, User
 from api.schemas.common import problem_responses
 from api.schemas.user import (
     ApiTokenCreate,
@@ -102,9 +100,9 @@ async def revoke_all_tokens(principal: CurrentPrincipal, session: DbSession) -> 
 @router.get("/auth/me", response_model=Me, responses=problem_responses(401))
 async def me(principal: PendingPrincipal, session: DbSession) -> Me:
     """The caller: user, unit, roles, and whether an API token is in use."""
-    unit = await session.scalar(select(OrgUnit).where(OrgUnit.id == principal.unit_id))
+    user, unit = await users.me(session, principal)
     return Me(
-        user=UserRead.model_validate(await session.get(User, principal.user_id)),
+        user=UserRead.model_validate(user),
         org_unit_name=unit.name if unit else "",
         org_unit_code=unit.code if unit else "",
         scopes=sorted(principal.scopes),

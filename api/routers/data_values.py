@@ -8,14 +8,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
-from sqlalchemy import select
 
-from api.db import plan_for_these_values
 from api.deps import CurrentPrincipal, DbSession, IfMatch, WritingPrincipal
 from api.errors import Forbidden, InvalidInput, PreconditionFailed, conflict_place, problem
-from api.models import DataValue, DataValueHistory, Indicator, OrgUnit
-from api.paging import after_time_key, decode_time_cursor, encode_time_cursor, json_page
-from api.periods import parse_param
+from api.paging import decode_time_cursor, encode_time_cursor
 from api.schemas.common import DEPRECATED_DOC, ORG_UNIT_DOC, SUBTREE_DOC, problem_responses
 from api.schemas.import_job import BatchResult, ImportCounts
 from api.schemas.indicator import (
@@ -25,61 +21,11 @@ from api.schemas.indicator import (
     DataValuePage,
     DataValueRead,
 )
-from api.services import data_values
+from api.services import data_value_batches, data_value_reads, data_values
 from api.services.imports import Outcome, no_progress
-from api.services.unit_ref import find_unit, unknown_unit
 from api.tabular import XLSX_TYPE, Row, write_csv, write_xlsx
 
 router = APIRouter(prefix="/data-values", tags=["data-values"])
-
-
-# What a read returns: DataValueRead's fields, by name and in order.
-READ_COLUMNS = (
-    DataValue.id,
-    Indicator.code.label("indicator"),
-    OrgUnit.code.label("org_unit"),
-    DataValue.period,
-    DataValue.period_type,
-    DataValue.period_start,
-    DataValue.period_end,
-    DataValue.option,
-    DataValue.numerator,
-    DataValue.denominator,
-    DataValue.value,
-    DataValue.text_value,
-    DataValue.comment,
-    DataValue.source,
-    DataValue.status,
-    DataValue.updated_by,
-    DataValue.updated_at,
-    DataValue.deleted_at.is_not(None).label("deleted"),
-    DataValue.version,
-)
-ORDER = (DataValue.updated_at, DataValue.id)
-
-
-def to_read(value: DataValue, indicator_code: str, unit_code: str) -> DataValueRead:
-    return DataValueRead(
-        id=value.id,
-        indicator=indicator_code,
-        org_unit=unit_code,
-        period=value.period,
-        period_type=value.period_type,
-        period_start=value.period_start,
-        period_end=value.period_end,
-        option=value.option,
-        numerator=value.numerator,
-        denominator=value.denominator,
-        value=value.value,
-        text_value=value.text_value,
-        comment=value.comment,
-        source=value.source,
-        status=value.status,
-        updated_by=value.updated_by,
-        updated_at=value.updated_at,
-        deleted=value.deleted_at is not None,
-        version=value.version,
-    )
 
 
 def _rows(batch: DataValueBatch) -> list[Row]:
@@ -145,16 +91,12 @@ async def upsert_data_values(
     `numerator`/`denominator` when both are given; a given value that contradicts them is
     refused. `replace_scope` soft-deletes the scope's values this batch does not carry.
     """
-    importer = data_values.DataValueImporter()
     options: dict[str, Any] = {"status": "draft", "cutoff": body.cutoff, "source": "api"}
     if body.replace_scope:
         options["replace_scope"] = body.replace_scope.model_dump()
-
-    savepoint = await session.begin_nested()
-    outcome = await importer.run(
-        session, actor=principal, rows=iter(_rows(body)), options=options, progress=no_progress
+    outcome = await data_value_batches.write_all_or_nothing(
+        session, actor=principal, rows=_rows(body), options=options, dry_run=body.dry_run
     )
-    await (savepoint.rollback() if outcome.conflicts_total or body.dry_run else savepoint.commit())
     return outcome_answer(outcome, dry_run=body.dry_run)
 
 
@@ -208,47 +150,26 @@ async def list_data_values(
     integration can pull `updated_since` its last run. ETag: an unchanged page costs nothing.
     The JSON, CSV and XLSX pages upload back unchanged through /imports/data_values (text
     cells a spreadsheet would run as formulas carry a leading ' that the upload removes)."""
-    stmt = data_values.readable_statement(principal)
-    if indicator:
-        stmt = stmt.where(Indicator.code.in_(indicator))
-    if org_unit:
-        unit = await find_unit(session, org_unit)
-        if unit is None:
-            raise unknown_unit("org_unit", org_unit)
-        if include_subtree or include == "descendants":
-            stmt = stmt.where(OrgUnit.path.startswith(unit.path, autoescape=True))
-        elif include == "children":
-            stmt = stmt.where(OrgUnit.parent_id == unit.id)
-        else:
-            stmt = stmt.where(OrgUnit.id == unit.id)
-    if period:
-        p = parse_param(period)
-        stmt = stmt.where(DataValue.period_start >= p.start, DataValue.period_end <= p.end)
-    for condition in data_values.period_overlap(start, end):
-        stmt = stmt.where(condition)
-    if status:
-        stmt = stmt.where(DataValue.status.in_(status))
-    if updated_since:
-        # Inclusive: a value written in the same instant as the last one a pull saw is not
-        # missed by the next pull (seeing it again is harmless: it is the same version).
-        stmt = stmt.where(DataValue.updated_at >= updated_since)
-    if not include_deleted:
-        stmt = stmt.where(DataValue.deleted_at.is_(None))
-    key = decode_time_cursor(cursor)
-    if key is not None:
-        stmt = stmt.where(after_time_key(DataValue.updated_at, DataValue.id, key))
-    columns = stmt.with_only_columns(*READ_COLUMNS, maintain_column_froms=True)
-    await plan_for_these_values(session)
-    if format == "json":
-        # Encoded by PostgreSQL as DataValueRead serialises (the contract tests hold the
-        # answer to the schema): a page is up to 10 000 values.
-        found = await json_page(session, columns, order=ORDER, limit=limit)
-        count, last, more = found.count, found.last, found.more
-    else:
-        rows = (await session.execute(columns.order_by(*ORDER).limit(limit + 1))).all()
-        table_rows = rows[:limit]
-        count, more = len(table_rows), len(rows) > limit
-        last = (table_rows[-1].updated_at, table_rows[-1].id) if table_rows else None
+    found = await data_value_reads.page(
+        session,
+        actor=principal,
+        filters=data_value_reads.ValueFilter(
+            indicator=indicator,
+            org_unit=org_unit,
+            include_subtree=include_subtree,
+            include=include,
+            period=period,
+            start=start,
+            end=end,
+            status=status,
+            updated_since=updated_since,
+            include_deleted=include_deleted,
+        ),
+        after=decode_time_cursor(cursor),
+        limit=limit,
+        as_json=format == "json",
+    )
+    count, last, more = found.count, found.last, found.more
     next_cursor = encode_time_cursor(*last) if more and last is not None else None
     # A page is a contiguous run in (updated_at, id) order: any change to it moves its last key.
     fingerprint = f"{request.url.query}|{count}|{last[0].isoformat() if last else ''}"
@@ -289,7 +210,7 @@ async def list_data_values(
             i.updated_at.isoformat(),
             i.deleted,
         ]
-        for i in table_rows
+        for i in found.rows
     )
     paging = {"X-Next-Cursor": next_cursor} if next_cursor else {}
     if format == "xlsx":
@@ -316,7 +237,7 @@ async def get_data_value(
     """One value (404 outside the caller's reach)."""
     value, ic, uc, _ = await data_values.get_readable(session, principal, value_id)
     response.headers["ETag"] = f'"{value.version}"'
-    return to_read(value, ic, uc)
+    return data_value_reads.to_read(value, ic, uc)
 
 
 @router.get(
@@ -329,14 +250,9 @@ async def get_data_value_history(
 ) -> DataValueHistoryRead:
     """A value now, and its state before each change, newest first."""
     value, ic, uc, _ = await data_values.get_readable(session, principal, value_id)
-    changes = await session.scalars(
-        select(DataValueHistory)
-        .where(DataValueHistory.data_value_id == value.id)
-        .order_by(DataValueHistory.changed_at.desc(), DataValueHistory.id.desc())
-        .limit(1000)
-    )
+    changes = await data_value_reads.history(session, value)
     return DataValueHistoryRead(
-        current=to_read(value, ic, uc),
+        current=data_value_reads.to_read(value, ic, uc),
         changes=[
             DataValueChange(
                 action=c.action,

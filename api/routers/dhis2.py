@@ -10,7 +10,6 @@ DHIS2's dataValue has no numerator and denominator: ours travel as extra members
 """
 
 import io
-import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -18,14 +17,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import ValidationError
-from sqlalchemy import select
 
 from api import validation_text
-from api.db import plan_for_these_values
 from api.deps import CurrentPrincipal, DbSession, WritingPrincipal
 from api.errors import InvalidInput, problem
-from api.models import DataValue, Indicator, OrgUnit, User
-from api.periods import parse_param
 from api.schemas.common import problem_responses
 from api.schemas.dhis2 import (
     Dhis2Conflict,
@@ -34,8 +29,8 @@ from api.schemas.dhis2 import (
     Dhis2ImportCount,
     Dhis2ImportSummary,
 )
-from api.services import data_values
-from api.services.imports import Outcome, no_progress
+from api.services import data_value_batches, dhis2_export
+from api.services.imports import Outcome
 from api.tabular import Row, number_text, read_csv, write_csv
 
 router = APIRouter(prefix="/dataValueSets", tags=["dhis2"])
@@ -226,15 +221,13 @@ async def import_data_value_set(
         rows = [Row(r.number, {**r.cells, "deleted": "true"}) for r in rows]
     indexes = {r.number: index for index, r in enumerate(rows)}
 
-    savepoint = await session.begin_nested()
-    outcome = await data_values.DataValueImporter().run(
+    outcome = await data_value_batches.write_all_or_nothing(
         session,
         actor=principal,
-        rows=iter(rows),
-        progress=no_progress,
+        rows=rows,
         options={"source": "import", "strategy": importStrategy, "status": "submitted"},
+        dry_run=dryRun,
     )
-    await (savepoint.rollback() if outcome.conflicts_total or dryRun else savepoint.commit())
     summary = _summary(
         outcome, dry_run=dryRun, strategy=importStrategy, id_scheme=idScheme, indexes=indexes
     )
@@ -303,100 +296,20 @@ async def export_data_value_set(
     `numerator`/`denominator` (JSON members; CSV columns after DHIS2's own) and `storedBy`,
     the username of whoever last changed it; numbers are written with a dot. Posting the
     answer back changes nothing."""
-    stmt = data_values.readable_statement(principal)
-    uid = idScheme.lower() == "uid"
-    if dataElement:
-        stmt = stmt.where(
-            Indicator.id.in_([_uuid(d, "dataElement") for d in dataElement])
-            if uid
-            else Indicator.code.in_(dataElement)
-        )
-    if orgUnit:
-        units = list(
-            await session.scalars(
-                select(OrgUnit).where(
-                    OrgUnit.id.in_([_uuid(o, "orgUnit") for o in orgUnit])
-                    if uid
-                    else OrgUnit.code.in_(orgUnit)
-                )
-            )
-        )
-        if children:
-            from sqlalchemy import or_
-
-            stmt = stmt.where(
-                or_(*[OrgUnit.path.startswith(u.path, autoescape=True) for u in units])
-                if units
-                else OrgUnit.id.is_(None)
-            )
-        else:
-            stmt = stmt.where(OrgUnit.id.in_([u.id for u in units]))
-    if period:
-        periods = []
-        for code in period:
-            periods.append(parse_param(code).code)
-        stmt = stmt.where(DataValue.period.in_(periods))
-    for condition in data_values.period_overlap(startDate, endDate):
-        stmt = stmt.where(condition)
-    if lastUpdated:
-        stmt = stmt.where(DataValue.updated_at >= lastUpdated)
-    if not includeDeleted:
-        stmt = stmt.where(DataValue.deleted_at.is_(None))
-    # Columns, not entities, made into plain dicts validated in one call: a commune-year is
-    # thousands of values, and an ORM object and a model per value cost more than the query.
-    columns = stmt.outerjoin(User, User.id == DataValue.updated_by).with_only_columns(
-        DataValue.indicator_id,
-        Indicator.code,
-        DataValue.org_unit_id,
-        OrgUnit.code,
-        DataValue.period,
-        DataValue.option,
-        DataValue.numerator,
-        DataValue.denominator,
-        DataValue.value,
-        DataValue.text_value,
-        User.username,
-        DataValue.created_at,
-        DataValue.updated_at,
-        DataValue.comment,
-        DataValue.deleted_at.is_not(None),
-        maintain_column_froms=True,
+    found = await dhis2_export.values(
+        session,
+        actor=principal,
+        data_elements=dataElement,
+        org_units=orgUnit,
+        periods=period,
+        start=startDate,
+        end=endDate,
+        children=children,
+        last_updated=lastUpdated,
+        uid=idScheme.lower() == "uid",
+        include_deleted=includeDeleted,
+        limit=limit,
     )
-    await plan_for_these_values(session)
-    rows = await session.execute(columns.order_by(DataValue.updated_at, DataValue.id).limit(limit))
-    found = [
-        (
-            str(indicator_id) if uid else indicator_code,
-            period_code,
-            str(unit_id) if uid else unit_code,
-            option,
-            numerator,
-            denominator,
-            text_value if text_value is not None else value,
-            username,
-            created_at,
-            updated_at,
-            comment,
-            deleted,
-        )
-        for (
-            indicator_id,
-            indicator_code,
-            unit_id,
-            unit_code,
-            period_code,
-            option,
-            numerator,
-            denominator,
-            value,
-            text_value,
-            username,
-            created_at,
-            updated_at,
-            comment,
-            deleted,
-        ) in rows
-    ]
     wants_csv = format == "csv" or (format is None and "csv" in request.headers.get("accept", ""))
     if wants_csv:
         # Numbers go as numbers (never marked as formulas: -5 stays -5), text as text.
@@ -473,15 +386,3 @@ async def export_data_value_set(
             ]
         }
     )
-
-
-def _uuid(value: str, field: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError as exc:
-        raise InvalidInput(
-            f"{field}: '{value}' không phải uid (idScheme=uid).",
-            errors=[
-                {"in": "query", "field": field, "message": "Không phải uid", "code": "invalid_uid"}
-            ],
-        ) from exc

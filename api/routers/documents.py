@@ -5,11 +5,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
 
+from api import responses
 from api.deps import CurrentPrincipal, DbSession, IfMatch, WritingPrincipal, etag
 from api.errors import InvalidInput
 from api.schemas.common import PageMeta, StoredFilePage, StoredFileRead, problem_responses
 from api.schemas.document import DocumentCreate, DocumentPage, DocumentRead, ReferenceParsed
-from api.services import attachments, documents
+from api.services import attachments, documents, stored_files
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 
@@ -91,7 +92,7 @@ async def list_document_attachments(
     await documents.get(session, document_id)
     return StoredFilePage(
         items=[
-            attachments.file_read(f, _file_url(document_id, f.id))
+            stored_files.file_read(f, _file_url(document_id, f.id))
             for f in await attachments.document_files(session, document_id)
         ]
     )
@@ -128,7 +129,7 @@ async def upload_document_attachment(
     url = _file_url(document_id, stored.id)
     response.headers["ETag"] = etag(doc.version)
     response.headers["Location"] = url
-    return attachments.file_read(stored, url)
+    return stored_files.file_read(stored, url)
 
 
 @router.get(
@@ -150,4 +151,4 @@ async def download_document_attachment(
     stored = await attachments.document_file(
         session, document_id=document_id, attachment_id=attachment_id
     )
-    return attachments.as_download(stored)
+    return responses.download(stored_files.as_download(stored))

@@ -7,16 +7,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
-from sqlalchemy import select
 
 from api.deps import CurrentPrincipal, DbSession
-from api.errors import InvalidInput
-from api.models import Indicator
 from api.periods import parse_param
 from api.schemas.common import ORG_UNIT_DOC, problem_responses
 from api.schemas.fhir import FhirBundle
-from api.services import analytics
-from api.services.unit_ref import find_unit
+from api.services import analytics, fhir
 
 router = APIRouter(prefix="/fhir", tags=["fhir"])
 FHIR_JSON = "application/fhir+json"
@@ -59,31 +55,10 @@ async def search_measure_reports(
     """One MeasureReport per indicator: reporter = the unit, populations numerator and
     denominator, measureScore = the rolled-up value, disaggregations as stratifiers."""
     p = parse_param(period)
-    found = {
-        i.code: i
-        for i in await session.scalars(select(Indicator).where(Indicator.code.in_(indicator)))
-    }
-    unit = await find_unit(session, org_unit)
-    if unit is None or len(found) != len(set(indicator)):
-        raise InvalidInput(
-            "Mã chỉ số hoặc đơn vị không tồn tại.",
-            errors=[
-                {
-                    "in": "query",
-                    "field": "org_unit" if unit is None else "indicator",
-                    "message": "Không tồn tại",
-                    "code": "unknown_code",
-                }
-            ],
-        )
-    rows = await analytics.aggregate(
-        session,
-        actor=principal,
-        indicators=list(found.values()),
-        units=[unit],
-        period=p,
-        statuses=["submitted", "accepted"],
+    read = await fhir.measures(
+        session, actor=principal, indicator_codes=indicator, org_unit=org_unit, period=p
     )
+    found, unit, rows = read.indicators, read.unit, read.aggregates
     by_indicator: dict[str, list[analytics.Aggregate]] = defaultdict(list)
     for row in rows:
         by_indicator[row.indicator.code].append(row)

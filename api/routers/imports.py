@@ -5,7 +5,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Header, Path, Query, UploadFile, status
 from fastapi.responses import JSONResponse, StreamingResponse
-from sqlalchemy import tuple_
 
 import api.services.data_values
 import api.services.indicator_import
@@ -13,44 +12,42 @@ import api.services.matrix_files
 import api.services.org_unit_import  # noqa: F401
 from api.deps import CurrentPrincipal, DbSession, WritingPrincipal
 from api.errors import conflict_place, problem
-from api.models import ImportJob
 from api.paging import decode_time_cursor, encode_time_cursor
 from api.schemas.common import PageMeta, problem_responses
 from api.schemas.import_job import ImportJobPage, ImportJobRead
-from api.services import imports
+from api.services import import_jobs, imports
 from api.tabular import write_csv
 
 router = APIRouter(prefix="/imports", tags=["imports"])
 
 
-def _answer(job: ImportJob) -> Any:
-    body = ImportJobRead.model_validate(job)
-    if job.status == "rejected":
-        first = job.conflicts[0] if job.conflicts else {}
-        where = conflict_place(first.get("row"), first.get("column")) if first else ""
+def _answer(body: ImportJobRead) -> Any:
+    if body.status == "rejected":
+        first = body.conflicts[0] if body.conflicts else None
+        where = conflict_place(first.row, first.column) if first else ""
         return problem(
             422,
             "import-rejected",
             "Tệp có lỗi: không dữ liệu nào được ghi",
-            f"{job.conflicts_total} lỗi; {where}{first.get('message', '')}",
+            f"{body.conflicts_total} lỗi; {where}{first.message if first else ''}",
             errors=[
                 {
                     "in": "row",
-                    "field": c.get("column") or "",
-                    "row": c.get("row"),
-                    "value": c.get("value"),
-                    "message": c["message"],
-                    "code": c["code"],
+                    "field": c.column or "",
+                    "row": c.row,
+                    "value": c.value,
+                    "message": c.message,
+                    "code": c.code,
                 }
-                for c in job.conflicts
+                for c in body.conflicts
             ],
             import_job=body.model_dump(mode="json"),
         )
-    code = status.HTTP_202_ACCEPTED if job.status in ("queued", "running") else status.HTTP_200_OK
+    code = status.HTTP_202_ACCEPTED if body.status in ("queued", "running") else status.HTTP_200_OK
     return JSONResponse(
         body.model_dump(mode="json"),
         status_code=code,
-        headers={"Location": f"/api/v1/imports/{job.id}"},
+        headers={"Location": f"/api/v1/imports/{body.id}"},
     )
 
 
@@ -106,7 +103,7 @@ async def upload_import(
         dry_run=dry_run,
         idempotency_key=idempotency_key,
     )
-    return _answer(job)
+    return _answer(ImportJobRead.model_validate(job))
 
 
 @router.get("", response_model=ImportJobPage, responses=problem_responses(401, 422))
@@ -119,18 +116,13 @@ async def list_imports(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> ImportJobPage:
     """The caller's uploads (all of them for system admins), newest first."""
-    stmt = imports.readable_statement(principal)
-    if resource:
-        stmt = stmt.where(ImportJob.resource == resource)
-    if status_:
-        stmt = stmt.where(ImportJob.status == status_)
-    key = decode_time_cursor(cursor)
-    if key is not None:
-        stmt = stmt.where(tuple_(ImportJob.created_at, ImportJob.id) < key)
-    rows = list(
-        await session.scalars(
-            stmt.order_by(ImportJob.created_at.desc(), ImportJob.id.desc()).limit(limit + 1)
-        )
+    rows = await import_jobs.page(
+        session,
+        actor=principal,
+        resource=resource,
+        status=status_,
+        after=decode_time_cursor(cursor),
+        limit=limit,
     )
     next_cursor = (
         encode_time_cursor(rows[limit - 1].created_at, rows[limit - 1].id)

@@ -5,10 +5,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import StreamingResponse
-from sqlalchemy import select
 
 from api.deps import CurrentPrincipal, DbSession, IfMatch, WritingPrincipal, etag
-from api.models import Indicator, OrgUnit, Target
 from api.schemas.common import ORG_UNIT_DOC, PageMeta, problem_responses
 from api.schemas.indicator import (
     IndicatorCreate,
@@ -23,7 +21,6 @@ from api.schemas.indicator import (
     TargetRead,
 )
 from api.services import indicator_import, indicators
-from api.services.unit_ref import unit_condition
 from api.tabular import XLSX_TYPE, write_csv, write_xlsx
 from api.targets_text import parse_target
 
@@ -127,7 +124,7 @@ async def update_indicator(
     return IndicatorRead.model_validate(indicator)
 
 
-def _target_read(target: Target, indicator_code: str, unit_code: str) -> TargetRead:
+def _target_read(target: object, indicator_code: str, unit_code: str) -> TargetRead:
     return TargetRead.model_validate(
         {
             **{
@@ -164,21 +161,8 @@ async def list_targets(
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
 ) -> TargetPage:
     """Targets, filtered by indicator code, unit (code or id), plan and year; in one page."""
-    stmt = (
-        select(Target, Indicator.code, OrgUnit.code)
-        .join(Indicator, Indicator.id == Target.indicator_id)
-        .join(OrgUnit, OrgUnit.id == Target.org_unit_id)
-    )
-    if indicator:
-        stmt = stmt.where(Indicator.code == indicator)
-    if org_unit:
-        stmt = stmt.where(unit_condition(org_unit))
-    if plan_id:
-        stmt = stmt.where(Target.plan_id == plan_id)
-    if year:
-        stmt = stmt.where(Target.year == year)
-    rows = await session.execute(
-        stmt.order_by(Indicator.code, OrgUnit.code, Target.year).limit(5000)
+    rows = await indicators.list_targets(
+        session, indicator=indicator, org_unit=org_unit, plan_id=plan_id, year=year
     )
     return TargetPage(items=[_target_read(t, ic, uc) for t, ic, uc in rows])
 

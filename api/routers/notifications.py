@@ -4,10 +4,8 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy import tuple_
 
 from api.deps import CurrentPrincipal, DbSession
-from api.models import Notification
 from api.paging import decode_time_cursor, encode_time_cursor
 from api.schemas.common import PageMeta, problem_responses
 from api.schemas.notification import NotificationPage, NotificationRead, UnreadCount
@@ -25,16 +23,12 @@ async def list_notifications(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> NotificationPage:
     """The caller's notifications, newest first, with the unread count."""
-    stmt = notifications.readable_statement(principal)
-    if unread_only:
-        stmt = stmt.where(Notification.read_at.is_(None))
-    key = decode_time_cursor(cursor)
-    if key is not None:
-        stmt = stmt.where(tuple_(Notification.created_at, Notification.id) < key)
-    rows = list(
-        await session.scalars(
-            stmt.order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit + 1)
-        )
+    rows = await notifications.page(
+        session,
+        actor=principal,
+        unread_only=unread_only,
+        after=decode_time_cursor(cursor),
+        limit=limit,
     )
     next_cursor = (
         encode_time_cursor(rows[limit - 1].created_at, rows[limit - 1].id)

@@ -7,7 +7,6 @@ from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import StreamingResponse
 
 from api.deps import CurrentPrincipal, DbSession, IfMatch, WritingPrincipal, etag
-from api.models import OrgUnitType
 from api.schemas.common import DEPRECATED_DOC, SUBTREE_DOC, PageMeta, problem_responses
 from api.schemas.org_unit import (
     OrgUnitCreate,
@@ -15,6 +14,7 @@ from api.schemas.org_unit import (
     OrgUnitPage,
     OrgUnitRead,
     OrgUnitTree,
+    OrgUnitType,
     OrgUnitUpdate,
 )
 from api.services import org_unit_import, org_units

@@ -6,20 +6,22 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
 
+from api import responses
 from api.deps import CurrentPrincipal, DbSession, IfMatch, WritingPrincipal, etag
 from api.schemas.common import PageMeta, StoredFileRead, problem_responses
-from api.schemas.report import (
-    BulkAcceptIn,
-    BulkAcceptOut,
-    Compilation,
-    CompilationUpdate,
-    Diff,
-    LegacyImportResult,
+from api.schemas.report import Compilation, CompilationUpdate
+from api.schemas.report_request import (
     ReportRequestCreate,
     ReportRequestPage,
     ReportRequestRead,
     ReportRequestUpdate,
     RequestStatus,
+)
+from api.schemas.submission import (
+    BulkAcceptIn,
+    BulkAcceptOut,
+    Diff,
+    LegacyImportResult,
     ReturnIn,
     ReviewIn,
     Revision,
@@ -32,12 +34,14 @@ from api.schemas.report import (
 from api.services import (
     attachments,
     compilation,
-    legacy_reports,
+    legacy_submissions,
     report_docx,
     report_files,
     report_layout,
     report_pdf,
+    report_request_status,
     report_requests,
+    stored_files,
     submission_drafts,
     submission_workflow,
     submissions,
@@ -175,7 +179,7 @@ async def get_report_request_status(
         session, actor=principal, request_id=request_id, read_whole=False
     )
     report_requests.require_requester_side(principal, found)
-    return await report_requests.status(session, actor=principal, request=found)
+    return await report_request_status.status(session, actor=principal, request=found)
 
 
 @router.post(
@@ -520,7 +524,7 @@ async def download_submission_attachment(
     stored = await attachments.get(
         session, actor=principal, submission_id=submission_id, attachment_id=attachment_id
     )
-    return attachments.as_download(stored)
+    return responses.download(stored_files.as_download(stored))
 
 
 @submissions_router.delete(
@@ -562,7 +566,7 @@ async def import_legacy_report(
 ) -> LegacyImportResult:
     """Fill the draft's task results from a Word report's appendix table (STT, task, lead,
     coordinating, result, note); rows that match no assigned task are listed, not guessed."""
-    result = await legacy_reports.import_docx(
+    result = await legacy_submissions.import_docx(
         session,
         actor=principal,
         submission_id=submission_id,

@@ -1,7 +1,6 @@
 """Signed reports: the versions of a compiled report or a unit's report, signing sessions
 for a key on a USB token, the signatures, and the verification of any signed PDF."""
 
-import base64
 import uuid
 from typing import Annotated, Any
 
@@ -9,12 +8,10 @@ from fastapi import APIRouter, File, Response, UploadFile, status
 
 from api.deps import CurrentPrincipal, DbSession, WritingPrincipal
 from api.errors import InvalidInput
-from api.models import SignableDocument, SigningSession
 from api.schemas.common import problem_responses
 from api.schemas.signing import (
     SignableDocumentPage,
     SignableDocumentRead,
-    SignatureRead,
     SigningSessionComplete,
     SigningSessionCreate,
     SigningSessionRead,
@@ -33,36 +30,6 @@ PDF: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _document(doc: SignableDocument) -> SignableDocumentRead:
-    return SignableDocumentRead(
-        id=doc.id,
-        subject_type=doc.subject_type,
-        subject_id=doc.subject_id,
-        version=doc.version,
-        sha256=doc.sha256,
-        signer_mode=doc.signer_mode,
-        signer_name=doc.signer_name,
-        created_at=doc.created_at,
-        signed=doc.signed_at is not None,
-        signed_at=doc.signed_at,
-        signed_sha256=doc.signed_sha256,
-        signatures=[SignatureRead.model_validate(s) for s in doc.signatures],
-        download_url=f"{PREFIX}/signable-documents/{doc.id}/pdf",
-    )
-
-
-def _session(row: SigningSession, doc: SignableDocument) -> SigningSessionRead:
-    return SigningSessionRead(
-        id=row.id,
-        document_id=doc.id,
-        version=doc.version,
-        to_sign_digest=base64.b64encode(signing.to_sign(row)).decode(),
-        signed_attributes=base64.b64encode(row.signed_attrs).decode(),
-        expires_at=row.expires_at,
-        complete_url=f"{PREFIX}/signing-sessions/{row.id}/complete",
-    )
-
-
 @router.get(
     "/report-requests/{request_id}/compilation/documents",
     response_model=SignableDocumentPage,
@@ -75,7 +42,7 @@ async def list_compilation_documents(
     request = await report_requests.get(session, actor=principal, request_id=request_id)
     report_requests.require_requester_side(principal, request)
     docs = await signing.versions(session, "compilation", request_id)
-    return SignableDocumentPage(items=[_document(d) for d in docs])
+    return SignableDocumentPage(items=[signing.document_read(d) for d in docs])
 
 
 @router.post(
@@ -106,7 +73,7 @@ async def start_compilation_signing(
         layout=layout,
         certificates=body.certificates,
     )
-    return _session(row, doc)
+    return signing.session_read(row, doc)
 
 
 @router.post(
@@ -135,9 +102,7 @@ async def seal_compilation(
 
 
 async def _signed(session: DbSession, document_id: uuid.UUID) -> SignableDocumentRead:
-    doc = await session.get(SignableDocument, document_id, populate_existing=True)
-    assert doc is not None
-    return _document(doc)
+    return signing.document_read(await signing.fresh_document(session, document_id))
 
 
 @router.get(
@@ -151,7 +116,7 @@ async def list_submission_documents(
     """Every PDF version of a unit's report, oldest first, with its signatures."""
     sub, _ = await signing.submission_subject(session, actor=principal, submission_id=submission_id)
     docs = await signing.versions(session, "submission", sub.id)
-    return SignableDocumentPage(items=[_document(d) for d in docs])
+    return SignableDocumentPage(items=[signing.document_read(d) for d in docs])
 
 
 @router.post(
@@ -180,7 +145,7 @@ async def start_submission_signing(
         layout=layout,
         certificates=body.certificates,
     )
-    return _session(row, doc)
+    return signing.session_read(row, doc)
 
 
 @router.post(
@@ -214,9 +179,7 @@ async def get_signing_session(
 ) -> SigningSessionRead:
     """One of the caller's own signing sessions: what to sign, until when."""
     row = await signing.get_session(session, actor=principal, session_id=session_id)
-    doc = await session.get(SignableDocument, row.document_id)
-    assert doc is not None
-    return _session(row, doc)
+    return signing.session_read(row, await signing.fresh_document(session, row.document_id))
 
 
 @router.post(
@@ -247,7 +210,9 @@ async def get_signable_document(
     document_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> SignableDocumentRead:
     """One version of a report's PDF and its signatures."""
-    return _document(await signing.document_of(session, actor=principal, document_id=document_id))
+    return signing.document_read(
+        await signing.document_of(session, actor=principal, document_id=document_id)
+    )
 
 
 @router.get(

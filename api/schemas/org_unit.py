@@ -6,7 +6,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from api.models import OrgUnitType
+# Re-exported: routers take the unit type as a parameter without importing the models.
+from api.models import OrgUnitType as OrgUnitType
 from api.schemas.common import WHOLE_PAGE, Code, OptionalText, PageMeta, Schema, ShortText
 
 

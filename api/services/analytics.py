@@ -14,10 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.util import ClauseAdapter
 
 from api.access import Principal
+from api.errors import InvalidInput
 from api.models import DataValue, Indicator, OrgUnit, Target
 from api.models.indicator import DEFAULT_OPTION
 from api.periods import Period
 from api.services.data_values import readable_condition
+from api.services.unit_ref import find_unit
 
 
 class UnitRef(NamedTuple):
@@ -51,6 +53,30 @@ def _quantum(decimals: int) -> Decimal:
 
 def _round(value: Decimal | None, decimals: int) -> Decimal | None:
     return None if value is None else value.quantize(_quantum(decimals), rounding=ROUND_HALF_UP)
+
+
+def _invalid(field: str, message: str, code: str) -> InvalidInput:
+    return InvalidInput(
+        message, errors=[{"in": "query", "field": field, "message": message, "code": code}]
+    )
+
+
+async def resolve(
+    session: AsyncSession, *, indicator_codes: Sequence[str], org_unit: str
+) -> tuple[list[Indicator], OrgUnit]:
+    """The asked indicators (each once, in the order asked) and the root unit, by its code or
+    id; an unknown one is the caller's error, named by its query parameter."""
+    found = {
+        i.code: i
+        for i in await session.scalars(select(Indicator).where(Indicator.code.in_(indicator_codes)))
+    }
+    missing = [c for c in indicator_codes if c not in found]
+    if missing:
+        raise _invalid("indicator", f"Không có chỉ số: {', '.join(missing)}.", "unknown_indicator")
+    root = await find_unit(session, org_unit)
+    if root is None:
+        raise _invalid("org_unit", f"Không có đơn vị '{org_unit}'.", "unknown_org_unit")
+    return [found[c] for c in dict.fromkeys(indicator_codes)], root
 
 
 async def children(session: AsyncSession, parent: OrgUnit) -> list[UnitRef]:

@@ -8,18 +8,14 @@ import unicodedata
 import uuid
 from datetime import UTC, datetime
 from typing import Any, TypeVar
-from urllib.parse import quote
 
-from fastapi import Response
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
 from api.access import Principal
 from api.errors import InvalidInput, NotFound, PayloadTooLarge
-from api.models import Document, DocumentAttachment, ReportAttachment, Submission
-from api.models.base import StoredFileMixin
-from api.schemas.common import StoredFileRead
+from api.models import Document, DocumentAttachment, Submission, SubmissionAttachment
 from api.services import audit, documents, submission_drafts, submissions
 from api.services.org_units import check_version
 from api.settings import get_settings
@@ -84,33 +80,6 @@ def kind_of(filename: str, head: bytes) -> str:
     return content_type
 
 
-def as_download(file: StoredFileMixin) -> Response:
-    """A stored file as the HTTP answer: always a download (never rendered in the page),
-    private, its checksum as the ETag."""
-    return Response(
-        file.data,
-        media_type=file.content_type,
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(file.filename)}",
-            "ETag": f'"{file.sha256}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
-
-
-def file_read(file: StoredFileMixin, url: str) -> StoredFileRead:
-    return StoredFileRead(
-        id=file.id,  # type: ignore[attr-defined]
-        filename=file.filename,
-        content_type=file.content_type,
-        size=file.size,
-        sha256=file.sha256,
-        url=url,
-        created_at=file.created_at,
-        signatures=file.signatures,
-    )
-
-
 def checked(filename: str | None, data: bytes) -> tuple[str, str]:
     """The safe name and the content type of an upload, or the error that says what is wrong."""
     limit = get_settings().attachment_max_bytes
@@ -122,7 +91,7 @@ def checked(filename: str | None, data: bytes) -> tuple[str, str]:
     return name, kind_of(name, data[:16])
 
 
-F = TypeVar("F", ReportAttachment, DocumentAttachment)
+F = TypeVar("F", SubmissionAttachment, DocumentAttachment)
 
 
 async def _store(
@@ -185,7 +154,7 @@ async def upload(
     expected_version: int,
     filename: str | None,
     data: bytes,
-) -> tuple[Submission, ReportAttachment]:
+) -> tuple[Submission, SubmissionAttachment]:
     sub = await submissions.get(session, actor=actor, submission_id=submission_id, lock=True)
     submission_drafts.require_editable(actor, sub.org_unit.path, sub.status, sub.request.status)
     check_version(sub, expected_version)
@@ -195,8 +164,8 @@ async def upload(
     file = await _store(
         session,
         actor,
-        ReportAttachment(submission_id=sub.id, filename=filename or ""),
-        ReportAttachment.submission_id == sub.id,
+        SubmissionAttachment(submission_id=sub.id, filename=filename or ""),
+        SubmissionAttachment.submission_id == sub.id,
         "báo cáo",
         ("submission", sub.id),
         data,
@@ -206,11 +175,12 @@ async def upload(
 
 async def get(
     session: AsyncSession, *, actor: Principal, submission_id: uuid.UUID, attachment_id: uuid.UUID
-) -> ReportAttachment:
+) -> SubmissionAttachment:
     await submissions.get(session, actor=actor, submission_id=submission_id)
     file = await session.scalar(
-        select(ReportAttachment).where(
-            ReportAttachment.id == attachment_id, ReportAttachment.submission_id == submission_id
+        select(SubmissionAttachment).where(
+            SubmissionAttachment.id == attachment_id,
+            SubmissionAttachment.submission_id == submission_id,
         )
     )
     if file is None:

@@ -139,3 +139,37 @@ def list_statement(
     if until:
         stmt = stmt.where(AuditEvent.at < until)
     return stmt
+
+
+async def page(
+    session: AsyncSession,
+    *,
+    entity_type: str | None,
+    entity_id: str | None,
+    actor_id: uuid.UUID | None,
+    action: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[AuditEvent]:
+    """Audit events, newest first, after the keyset `after`: `limit` + 1 rows, the extra one
+    saying that a next page exists."""
+    stmt = list_statement(
+        entity_type=entity_type,
+        entity_id=entity_id,
+        actor_id=actor_id,
+        action=action,
+        since=since,
+        until=until,
+    )
+    if after is not None:
+        at, last_id = after
+        stmt = stmt.where(
+            (AuditEvent.at < at) | ((AuditEvent.at == at) & (AuditEvent.id < last_id))
+        )
+    return list(
+        await session.scalars(
+            stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit + 1)
+        )
+    )

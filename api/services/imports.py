@@ -450,7 +450,7 @@ def _progress_reporter(job_id: uuid.UUID) -> Progress:
 async def run_job(job_id: uuid.UUID) -> None:
     """Process a queued upload (in a worker). All or nothing: a crash leaves nothing written
     and the job can simply run again."""
-    from api.deps import principal_for
+    from api.access import principal_for
 
     async with unit_of_work() as session:
         job = await session.get(ImportJob, job_id, with_for_update=True)

@@ -15,6 +15,7 @@ from api.paging import decode_cursor, encode_cursor
 from api.schemas.indicator import IndicatorCreate, IndicatorUpdate, TargetCreate
 from api.services import audit
 from api.services.org_units import check_version
+from api.services.unit_ref import unit_condition
 from api.targets_text import parse_target
 from api.text import fold
 
@@ -292,3 +293,32 @@ async def create_target(
         after=audit.snapshot(target),
     )
     return target, indicator, unit
+
+
+async def list_targets(
+    session: AsyncSession,
+    *,
+    indicator: str | None,
+    org_unit: str | None,
+    plan_id: uuid.UUID | None,
+    year: int | None,
+) -> list[tuple[Target, str, str]]:
+    """Targets with their indicator's and unit's codes, filtered by indicator code, unit (code
+    or id), plan and year; at most 5 000, by indicator, unit and year."""
+    stmt = (
+        select(Target, Indicator.code, OrgUnit.code)
+        .join(Indicator, Indicator.id == Target.indicator_id)
+        .join(OrgUnit, OrgUnit.id == Target.org_unit_id)
+    )
+    if indicator:
+        stmt = stmt.where(Indicator.code == indicator)
+    if org_unit:
+        stmt = stmt.where(unit_condition(org_unit))
+    if plan_id:
+        stmt = stmt.where(Target.plan_id == plan_id)
+    if year:
+        stmt = stmt.where(Target.year == year)
+    rows = await session.execute(
+        stmt.order_by(Indicator.code, OrgUnit.code, Target.year).limit(5000)
+    )
+    return [(t, ic, uc) for t, ic, uc in rows]

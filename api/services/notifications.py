@@ -8,7 +8,7 @@ from typing import Any
 
 import aiosmtplib
 import procrastinate
-from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import Select, func, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.access import Principal, per_caller
@@ -133,6 +133,28 @@ def along_params(
 @per_caller
 def readable_statement(actor: Principal) -> Select[Notification]:
     return select(Notification).where(Notification.user_id == actor.user_id)
+
+
+async def page(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    unread_only: bool,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[Notification]:
+    """The caller's notifications, newest first, after the keyset `after`: `limit` + 1 rows,
+    the extra one saying that a next page exists."""
+    stmt = readable_statement(actor)
+    if unread_only:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    if after is not None:
+        stmt = stmt.where(tuple_(Notification.created_at, Notification.id) < after)
+    return list(
+        await session.scalars(
+            stmt.order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit + 1)
+        )
+    )
 
 
 async def unread_count(session: AsyncSession, *, actor: Principal) -> int:

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from api.numbers import format_decimal
-from api.schemas.report import Compilation, CompiledIndicator, SubmissionRead
+from api.schemas.report import Compilation, CompiledIndicator
+from api.schemas.submission import SubmissionRead
 from api.services.report_requests import TZ
 
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")

@@ -1,42 +1,20 @@
 """Report requests: who may see them, create and edit drafts, open (one draft answer per
-required unit, everyone told), close, the reporting status with DHIS2-style rates, and the
-scheduled jobs: reminders before and after the due date, and the next recurring request."""
+required unit, everyone told), close. Apart: their status and rates (report_request_status),
+scheduled jobs (report_request_schedule), indicators (request_indicators), due dates
+(deadlines)."""
 
 import uuid
-from collections import OrderedDict
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import (
-    ARRAY,
-    ScalarSelect,
-    Select,
-    String,
-    Uuid,
-    and_,
-    any_,
-    bindparam,
-    exists,
-    func,
-    literal_column,
-    or_,
-    select,
-    text,
-)
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy import ARRAY, Select, String, and_, bindparam, exists, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, selectinload
 
 from api.access import Principal, per_caller
-from api.db import unit_of_work
 from api.errors import Conflict, Forbidden, NotFound, body_error
 from api.models import (
     Assignment,
-    Indicator,
     OrgUnit,
     Plan,
     ReportRequest,
@@ -47,54 +25,29 @@ from api.models import (
 )
 from api.paging import bad_cursor, decode_cursor, encode_cursor
 from api.periods import PeriodError, parse
-from api.queue import tasks
-from api.schemas.report import (
+from api.schemas.report_request import (
     DEFAULT_OUTLINE,
-    IndicatorRef,
     OutlineSection,
     ReportRequestCreate,
     ReportRequestRead,
     ReportRequestUpdate,
-    RequestStatus,
     UnitRef,
     UnitSelection,
 )
 from api.services import audit, documents, notifications
+
+# TZ, status, indicator_ref and indicators_of are re-exported (`x as x`) for compilation.py,
+# which another change is splitting: it may then import them from their own modules.
+from api.services.deadlines import TZ as TZ
 from api.services.documents import format_reference, reference_of
 from api.services.indicators import resolve as resolve_indicator
 from api.services.org_units import check_version
+from api.services.report_request_status import status as status
+from api.services.request_indicators import indicator_ref as indicator_ref
+from api.services.request_indicators import indicators_of as indicators_of
 
 ENTITY = "report_request"
 MANAGERS = (Role.plan_manager,)
-# Days are counted in Vietnam: a report due on the 20th may arrive until 23:59:59 there.
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-REMINDER_DAYS = (7, 3, 1)
-HUNDRED = Decimal(100)
-
-
-def deadline_of(due: date) -> datetime:
-    return datetime.combine(due + timedelta(days=1), time(0), TZ)
-
-
-def is_late(at: datetime | None, due: date) -> bool:
-    return at is not None and at >= deadline_of(due)
-
-
-# A unit's report in these states (None: none yet) is not filed.
-UNFILED = (None, "draft", "returned")
-
-
-def past_deadline_open(request: ReportRequest, now: datetime) -> bool:
-    """The request's part of `is_overdue`, for working it out once over many units."""
-    return request.status == "open" and now >= deadline_of(request.due_date)
-
-
-def is_overdue(request: ReportRequest, submission_status: str | None, now: datetime) -> bool:
-    """An open request's unit that has not filed (no report yet, a draft, or returned) once
-    the deadline has passed."""
-    return submission_status in UNFILED and past_deadline_open(request, now)
-
-
 # Built once: an alias proxies every column of its table, which costs more than the query.
 _REQUESTER = aliased(OrgUnit, name="requester")
 _TARGET = aliased(OrgUnit, name="target")
@@ -144,78 +97,6 @@ async def get(
     if found is None:
         raise NotFound(f"Không có yêu cầu báo cáo {request_id}.")
     return found
-
-
-# One statement for any number of indicators (an array, not a list of parameters).
-_INDICATORS = select(Indicator).where(Indicator.id == any_(bindparam("ids", type_=ARRAY(Uuid))))
-
-
-async def indicators_of(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[Indicator]:
-    """A request's indicators (its `indicator_ids`), in its order."""
-    if not ids:
-        return []
-    rows = {i.id: i for i in await session.scalars(_INDICATORS, {"ids": list(ids)})}
-    return [rows[i] for i in ids if i in rows]
-
-
-def indicators_stamp(indicator_ids: Any) -> ScalarSelect[str]:
-    """A column: each of these indicators' id with its row's version: the transaction that
-    wrote it (`xmin`) and where (`ctid`), both new with every change to the row, whoever makes
-    it (the ORM, an import, plain SQL), and the pair never the same again. Two equal stamps
-    are the same definitions."""
-    return (
-        select(
-            func.string_agg(
-                literal_column(
-                    "indicator.id::text || indicator.xmin::text || indicator.ctid::text"
-                ),
-                aggregate_order_by(literal_column("' '"), Indicator.id),
-            )
-        )
-        .where(Indicator.id == any_(indicator_ids))
-        .scalar_subquery()
-    )
-
-
-# The definitions of the indicators recent saves checked their values against, by ids and
-# stamp: an autosave reads the stamp with its report and does not read them again unless one
-# has changed. Detached copies, never changed in place; a few hundred requests' worth.
-_KNOWN: OrderedDict[tuple[tuple[uuid.UUID, ...], str], list[Indicator]] = OrderedDict()
-_KNOWN_MAX = 256
-
-
-async def stamped_indicators_of(
-    session: AsyncSession, ids: Sequence[uuid.UUID], stamp: str | None
-) -> list[Indicator]:
-    """`indicators_of`, from the process's cache while `stamp` (`indicators_stamp`, read in
-    the same transaction) is the one they were cached under."""
-    if not ids or stamp is None:
-        return await indicators_of(session, ids)
-    key = (tuple(ids), stamp)
-    known = _KNOWN.get(key)
-    if known is not None:
-        _KNOWN.move_to_end(key)
-        return known
-    indicators = await indicators_of(session, ids)
-    for indicator in indicators:
-        session.expunge(indicator)
-    _KNOWN[key] = indicators
-    while len(_KNOWN) > _KNOWN_MAX:
-        _KNOWN.popitem(last=False)
-    return indicators
-
-
-def indicator_ref(ind: Indicator) -> IndicatorRef:
-    return IndicatorRef(
-        id=ind.id,
-        code=ind.code,
-        name=ind.name_vi,
-        unit=ind.unit,
-        value_type=ind.value_type,
-        numerator_label=ind.numerator_label,
-        denominator_label=ind.denominator_label,
-        decimals=ind.decimals,
-    )
 
 
 def unit_ref(unit: OrgUnit) -> UnitRef:
@@ -425,12 +306,12 @@ async def create(
         action="create",
         entity_type=ENTITY,
         entity_id=request.id,
-        after=_snapshot(request),
+        after=snapshot(request),
     )
     return await get(session, actor=actor, request_id=request.id)
 
 
-def _snapshot(request: ReportRequest) -> dict[str, Any]:
+def snapshot(request: ReportRequest) -> dict[str, Any]:
     snap = audit.snapshot(request)
     snap["unit_ids"] = sorted(str(u.id) for u in request.units)
     return snap
@@ -459,7 +340,7 @@ async def update_request(
             "Yêu cầu đã gửi: chỉ sửa được hạn nộp, tiêu đề, văn bản và thêm đơn vị "
             f"(không sửa: {fields})."
         )
-    before = _snapshot(request)
+    before = snapshot(request)
     for key in (
         "title",
         "kind",
@@ -509,7 +390,7 @@ async def update_request(
                 )
             added = [u for u in units if u.id not in kept]
             request.units = units
-            await _open_submissions(session, actor.user_id, request, added)
+            await open_submissions(session, actor.user_id, request, added)
         else:
             request.units = units
     if request.recurrence and request.due_days_after_period is None:
@@ -525,7 +406,7 @@ async def update_request(
         entity_type=ENTITY,
         entity_id=request.id,
         before=before,
-        after=_snapshot(request),
+        after=snapshot(request),
     )
     return await get(session, actor=actor, request_id=request.id)
 
@@ -571,7 +452,7 @@ def link_of(request: ReportRequest) -> str:
     return f"/report-requests/{request.id}"
 
 
-async def _open_submissions(
+async def open_submissions(
     session: AsyncSession, actor_id: uuid.UUID | None, request: ReportRequest, units: list[OrgUnit]
 ) -> None:
     """A draft answer for each unit that has none, and a notice to its reporters."""
@@ -622,10 +503,10 @@ async def open_request(
         raise Conflict(f"Yêu cầu đang ở trạng thái {request.status}; chỉ bản nháp mới gửi đi được.")
     if not request.units:
         raise Conflict("Chưa chọn đơn vị phải báo cáo.")
-    before = _snapshot(request)
+    before = snapshot(request)
     request.status = "open"
     request.opened_at = datetime.now(UTC)
-    await _open_submissions(session, actor.user_id, request, list(request.units))
+    await open_submissions(session, actor.user_id, request, list(request.units))
     await session.flush()
     await audit.record(
         session,
@@ -634,7 +515,7 @@ async def open_request(
         entity_type=ENTITY,
         entity_id=request.id,
         before=before,
-        after=_snapshot(request),
+        after=snapshot(request),
     )
     return await get(session, actor=actor, request_id=request.id)
 
@@ -647,7 +528,7 @@ async def close_request(
     check_version(request, expected_version)
     if request.status != "open":
         raise Conflict("Chỉ đóng được yêu cầu đang mở.")
-    before = _snapshot(request)
+    before = snapshot(request)
     request.status = "closed"
     request.closed_at = datetime.now(UTC)
     await session.flush()
@@ -658,7 +539,7 @@ async def close_request(
         entity_type=ENTITY,
         entity_id=request.id,
         before=before,
-        after=_snapshot(request),
+        after=snapshot(request),
     )
     return await get(session, actor=actor, request_id=request.id)
 
@@ -699,251 +580,3 @@ async def list_requests(
         last_row = rows[limit - 1]
         next_cursor = encode_cursor([last_row.due_date.isoformat(), str(last_row.id)])
     return rows[:limit], next_cursor
-
-
-# --- status -------------------------------------------------------------------------------
-
-
-def _pct(part: int, whole: int) -> Decimal:
-    if whole == 0:
-        return Decimal(0)
-    return min(HUNDRED, Decimal(part) * HUNDRED / Decimal(whole)).quantize(
-        Decimal("0.01"), rounding=ROUND_HALF_UP
-    )
-
-
-@dataclass
-class _Row:
-    unit: OrgUnit
-    submission: Submission | None
-
-
-# Each required unit with its report's state columns, in the units' order: one query, no
-# ORM instances by the hundred.
-_STATUS_ROWS = (
-    select(
-        OrgUnit.id,
-        OrgUnit.code,
-        OrgUnit.name,
-        OrgUnit.active,
-        Submission.id.label("submission_id"),
-        Submission.status,
-        Submission.version,
-        Submission.late,
-        Submission.first_submitted_at,
-        Submission.submitted_at,
-        Submission.accepted_at,
-    )
-    .select_from(report_request_unit)
-    .join(OrgUnit, OrgUnit.id == report_request_unit.c.org_unit_id)
-    .outerjoin(
-        Submission,
-        and_(
-            Submission.request_id == report_request_unit.c.request_id,
-            Submission.org_unit_id == OrgUnit.id,
-        ),
-    )
-    .where(report_request_unit.c.request_id == bindparam("request_id"))
-    .order_by(OrgUnit.code)
-)
-
-
-async def status(
-    session: AsyncSession, *, actor: Principal, request: ReportRequest, now: datetime | None = None
-) -> RequestStatus:
-    """Each required unit's state and the rates. Expected: the request's active units only,
-    so neither an inactive unit nor a submission from outside the request can lift a rate
-    above 100 %. On time: first submitted before the deadline, whatever happened after."""
-    now = now or datetime.now(UTC)
-    deadline = deadline_of(request.due_date)
-    overdue_unless_filed = past_deadline_open(request, now)  # is_overdue's part, once
-    units: list[dict[str, Any]] = []
-    expected = submitted = on_time = accepted = returned = overdue = 0
-    for row in await session.execute(_STATUS_ROWS, {"request_id": request.id}):
-        state = row.status
-        started = row.submission_id is not None and (state != "draft" or row.version > 1)
-        filed = state in ("submitted", "accepted")
-        late = bool(row.late)
-        overdue_now = overdue_unless_filed and state in UNFILED
-        if row.active:
-            expected += 1
-            submitted += filed
-            on_time += filed and not late
-            accepted += state == "accepted"
-            returned += state == "returned"
-            overdue += overdue_now
-        units.append(
-            {
-                "org_unit": {"id": row.id, "code": row.code, "name": row.name},
-                "active": row.active,
-                "submission_id": row.submission_id,
-                "state": state if started else "not_started",
-                "first_submitted_at": row.first_submitted_at,
-                "submitted_at": row.submitted_at,
-                "late": late,
-                "overdue": overdue_now,
-                "accepted_at": row.accepted_at,
-            }
-        )
-    return RequestStatus.model_validate(
-        {
-            "request_id": request.id,
-            "due_date": request.due_date,
-            "deadline": deadline,
-            "rates": {
-                "expected": expected,
-                "submitted": submitted,
-                "on_time": on_time,
-                "accepted": accepted,
-                "returned": returned,
-                "overdue": overdue,
-                "completeness": _pct(submitted, expected),
-                "timeliness": _pct(on_time, expected),
-            },
-            "units": units,
-        }
-    )
-
-
-# --- scheduled work -----------------------------------------------------------------------
-
-
-async def send_reminders(session: AsyncSession, *, today: date | None = None) -> int:
-    """7, 3 and 1 days before the due date, and once when overdue: tell the reporters of
-    every unit that has not filed yet. Each stage is sent once per request."""
-    today = today or datetime.now(TZ).date()
-    sent = 0
-    open_requests = await session.scalars(
-        select(ReportRequest)
-        .where(ReportRequest.status == "open", ReportRequest.due_date <= today + timedelta(days=7))
-        .with_for_update(skip_locked=True)
-    )
-    for request in list(open_requests):
-        days = (request.due_date - today).days
-        # The most urgent stage reached: 6 days left is the 7-day notice, 2 days the 3-day one.
-        reached = [d for d in REMINDER_DAYS if days <= d]
-        stage = "overdue" if days < 0 else (str(min(reached)) if reached else None)
-        done = set(request.reminders_sent or [])
-        if stage is None or stage in done:
-            continue
-        # A later stage makes earlier ones moot (a request opened 2 days before its due date
-        # gets the 3-day notice, not three at once).
-        request.reminders_sent = [*done, stage, *[str(d) for d in REMINDER_DAYS if days <= d]]
-        pending = await session.scalars(
-            select(Submission).where(
-                Submission.request_id == request.id,
-                Submission.status.in_(("draft", "returned")),
-            )
-        )
-        ref = reference(request) or request.title
-        for sub in pending:
-            if not sub.org_unit.active:
-                continue
-            if stage == "overdue":
-                title = f"Quá hạn nộp báo cáo: {ref}"
-                body = (
-                    f"{sub.org_unit.name} chưa nộp báo cáo; "
-                    f"hạn nộp {request.due_date:%d/%m/%Y} đã qua."
-                )
-            else:
-                title = f"Còn {days} ngày đến hạn nộp báo cáo: {ref}"
-                body = f"Hạn nộp {request.due_date:%d/%m/%Y}. {request.title}"
-            await notifications.notify(
-                session,
-                user_ids=await holders_of(session, Role.reporter, sub.org_unit),
-                kind="overdue" if stage == "overdue" else "due_soon",
-                title=title,
-                body=body,
-                link=f"/submissions/{sub.id}",
-                entity=("submission", sub.id),
-            )
-            sent += 1
-    await session.flush()
-    return sent
-
-
-@tasks.periodic(cron="5 * * * *")
-@tasks.task(name="reports.send_reminders", queue="housekeeping")
-async def send_reminders_job(timestamp: int) -> None:
-    async with unit_of_work() as session:
-        await send_reminders(session)
-
-
-def next_period(code: str, recurrence: str) -> str:
-    """The period after `code` of the recurrence's type: 2026Q2 -> 2026Q3, 2026 -> 2027."""
-    period = parse(code)
-    start = period.end + timedelta(days=1)
-    y, m = start.year, start.month
-    return {
-        "monthly": f"{y}{m:02d}",
-        "quarterly": f"{y}Q{(m - 1) // 3 + 1}",
-        "six_monthly": f"{y}S{1 if m <= 6 else 2}",
-        "yearly": f"{y}",
-    }[recurrence]
-
-
-async def create_recurring(session: AsyncSession, *, today: date | None = None) -> int:
-    """For each recurring request whose period has ended, open the next one (same units,
-    outline, tasks, indicators), due `due_days_after_period` after that period ends."""
-    today = today or datetime.now(TZ).date()
-    successor = aliased(ReportRequest)
-    due = await session.scalars(
-        whole(select(ReportRequest))
-        .where(
-            ReportRequest.recurrence.is_not(None),
-            ReportRequest.status != "draft",
-            ReportRequest.period_end < today,
-            ~exists(select(1).where(successor.recurred_from_id == ReportRequest.id)),
-        )
-        .with_for_update(skip_locked=True)
-    )
-    created = 0
-    for previous in list(due):
-        assert previous.recurrence is not None
-        code = next_period(previous.period, previous.recurrence)
-        period = parse(code, cutoff=previous.cutoff)
-        request = ReportRequest(
-            requester_id=previous.requester_id,
-            document_id=None,
-            plan_id=previous.plan_id,
-            title=previous.title,
-            kind=previous.kind,
-            period=period.code,
-            period_start=period.start,
-            period_end=period.end,
-            cutoff=previous.cutoff,
-            due_date=period.end + timedelta(days=previous.due_days_after_period or 0),
-            status="open",
-            outline=list(previous.outline),
-            task_ids=list(previous.task_ids),
-            include_child_plans=previous.include_child_plans,
-            signed_reports=previous.signed_reports,
-            indicator_ids=list(previous.indicator_ids),
-            recurrence=previous.recurrence,
-            due_days_after_period=previous.due_days_after_period,
-            recurred_from_id=previous.id,
-            opened_at=datetime.now(UTC),
-            reminders_sent=[],
-        )
-        request.requester = previous.requester
-        request.units = [u for u in previous.units if u.active]
-        session.add(request)
-        await session.flush()
-        await _open_submissions(session, None, request, list(request.units))
-        await audit.record(
-            session,
-            actor=None,
-            action="recur",
-            entity_type=ENTITY,
-            entity_id=request.id,
-            after=_snapshot(request),
-        )
-        created += 1
-    return created
-
-
-@tasks.periodic(cron="30 0 * * *")
-@tasks.task(name="reports.create_recurring", queue="housekeeping")
-async def create_recurring_job(timestamp: int) -> None:
-    async with unit_of_work() as session:
-        await create_recurring(session)

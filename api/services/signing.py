@@ -27,6 +27,7 @@ from api.models import (
     Submission,
     User,
 )
+from api.schemas.signing import SignableDocumentRead, SignatureRead, SigningSessionRead
 from api.services import audit, compilation, pades, report_files, report_pdf, report_requests
 from api.services import submissions as submissions_service
 from api.services.report_layout import ReportLayout, of_compilation
@@ -441,3 +442,44 @@ async def require_signed_submission(
             "Yêu cầu này đòi báo cáo có chữ ký số: người ký của đơn vị cần ký bản hiện tại của "
             "báo cáo trước khi nộp (mọi sửa đổi sau khi ký phải ký lại)."
         )
+
+
+# --- as the API answers them ---------------------------------------------------------
+
+
+async def fresh_document(session: AsyncSession, document_id: uuid.UUID) -> SignableDocument:
+    """A document version as the database holds it now (its signatures just written)."""
+    doc = await session.get(SignableDocument, document_id, populate_existing=True)
+    if doc is None:
+        raise NotFound("Không có bản tài liệu này.")
+    return doc
+
+
+def document_read(doc: SignableDocument) -> SignableDocumentRead:
+    return SignableDocumentRead(
+        id=doc.id,
+        subject_type=doc.subject_type,
+        subject_id=doc.subject_id,
+        version=doc.version,
+        sha256=doc.sha256,
+        signer_mode=doc.signer_mode,
+        signer_name=doc.signer_name,
+        created_at=doc.created_at,
+        signed=doc.signed_at is not None,
+        signed_at=doc.signed_at,
+        signed_sha256=doc.signed_sha256,
+        signatures=[SignatureRead.model_validate(s) for s in doc.signatures],
+        download_url=f"/api/v1/signable-documents/{doc.id}/pdf",
+    )
+
+
+def session_read(row: SigningSession, doc: SignableDocument) -> SigningSessionRead:
+    return SigningSessionRead(
+        id=row.id,
+        document_id=doc.id,
+        version=doc.version,
+        to_sign_digest=base64.b64encode(to_sign(row)).decode(),
+        signed_attributes=base64.b64encode(row.signed_attrs).decode(),
+        expires_at=row.expires_at,
+        complete_url=f"/api/v1/signing-sessions/{row.id}/complete",
+    )

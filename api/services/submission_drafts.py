@@ -16,17 +16,11 @@ from api.models import (
     ReportRequest,
     Submission,
 )
-from api.schemas.report import (
-    SubmissionSaved,
-    SubmissionUpdate,
-)
+from api.schemas.submission import SubmissionSaved, SubmissionUpdate
 from api.services import audit, data_values
 from api.services.imports import Outcome
 from api.services.org_units import check_version
-from api.services.report_requests import (
-    indicators_stamp,
-    stamped_indicators_of,
-)
+from api.services.request_indicators import indicators_stamp, stamped_indicators_of
 from api.services.submissions import (
     EDITORS,
     ENTITY,

@@ -21,31 +21,18 @@ from api.access import Principal
 from api.errors import Conflict, Forbidden, InvalidInput, NotFound
 from api.models import (
     OrgUnit,
-    ReportAttachment,
     ReportRequest,
     Role,
     Submission,
+    SubmissionAttachment,
     SubmissionRevision,
     User,
 )
-from api.schemas.report import (
-    Change,
-    Diff,
-    Revision,
-    RevisionRef,
-    SubmissionRead,
-    ValueRow,
-)
+from api.schemas.submission import Change, Diff, Revision, RevisionRef, SubmissionRead, ValueRow
 from api.services import audit, notifications
+from api.services.deadlines import TZ, is_late
 from api.services.org_units import check_version
-from api.services.report_requests import (
-    HOLDERS_SQL,
-    HOLDERS_TYPES,
-    TZ,
-    holder_params,
-    is_late,
-    reference,
-)
+from api.services.report_requests import HOLDERS_SQL, HOLDERS_TYPES, holder_params, reference
 from api.services.submission_drafts import require_editable, update_along
 from api.services.submissions import (
     ENTITY,
@@ -120,7 +107,7 @@ class Moved:
 
     sub: Submission
     values: list[ValueRow]
-    files: list[ReportAttachment]
+    files: list[SubmissionAttachment]
 
     async def read_model(self, session: AsyncSession, actor: Principal) -> SubmissionRead:
         return await read_model(session, actor, self.sub, values=self.values, files=self.files)
@@ -210,7 +197,7 @@ async def _move(
 
 
 def content(
-    sub: Submission, values: list[ValueRow], files: list[ReportAttachment]
+    sub: Submission, values: list[ValueRow], files: list[SubmissionAttachment]
 ) -> dict[str, Any]:
     """The whole report as data: what a revision keeps and a diff compares."""
     return {

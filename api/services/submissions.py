@@ -24,18 +24,18 @@ from api.models import (
     Assignment,
     DataValue,
     OrgUnit,
-    ReportAttachment,
     ReportRequest,
     Role,
     Submission,
+    SubmissionAttachment,
     Task,
 )
 from api.paging import decode_id_cursor, encode_cursor
 from api.schemas.common import StoredFileRead
-from api.schemas.report import (
+from api.schemas.report_request import OutlineSection
+from api.schemas.submission import (
     IssuedDocument,
     Link,
-    OutlineSection,
     Output,
     Section,
     SubmissionRead,
@@ -43,16 +43,11 @@ from api.schemas.report import (
     TaskRow,
     ValueRow,
 )
+from api.services.deadlines import TZ, UNFILED, past_deadline_open
 from api.services.documents import Reference, format_reference
-from api.services.report_requests import (
-    TZ,
-    UNFILED,
-    indicator_ref,
-    indicators_of,
-    past_deadline_open,
-    plan_ids_in_scope,
-    reference,
-)
+from api.services.report_requests import plan_ids_in_scope, reference
+from api.services.request_indicators import indicator_ref, indicators_of
+from api.services.stored_files import file_read
 
 ENTITY = "submission"
 EDITORS = (Role.reporter,)
@@ -412,7 +407,7 @@ async def read_model(
     sub: Submission,
     *,
     values: list[ValueRow] | None = None,
-    files: list[ReportAttachment] | None = None,
+    files: list[SubmissionAttachment] | None = None,
 ) -> SubmissionRead:
     """The whole report; `values` and `files`, when the caller has just read them."""
     base = summary(sub)
@@ -445,20 +440,18 @@ async def read_model(
     )
 
 
-async def attachments_of(session: AsyncSession, sub: Submission) -> list[ReportAttachment]:
+async def attachments_of(session: AsyncSession, sub: Submission) -> list[SubmissionAttachment]:
     """The files' metadata (their bytes are loaded only to be downloaded)."""
     stmt = (
-        select(ReportAttachment)
-        .where(ReportAttachment.submission_id == sub.id)
-        .options(defer(ReportAttachment.data))
-        .order_by(ReportAttachment.created_at, ReportAttachment.id)
+        select(SubmissionAttachment)
+        .where(SubmissionAttachment.submission_id == sub.id)
+        .options(defer(SubmissionAttachment.data))
+        .order_by(SubmissionAttachment.created_at, SubmissionAttachment.id)
     )
     return list(await session.scalars(stmt))
 
 
-def attachment_read(a: ReportAttachment) -> StoredFileRead:
-    from api.services.attachments import file_read
-
+def attachment_read(a: SubmissionAttachment) -> StoredFileRead:
     return file_read(a, f"/api/v1/submissions/{a.submission_id}/attachments/{a.id}")
 
 

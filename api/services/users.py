@@ -34,6 +34,12 @@ async def get_readable(session: AsyncSession, actor: Principal, user_id: uuid.UU
     return user
 
 
+async def me(session: AsyncSession, actor: Principal) -> tuple[User | None, OrgUnit | None]:
+    """The caller's own user row and home unit (for the profile)."""
+    unit = await session.scalar(select(OrgUnit).where(OrgUnit.id == actor.unit_id))
+    return await session.get(User, actor.user_id), unit
+
+
 def _password_errors(password: str, username: str) -> None:
     problems = password_problems(password, username=username)
     if problems:

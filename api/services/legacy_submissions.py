@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.access import Principal
 from api.errors import InvalidInput
-from api.schemas.report import LegacyImportResult, SubmissionUpdate, TaskResultIn
+from api.schemas.submission import LegacyImportResult, SubmissionUpdate, TaskResultIn
 from api.services import submission_drafts, submissions
 from api.services.org_units import check_version
 from api.tabular import normalise_header
