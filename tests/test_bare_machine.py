@@ -217,7 +217,14 @@ def test_apt_without_chromium_after_it_still_fails(tmp_path: Path) -> None:
 
 
 def test_make_test_checks_chromium_first() -> None:
+    # Run under `make test` itself, a nested make would print "Entering directory" first.
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
     plan = subprocess.run(
-        ["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, check=True
+        ["make", "--no-print-directory", "-n", "test"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
     ).stdout
     assert plan.splitlines()[0] == "scripts/ensure-chromium"
