@@ -20,9 +20,6 @@ MAX_LINES = 600
 
 # Modules allowed past MAX_LINES for now, each with its reason (whose split it waits for).
 LONG_MODULE_EXEMPTIONS = {
-    # Another change splits DOCX/XLSX rendering out of the compilation while adding PDF
-    # rendering and signing; the split is theirs.
-    "api.services.compilation",
     # Issue 21 rewrites the bulk upload pipeline (row validation vs writes, the pacer) in this
     # module; its split belongs to that rewrite.
     "api.services.data_values",

@@ -32,12 +32,13 @@ from api.schemas.report import (
     CompiledSection,
     CompiledTaskResult,
 )
-from api.services import audit, report_requests, submissions
+from api.services import audit, report_request_status, report_requests, submissions
 from api.services.analytics import evaluate, targets_for
 from api.services.org_units import check_version
 from api.services.report_layout import EVALUATION_VI, STATE_VI, TASK_STATUS_VI
 from api.services.report_layout import role_vi as _role
 from api.services.report_layout import when as _when
+from api.services.request_indicators import indicator_ref, indicators_of
 from api.tabular import Sheet, write_workbook
 
 COMPARATOR_TEXT = {"gte": "≥", "gt": ">", "lte": "≤", "lt": "<", "eq": "=", "approx": "≈"}
@@ -101,7 +102,7 @@ async def compile_request(
     statuses = ("accepted",) if include == "accepted" else ("submitted", "accepted")
     subs = await submissions.of_request(session, actor=actor, request=request, statuses=statuses)
     subs.sort(key=lambda s: s.org_unit.code)
-    status = await report_requests.status(session, actor=actor, request=request)
+    status = await report_request_status.status(session, actor=actor, request=request)
 
     draft = await draft_of(session, request)
     edits = draft.sections if draft else {}
@@ -157,7 +158,7 @@ async def compile_request(
                 )
             )
 
-    indicators = await report_requests.indicators_of(session, request.indicator_ids)
+    indicators = await indicators_of(session, request.indicator_ids)
     names = {s.org_unit_id: s.org_unit.name for s in subs}
     values: dict[tuple[uuid.UUID, str], list[DataValue]] = {}
     if indicators and subs:
@@ -191,7 +192,7 @@ async def compile_request(
             )
             compiled.append(
                 CompiledIndicator(
-                    indicator=report_requests.indicator_ref(ind),
+                    indicator=indicator_ref(ind),
                     option=option,
                     value=None if value is None else round(value, max(ind.decimals, 2)),
                     value_text=_format(value, ind),

@@ -9,7 +9,7 @@ from datetime import datetime
 from api.numbers import format_decimal
 from api.schemas.report import Compilation, CompiledIndicator
 from api.schemas.submission import SubmissionRead
-from api.services.report_requests import TZ
+from api.services.deadlines import TZ
 
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 TASK_STATUS_VI = {

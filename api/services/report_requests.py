@@ -35,16 +35,10 @@ from api.schemas.report_request import (
     UnitSelection,
 )
 from api.services import audit, documents, notifications
-
-# TZ, status, indicator_ref and indicators_of are re-exported (`x as x`) for compilation.py,
-# which another change is splitting: it may then import them from their own modules.
-from api.services.deadlines import TZ as TZ
 from api.services.documents import format_reference, reference_of
 from api.services.indicators import resolve as resolve_indicator
 from api.services.org_units import check_version
-from api.services.report_request_status import status as status
-from api.services.request_indicators import indicator_ref as indicator_ref
-from api.services.request_indicators import indicators_of as indicators_of
+from api.services.request_indicators import indicator_ref, indicators_of
 
 ENTITY = "report_request"
 MANAGERS = (Role.plan_manager,)
