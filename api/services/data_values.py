@@ -23,8 +23,8 @@ from api.access import Principal, per_caller
 from api.db import API_APPLICATION_NAME
 from api.errors import NotFound
 from api.models import DataValue, Indicator, OrgUnit, Role
-from api.pacing import PEOPLE_RECENT, Pacer
 from api.numbers import DATA_VALUE
+from api.pacing import PEOPLE_RECENT, Pacer
 from api.periods import PeriodError, parse
 from api.services import audit
 from api.services.data_value_bulk import stage_rows
