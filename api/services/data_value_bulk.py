@@ -102,7 +102,7 @@ JOIN dv_period p ON p.raw = coalesce(r.period, '')
 JOIN dv_opt o ON o.indicator_id = i.id AND o.option = coalesce(nullif(r.option, ''), :default)
 JOIN dv_status st ON st.raw = coalesce(r.status, '')
 JOIN dv_deleted dl ON dl.raw = coalesce(r.deleted, '')
-WHERE r.headers IS NULL
+WHERE r.headers = ''
   AND coalesce(r.numerator, '') = '' AND coalesce(r.denominator, '') = ''
   AND coalesce(r.text_value, '') = ''
   AND (coalesce(r.comment, '') = ''
@@ -147,14 +147,14 @@ class Columns:
         return {
             header: value
             for header, value in zip(self.order, raw, strict=True)
-            if header is not None and value is not None
+            if header is not None
         }
 
 
 class _Source:
     """The upload's rows as CSV for COPY, in parts of COPY_PART rows (one COPY each, with a
     pause between them while people are served): the row number, the cells of RAW_COLUMNS
-    (NULL where the row has no such cell) and the row's own headers when they differ from
+    (empty where the row has no such cell) and the row's own headers when they differ from
     the first row's (JSON rows may each name theirs)."""
 
     def __init__(
@@ -178,8 +178,8 @@ class _Source:
             if own is None:
                 own = known[keys] = Columns(keys)
             line: list[Any] = [row.number]
-            line += [cells.get(h) if h is not None else None for h in own.order]
-            line.append(None if own.chosen == reference else json.dumps(own.chosen))
+            line += [cells[h] if h is not None else "" for h in own.order]
+            line.append("" if own.chosen == reference else json.dumps(own.chosen))
             writer.writerow(line)
             outcome.rows += 1
             if outcome.rows % 5000 == 0:
@@ -205,7 +205,7 @@ class _Source:
                 if any("\x00" in v for v in record):
                     self.nul_rows.append(_nul_row(record, self.columns))
                 else:
-                    writer.writerow([int(record[0]), *[v or None for v in record[1:]]])
+                    writer.writerow([int(record[0]), *record[1:]])
             chunk = kept.getvalue()
         return chunk.encode()
 
