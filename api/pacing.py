@@ -20,9 +20,12 @@ class Pacer:
         self.pause = pause
         self.busy = busy
         self.since = time.perf_counter()
+        # Whether the last call paused (others were waiting).
+        self.waited = False
 
     async def __call__(self) -> None:
-        if self.pause > 0 and (self.busy is None or await self.busy()):
+        self.waited = self.pause > 0 and (self.busy is None or await self.busy())
+        if self.waited:
             await asyncio.sleep((time.perf_counter() - self.since) * self.pause)
         self.since = time.perf_counter()
 

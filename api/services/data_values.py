@@ -172,6 +172,7 @@ _COUNTS = """(SELECT count(*) FROM upserted WHERE created),
 # and every autosave on the machine waited behind it; ranges of 10 000 still held it for a
 # second at a time. Still one transaction: all or nothing.
 APPLY_CHUNK = 2_500
+IDLE_CHUNKS = 8
 _CHUNK = "(SELECT * FROM dv_stage WHERE row_number > :after AND row_number <= :upto)"
 CHUNK_WRITE_SQL = f"""WITH dv_stage AS ({_merged(_CHUNK)}),
 {_WRITES}
@@ -233,19 +234,30 @@ async def apply(
             return
     # In row ranges, each one statement, pausing between them: see CHUNK_WRITE_SQL.
     last = int(await session.scalar(text("SELECT coalesce(max(row_number), 0) FROM dv_stage")) or 0)
+    if last > APPLY_CHUNK:
+        # Each range found by the index, not by reading the whole staging table again (a
+        # million staged rows read 440 times over was most of an upload's time).
+        await session.execute(
+            text("CREATE INDEX IF NOT EXISTS dv_stage_row ON dv_stage (row_number)")
+        )
     upserted = row_deleted = 0
     pace = bulk_pacer(session)
     chunk_write = text(CHUNK_WRITE_SQL)
-    for after in range(0, last, APPLY_CHUNK):
-        chunk = {**params, "after": after, "upto": after + APPLY_CHUNK}
+    after, size = 0, APPLY_CHUNK
+    while after < last:
+        chunk = {**params, "after": after, "upto": after + size}
         created, updated, deleted = (await session.execute(chunk_write, chunk)).one()
         outcome.created += created
         outcome.updated += updated
         outcome.deleted += deleted
         upserted += created + updated
         row_deleted += deleted
-        if after + APPLY_CHUNK < last:
+        after += size
+        if after < last:
             await pace()
+            # Nobody to yield to: larger ranges (fewer statements); APPLY_CHUNK again as soon
+            # as people are served.
+            size = APPLY_CHUNK if pace.waited else APPLY_CHUNK * IDLE_CHUNKS
     if replace:
         args = {
             **params,
