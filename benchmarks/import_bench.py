@@ -264,7 +264,16 @@ def floor_copy(url: str, resolved: Path) -> float:
     """The database's floor: psql's \\copy of the resolved rows into an empty copy of
     data_value with all its indexes and constraints (CREATE TABLE ... (LIKE data_value
     INCLUDING ALL)), timed around psql."""
-    base = ["psql", url, "-v", "ON_ERROR_STOP=1", "-q", "-c"]
+    base = [
+        "psql",
+        url,
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-q",
+        "-c",
+        "SET client_min_messages = warning",
+        "-c",
+    ]
     subprocess.run(
         [
             *base,

@@ -92,22 +92,29 @@ _RANKS = "ARRAY['draft', 'submitted', 'accepted']"
 
 
 def _merged(source: str) -> str:
-    """The rows of `source` (dv_stage's columns) read against the stored values."""
+    """The rows of `source` (dv_stage's columns) read against the stored values, with the
+    id of the key's stored row (live or deleted) and whether the row is the live value as it
+    is (`same`: nothing to write, no history; such rows go no further)."""
     keep = "s.numerator IS NULL AND s.denominator IS NULL AND s.value = d.value"
     return f"""SELECT s.row_number, s.indicator_id, s.org_unit_id, s.period, s.period_type,
     s.period_start, s.period_end, s.option, k.numerator, k.denominator, s.value, s.text_value,
-    s.comment,
+    s.comment, m.status, s.deleted, s.acceptor, d0.id AS stored_id,
+    (NOT s.deleted AND d.id IS NOT NULL
+     AND (k.numerator, k.denominator, s.value, s.text_value, s.comment, m.status)
+         IS NOT DISTINCT FROM (d.numerator, d.denominator, d.value, d.text_value, d.comment,
+                               d.status)) AS same
+FROM {source} s
+LEFT JOIN data_value d0 ON {_KEY.replace("d.", "d0.")}
+LEFT JOIN LATERAL (SELECT d0.* WHERE d0.deleted_at IS NULL) AS d ON true
+CROSS JOIN LATERAL (SELECT
+    CASE WHEN {keep} THEN d.numerator ELSE s.numerator END AS numerator,
+    CASE WHEN {keep} THEN d.denominator ELSE s.denominator END AS denominator) AS k
+CROSS JOIN LATERAL (SELECT
     CASE WHEN (k.numerator, k.denominator, s.value, s.text_value, s.comment)
               IS NOT DISTINCT FROM (d.numerator, d.denominator, d.value, d.text_value, d.comment)
           AND (NOT s.status_given
                OR array_position({_RANKS}, s.status) < array_position({_RANKS}, d.status))
-         THEN d.status ELSE s.status END AS status,
-    s.deleted, s.acceptor
-FROM {source} s
-LEFT JOIN data_value d ON {_KEY} AND d.deleted_at IS NULL
-CROSS JOIN LATERAL (SELECT
-    CASE WHEN {keep} THEN d.numerator ELSE s.numerator END AS numerator,
-    CASE WHEN {keep} THEN d.denominator ELSE s.denominator END AS denominator) AS k"""
+         THEN d.status ELSE s.status END AS status) AS m"""
 
 
 # Rows refused to callers who may not accept values of the row's unit: changing or deleting
@@ -131,8 +138,12 @@ SELECT gen_random_uuid(), d.id,
             ELSE 'update' END,
        :now, :actor, d.source, d.numerator, d.denominator, d.value, d.text_value, d.comment,
        d.status
-FROM dv_stage s JOIN data_value d ON {_KEY}
-WHERE (s.deleted AND d.deleted_at IS NULL) OR (NOT s.deleted AND {_CHANGED})"""
+FROM dv_stage s
+-- One look-up by id for each row with a stored value (LIMIT keeps it one: as a join, the
+-- planner hashed all of data_value for every part of an upload).
+CROSS JOIN LATERAL (SELECT * FROM data_value d WHERE d.id = s.stored_id LIMIT 1) AS d
+WHERE s.stored_id IS NOT NULL
+  AND ((s.deleted AND d.deleted_at IS NULL) OR (NOT s.deleted AND {_CHANGED}))"""
 
 # 2. Create or change; identical values are left alone, so they are counted unchanged.
 UPSERT_SQL = """
@@ -155,10 +166,10 @@ WHERE (d.numerator, d.denominator, d.value, d.text_value, d.comment, d.status,
 RETURNING (xmax = 0) AS created"""
 
 # 3. Soft deletes asked for by rows.
-DELETE_SQL = f"""
+DELETE_SQL = """
 UPDATE data_value d SET deleted_at = :now, updated_at = :now, updated_by = :actor,
        version = d.version + 1
-FROM dv_stage s WHERE {_KEY} AND s.deleted AND d.deleted_at IS NULL"""
+FROM dv_stage s WHERE d.id = s.stored_id AND s.deleted AND d.deleted_at IS NULL"""
 
 # 1-3 as one statement; dv_stage is a CTE over a part of the staging table (or the rows bound
 # inline), which inside its own definition still names the table.
@@ -174,7 +185,8 @@ _COUNTS = """(SELECT count(*) FROM upserted WHERE created),
 APPLY_CHUNK = 2_500
 IDLE_CHUNKS = 8
 _CHUNK = "(SELECT * FROM dv_stage WHERE row_number > :after AND row_number <= :upto)"
-CHUNK_WRITE_SQL = f"""WITH dv_stage AS ({_merged(_CHUNK)}),
+CHUNK_WRITE_SQL = f"""WITH merged AS ({_merged(_CHUNK)}),
+dv_stage AS (SELECT * FROM merged WHERE NOT same),
 {_WRITES}
 SELECT {_COUNTS}"""
 
@@ -400,7 +412,7 @@ def inline_write(acceptor: bool, along: Along | None = None) -> TextClause:
     sql = f"""WITH {_INLINE_ROWS},
 merged AS ({_merged("given")}),
 locked AS ({_INLINE_LOCKED[acceptor]}),
-dv_stage AS (SELECT * FROM merged WHERE NOT EXISTS (SELECT 1 FROM locked)),
+dv_stage AS (SELECT * FROM merged WHERE NOT same AND NOT EXISTS (SELECT 1 FROM locked)),
 {_WRITES}{f",{chr(10)}{along.sql}" if along else ""}
 SELECT {_COUNTS}, (SELECT array_agg(row_number ORDER BY row_number) FROM locked),
     (SELECT array_agg(kind ORDER BY row_number) FROM locked)"""
