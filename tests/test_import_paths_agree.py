@@ -413,3 +413,31 @@ async def test_strategies_and_replace_agree(
         {"replace_scope": {"indicators": ["KCB_BHYT"], "org_unit": "BN-SONHAI", "period": "2035"}},
     ):
         await _agree(session, monkeypatch, content, username="admin", options=options)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.text(alphabet="ab '=+-\u0301é\u00a0,;\"\t\x1c", max_size=6), min_size=3, max_size=3
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_csv_cells_read_as_unmark_of_nfc(rows: list[list[str]]) -> None:
+    """The reader's shortcut for plain rows gives what unmark(nfc(cell)) gives every cell."""
+    import csv as csv_module
+
+    from api.tabular import read_csv, unmark
+    from api.text import nfc
+
+    out = io.StringIO()
+    csv_module.writer(out, lineterminator="\r\n").writerows([["a", "b", "c"], *rows])
+    _, read = read_csv(io.BytesIO(out.getvalue().encode()))
+    expected = [
+        {h: unmark(nfc(v)) for h, v in zip(["a", "b", "c"], r, strict=True)}
+        for r in rows
+        if "".join(r).strip()
+    ]
+    assert [r.cells for r in read] == expected
