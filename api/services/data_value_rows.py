@@ -381,3 +381,38 @@ def _record(r: Staged) -> tuple[Any, ...]:
         r.acceptor,
         r.status_given,
     )
+
+
+async def replace_options(
+    session: AsyncSession,
+    actor: Principal,
+    catalog: Catalog,
+    options: dict[str, Any],
+    outcome: Outcome,
+) -> dict[str, Any] | None:
+    """`replace_scope`: indicators (codes), an org unit (its subtree) and a period."""
+    scope = options.get("replace_scope")
+    if not scope:
+        return None
+    conflicts = []
+    indicators = [catalog.indicators.get(c) for c in scope.get("indicators", [])]
+    unit = catalog.units.get(scope.get("org_unit", ""))
+    period = None
+    try:
+        period = parse(scope.get("period", ""))
+    except PeriodError as exc:
+        conflicts.append(("replace_scope.period", str(exc)))
+    if not indicators or None in indicators:
+        conflicts.append(("replace_scope.indicators", "Chỉ số trong phạm vi thay thế không có."))
+    if unit is None or not actor.can(WRITERS, unit[1]):
+        conflicts.append(("replace_scope.org_unit", "Đơn vị ngoài phạm vi hoặc không có."))
+    for column, message in conflicts:
+        outcome.reject(RowConflict(None, column, None, "invalid_scope", message))
+    if conflicts or unit is None or period is None:
+        return None
+    return {
+        "indicator_ids": [i.id for i in indicators if i is not None],
+        "unit_path": unit[1],
+        "start": period.start,
+        "end": period.end,
+    }

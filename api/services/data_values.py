@@ -1,33 +1,37 @@
-"""Indicator values: validation, set-based upsert with history, soft delete, scoped reads.
+"""Indicator values: set-based upsert with history, soft delete, and the importer.
 
 One write path serves the JSON batch endpoint, every bulk upload format and DHIS2
-dataValueSets: rows are validated in full (every conflict reported with its row and column),
-then staged with COPY into a temporary table and applied by a handful of set-based statements:
-history of what changes, one INSERT ... ON CONFLICT DO UPDATE that skips identical values
-(counted as unchanged, never as updated), soft deletes, and the optional replace of a scope.
+dataValueSets: rows are validated in full (every conflict reported with its row and column;
+the row validator is in data_value_rows, the SQL path of files in data_value_bulk), staged in
+a temporary table and applied by a handful of set-based statements: history of what changes,
+one INSERT ... ON CONFLICT DO UPDATE that skips identical values (counted as unchanged, never
+as updated), soft deletes, and the optional replace of a scope. Reads: data_value_reads.
 """
 
 import functools
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from itertools import chain, islice
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Select, TextClause, and_, or_, select, text
+from sqlalchemy import BindParameter, TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import pacing
-from api.access import Principal, per_caller
+from api.access import Principal
 from api.db import API_APPLICATION_NAME
-from api.errors import NotFound
-from api.models import DataValue, Indicator, OrgUnit, Role
 from api.numbers import DATA_VALUE
 from api.pacing import PEOPLE_RECENT, Pacer
-from api.periods import PeriodError, parse
 from api.services import audit
 from api.services.data_value_bulk import stage_rows
+from api.services.data_value_reads import (
+    get_readable,
+    period_overlap,
+    readable_condition,
+    readable_statement,
+)
 from api.services.data_value_rows import (
     ACCEPTORS,
     COLUMNS,
@@ -36,13 +40,13 @@ from api.services.data_value_rows import (
     STAGE_COLUMNS,
     STATUSES,
     TRUE,
-    WRITERS,
     Catalog,
     Staged,
     column_of,
     compute_value,
     create_stage,
     option_codes,
+    replace_options,
     stage,
     validate_row,
 )
@@ -60,7 +64,11 @@ __all__ = [
     "Catalog",
     "column_of",
     "compute_value",
+    "get_readable",
     "option_codes",
+    "period_overlap",
+    "readable_condition",
+    "readable_statement",
     "validate_row",
 ]
 DUPLICATES_SQL = """
@@ -534,7 +542,7 @@ class DataValueImporter:
             )
         if outcome.conflicts_total:
             return outcome
-        replace = await _replace_options(session, actor, catalog, options, outcome)
+        replace = await replace_options(session, actor, catalog, options, outcome)
         if outcome.conflicts_total:
             return outcome
         source = options.get("source", "import")
@@ -599,80 +607,4 @@ async def _validate_all(
     return batch
 
 
-async def _replace_options(
-    session: AsyncSession,
-    actor: Principal,
-    catalog: Catalog,
-    options: dict[str, Any],
-    outcome: Outcome,
-) -> dict[str, Any] | None:
-    """`replace_scope`: indicators (codes), an org unit (its subtree) and a period."""
-    scope = options.get("replace_scope")
-    if not scope:
-        return None
-    conflicts = []
-    indicators = [catalog.indicators.get(c) for c in scope.get("indicators", [])]
-    unit = catalog.units.get(scope.get("org_unit", ""))
-    period = None
-    try:
-        period = parse(scope.get("period", ""))
-    except PeriodError as exc:
-        conflicts.append(("replace_scope.period", str(exc)))
-    if not indicators or None in indicators:
-        conflicts.append(("replace_scope.indicators", "Chỉ số trong phạm vi thay thế không có."))
-    if unit is None or not actor.can(WRITERS, unit[1]):
-        conflicts.append(("replace_scope.org_unit", "Đơn vị ngoài phạm vi hoặc không có."))
-    for column, message in conflicts:
-        outcome.reject(RowConflict(None, column, None, "invalid_scope", message))
-    if conflicts or unit is None or period is None:
-        return None
-    return {
-        "indicator_ids": [i.id for i in indicators if i is not None],
-        "unit_path": unit[1],
-        "start": period.start,
-        "end": period.end,
-    }
-
-
 register(DataValueImporter())
-
-
-@per_caller
-def readable_condition(actor: Principal) -> ColumnElement[bool]:
-    """Values this caller may read: drafts only where they may write; others where any of
-    their roles reaches (viewers and reviewers above the unit included)."""
-    everyone = actor.unit_condition(OrgUnit.path, list(Role))
-    writers = or_(actor.unit_condition(OrgUnit.path, WRITERS), OrgUnit.path == actor.unit_path)
-    return or_(
-        and_(DataValue.status != "draft", everyone), and_(DataValue.status == "draft", writers)
-    )
-
-
-@per_caller
-def readable_statement(actor: Principal) -> Select[DataValue, str, str, str]:
-    return (
-        select(DataValue, Indicator.code, OrgUnit.code, OrgUnit.path)
-        .join(Indicator, Indicator.id == DataValue.indicator_id)
-        .join(OrgUnit, OrgUnit.id == DataValue.org_unit_id)
-        .where(readable_condition(actor))
-    )
-
-
-async def get_readable(
-    session: AsyncSession, actor: Principal, value_id: uuid.UUID
-) -> tuple[DataValue, str, str, str]:
-    stmt = readable_statement(actor).where(DataValue.id == value_id)
-    row = (await session.execute(stmt)).first()
-    if row is None:
-        raise NotFound(f"Không có giá trị {value_id}.")
-    value, indicator_code, unit_code, path = row
-    return value, indicator_code, unit_code, path
-
-
-def period_overlap(start: date | None, end: date | None) -> list[ColumnElement[bool]]:
-    out = []
-    if start is not None:
-        out.append(DataValue.period_end >= start)
-    if end is not None:
-        out.append(DataValue.period_start <= end)
-    return out
