@@ -509,7 +509,18 @@ async def login(client: httpx.AsyncClient, username: str, password: str) -> dict
     r = await client.post(f"{API}/auth/token", data={"username": username, "password": password})
     if r.status_code != 200:
         raise SystemExit(f"login {username}: {r.status_code} {r.text[:300]}")
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+    pair = r.json()
+    if pair.get("password_change_required"):
+        # A password an admin set must be changed before anything else (403 otherwise).
+        r = await client.post(
+            f"{API}/auth/password",
+            json={"current_password": password, "new_password": password + "-Own"},
+            headers={"Authorization": f"Bearer {pair['access_token']}"},
+        )
+        if r.status_code != 200:
+            raise SystemExit(f"password {username}: {r.status_code} {r.text[:300]}")
+        pair = r.json()
+    return {"Authorization": f"Bearer {pair['access_token']}"}
 
 
 async def bounded(limit: int, jobs: Iterable[Any]) -> list[Any]:

@@ -541,7 +541,10 @@ async def test_a_data_exception_that_slips_past_validation_is_a_422(
     """The last net: PostgreSQL's class 22 (numeric overflow here, with the domain check
     switched off) is the caller's input, never a 500."""
     from api.numbers import NumericDomain
+    from api.services import data_value_rows
 
+    # The row validator reads the domain from data_value_rows (data_values re-exports it).
+    monkeypatch.setattr(data_value_rows, "DATA_VALUE", NumericDomain(60, 6))
     monkeypatch.setattr(data_values, "DATA_VALUE", NumericDomain(60, 6))
     r = await client.put(
         URL, headers=await login("sonhai.baocao"), json={"values": [_value(value="1e20")]}

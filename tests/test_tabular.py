@@ -208,3 +208,11 @@ def test_numbers_are_written_as_read(number: Decimal) -> None:
         assert parse_decimal(text) == value
         _, rows = read_xlsx(io.BytesIO(write_xlsx(["v"], [[value]])))
         assert parse_decimal(next(rows).cells["v"]) == value
+
+
+def test_a_number_past_excels_15_digits_is_written_exactly() -> None:
+    """openpyxl writes a float cell with 15-16 digits: 10420652661.298052 came back as
+    10420652661.29805 (a hypothesis find); such numbers go out as their exact text."""
+    value = Decimal("10420652661.298052")
+    _, rows = read_xlsx(io.BytesIO(write_xlsx(["v"], [[value]])))
+    assert parse_decimal(next(rows).cells["v"]) == value

@@ -27,7 +27,6 @@ class DataValue(IdMixin, Base):
     __table_args__ = (
         UniqueConstraint("indicator_id", "org_unit_id", "period", "option"),
         Index("ix_data_value_unit_period", "org_unit_id", "period_start"),
-        Index("ix_data_value_indicator_period", "indicator_id", "period_start"),
         Index("ix_data_value_updated", "updated_at", "id"),
         # Covering index for roll-ups (services/analytics): one indicator over a period is read
         # by an index-only scan, without visiting the heap pages the values are spread over.

@@ -18,7 +18,7 @@ from api.errors import InvalidInput
 from api.models import DataValue, Indicator, OrgUnit, Target
 from api.models.indicator import DEFAULT_OPTION
 from api.periods import Period
-from api.services.data_values import readable_condition
+from api.services.data_value_scope import readable_condition
 from api.services.unit_ref import find_unit
 
 

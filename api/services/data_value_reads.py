@@ -14,7 +14,7 @@ from api.models import DataValue, DataValueHistory, Indicator, OrgUnit
 from api.paging import after_time_key, json_page
 from api.periods import parse_param
 from api.schemas.indicator import DataValueRead
-from api.services.data_values import period_overlap, readable_statement
+from api.services.data_value_scope import period_overlap, readable_statement
 from api.services.unit_ref import find_unit, unknown_unit
 
 # What a read returns: DataValueRead's fields, by name and in order.

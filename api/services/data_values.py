@@ -1,396 +1,77 @@
-"""Indicator values: validation, set-based upsert with history, soft delete, scoped reads.
+"""Indicator values: set-based upsert with history, soft delete, and the importer.
 
 One write path serves the JSON batch endpoint, every bulk upload format and DHIS2
-dataValueSets: rows are validated in full (every conflict reported with its row and column),
-then staged with COPY into a temporary table and applied by a handful of set-based statements:
-history of what changes, one INSERT ... ON CONFLICT DO UPDATE that skips identical values
-(counted as unchanged, never as updated), soft deletes, and the optional replace of a scope.
+dataValueSets: rows are validated in full (every conflict reported with its row and column;
+the row validator is in data_value_rows, the SQL path of files in data_value_bulk), staged in
+a temporary table and applied by a handful of set-based statements: history of what changes,
+one INSERT ... ON CONFLICT DO UPDATE that skips identical values (counted as unchanged, never
+as updated), soft deletes, and the optional replace of a scope. Who may read what:
+data_value_scope; the lists and exports: data_value_reads.
 """
 
 import functools
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import UTC, datetime
+from itertools import chain, islice
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Select, TextClause, and_, or_, select, text
+from sqlalchemy import BindParameter, TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.access import Principal, per_caller
+from api import pacing
+from api.access import Principal
 from api.db import API_APPLICATION_NAME
-from api.errors import NotFound
-from api.models import DEFAULT_OPTION, DataValue, Indicator, OrgUnit, Role
-from api.numbers import DATA_VALUE, NumberError, OutOfRange, parse_decimal
-from api.pacing import Pacer
-from api.periods import Period, PeriodError, parse
+from api.numbers import DATA_VALUE
+from api.pacing import PEOPLE_RECENT, Pacer
 from api.services import audit
-from api.services.imports import Outcome, Progress, RowConflict, missing_columns, register
-from api.settings import get_settings
-from api.tabular import Row, normalise_header
-from api.text import nfc
-
-WRITERS = (Role.reporter, Role.plan_manager, Role.admin)
-ACCEPTORS = (Role.reviewer, Role.admin)
-STATUSES = ("draft", "submitted", "accepted")
-
-# Accepted headers (accents, case, spaces and underscores ignored), DHIS2's CSV names included.
-COLUMNS = {
-    "indicator": ("indicator", "chi so", "ma chi so", "dataelement", "data element"),
-    "org_unit": ("org unit", "orgunit", "don vi", "ma don vi"),
-    "period": ("period", "ky", "ky bao cao"),
-    "option": ("option", "catoptcombo", "categoryoptioncombo", "phan to"),
-    "numerator": ("numerator", "tu so"),
-    "denominator": ("denominator", "mau so"),
-    "value": ("value", "gia tri"),
-    # Our JSON reads carry a text indicator's value apart: it stands for `value`.
-    "text_value": ("text value",),
-    "comment": ("comment", "ghi chu"),
-    "status": ("status", "trang thai"),
-    "deleted": ("deleted", "xoa"),
-}
-_ALIASES = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
-TRUE = {"1", "true", "yes", "co", "x"}
-
-
-@functools.lru_cache(maxsize=256)
-def column_of(header: str) -> str | None:
-    # Cached: a file has a handful of headers but a million rows.
-    return _ALIASES.get(normalise_header(header).replace("_", " "))
-
-
-REQUIRED_COLUMNS = ("indicator", "org_unit", "period")
-
-
-@dataclass(frozen=True)
-class Catalog:
-    """Indicators and units, by code and by id, loaded once per write."""
-
-    indicators: dict[str, Indicator]
-    units: dict[str, tuple[uuid.UUID, str, bool]]  # key -> (id, path, active)
-
-    @classmethod
-    async def load(cls, session: AsyncSession) -> "Catalog":
-        indicators: dict[str, Indicator] = {}
-        for ind in await session.scalars(select(Indicator)):
-            indicators[ind.code] = indicators[str(ind.id)] = ind
-        units: dict[str, tuple[uuid.UUID, str, bool]] = {}
-        for uid, code, path, active in await session.execute(
-            select(OrgUnit.id, OrgUnit.code, OrgUnit.path, OrgUnit.active)
-        ):
-            units[code] = units[str(uid)] = (uid, path, active)
-        return cls(indicators, units)
-
-
-def option_codes(indicator: Indicator) -> set[str]:
-    """Valid option keys: 'default' alone, or every combination of the categories' options."""
-    combos = [""]
-    for category in indicator.categories or []:
-        combos = [
-            f"{c}.{o['code']}" if c else str(o["code"])
-            for c in combos
-            for o in category.get("options", [])
-        ]
-    return {DEFAULT_OPTION} if combos == [""] else set(combos)
-
-
-def compute_value(indicator: Indicator, numerator: Decimal, denominator: Decimal) -> Decimal:
-    return (numerator / denominator * indicator.factor).quantize(
-        Decimal("0.000001"), rounding=ROUND_HALF_UP
-    )
-
-
-def _decimals(text_: str) -> int:
-    digits = text_.strip().rstrip("%").strip()
-    for sep in (",", "."):
-        if sep in digits and len(digits.rsplit(sep, 1)[1]) <= 6 and digits.count(sep) == 1:
-            return len(digits.rsplit(sep, 1)[1])
-    return 0
-
-
-# Text cells and the columns holding them (comment, and a text indicator's value).
-TEXT_LIMITS = {"comment": 2000}
-TEXT_VALUE_LIMIT = 2000
-SHOWN_CHARACTERS = 100
-
-
-def shown(text_: str | None) -> str | None:
-    """A cell as quoted back in a conflict: a 100 000-digit cell is not echoed whole."""
-    if text_ is None or len(text_) <= SHOWN_CHARACTERS:
-        return text_
-    return text_[:SHOWN_CHARACTERS] + f"… ({len(text_)} ký tự)"
-
-
-@dataclass
-class Staged:
-    row: int
-    indicator_id: uuid.UUID
-    org_unit_id: uuid.UUID
-    period: Period
-    option: str
-    numerator: Decimal | None
-    denominator: Decimal | None
-    value: Decimal | None
-    text_value: str | None
-    comment: str | None
-    status: str
-    deleted: bool
-    # May the caller accept values of this unit (and so change accepted ones)?
-    acceptor: bool = False
-    # Did the row name its status (not the writer's default, as DHIS2's rows never do)?
-    status_given: bool = True
-
-    @property
-    def key(self) -> tuple[uuid.UUID, uuid.UUID, str, str]:
-        return self.indicator_id, self.org_unit_id, self.period.code, self.option
-
-
-def validate_row(
-    row: Row,
-    catalog: Catalog,
-    actor: Principal,
-    *,
-    default_status: str,
-    cutoff: bool,
-    outcome: Outcome,
-) -> Staged | None:
-    """Check one row against the catalogue, the units, periods and the caller's scope."""
-    cells: dict[str, str] = {}
-    headers: dict[str, str] = {}
-    for header, value in row.cells.items():
-        name = column_of(header)
-        if name:
-            # NFC as files are read: text sent decomposed (as macOS types it) is stored as
-            # a file of it would read it back, so the round trip finds it unchanged.
-            cells[name], headers[name] = nfc(value.strip()), header
-    if cells.get("text_value") and not cells.get("value"):
-        cells["value"], headers["value"] = cells["text_value"], headers["text_value"]
-    before = outcome.conflicts_total
-
-    def reject(name: str, code: str, message: str) -> None:
-        outcome.reject(
-            RowConflict(row.number, headers.get(name, name), shown(cells.get(name)), code, message)
-        )
-
-    # PostgreSQL stores no NUL in text: refused here, naming the cell, for every format.
-    for name, value in cells.items():
-        if "\x00" in value:
-            reject(name, "nul_character", "Có ký tự NUL (\\0): không lưu được; hãy xóa ký tự đó.")
-        elif len(value) > TEXT_LIMITS.get(name, len(value)):
-            reject(name, "too_long", f"Dài {len(value)} ký tự; tối đa {TEXT_LIMITS[name]}.")
-
-    indicator = catalog.indicators.get(cells.get("indicator", ""))
-    if indicator is None:
-        reject(
-            "indicator", "unknown_indicator", f"Không có chỉ số mã '{cells.get('indicator', '')}'."
-        )
-    unit = catalog.units.get(cells.get("org_unit", ""))
-    if unit is None:
-        reject("org_unit", "unknown_org_unit", f"Không có đơn vị mã '{cells.get('org_unit', '')}'.")
-    elif not actor.can(WRITERS, unit[1]):
-        reject("org_unit", "forbidden", "Đơn vị này nằm ngoài phạm vi bạn được ghi số liệu.")
-    elif not unit[2]:
-        reject("org_unit", "inactive_org_unit", "Đơn vị đã ngừng hoạt động.")
-    period: Period | None = None
-    try:
-        period = parse(cells.get("period", ""), cutoff=cutoff)
-    except PeriodError as exc:
-        reject("period", "invalid_period", str(exc))
-    option = cells.get("option") or DEFAULT_OPTION
-    if indicator is not None and option not in option_codes(indicator):
-        reject(
-            "option",
-            "unknown_option",
-            f"Phân tổ '{option}' không thuộc chỉ số {indicator.code} "
-            f"(có: {', '.join(sorted(option_codes(indicator)))}).",
-        )
-    status = (cells.get("status") or default_status).lower()
-    if status not in STATUSES:
-        reject("status", "invalid_status", "Trạng thái: draft, submitted hoặc accepted.")
-    # Whether a row may set `accepted` or change an accepted value is decided against the
-    # stored value (see _LOCKED): re-sending an accepted value as it is changes nothing.
-    deleted = cells.get("deleted", "").lower() in TRUE
-
-    numbers: dict[str, Decimal | None] = {}
-    text_indicator = indicator is not None and indicator.value_type == "text"
-    for name in ("numerator", "denominator", "value"):
-        raw = cells.get(name, "")
-        numbers[name] = None
-        # A text indicator's value is text (checked in _check_numbers), not a number.
-        if raw and not (text_indicator and name == "value"):
-            try:
-                numbers[name] = DATA_VALUE.fit(parse_decimal(raw))
-            except OutOfRange as exc:
-                reject(name, "out_of_range", f"'{shown(raw)}': {exc}.")
-            except NumberError:
-                reject(name, "not_a_number", f"'{shown(raw)}' không phải là số (ví dụ: 38,46).")
-    text_value = None
-    if indicator is not None and outcome.conflicts_total == before and not deleted:
-        text_value = _check_numbers(indicator, cells, numbers, reject)
-    if outcome.conflicts_total > before:
-        return None
-    assert indicator is not None and unit is not None and period is not None
-    return Staged(
-        row.number,
-        indicator.id,
-        unit[0],
-        period,
-        option,
-        numbers["numerator"],
-        numbers["denominator"],
-        numbers["value"],
-        text_value,
-        cells.get("comment") or None,
-        status,
-        deleted,
-        actor.can(ACCEPTORS, unit[1]),
-        bool(cells.get("status")),
-    )
-
-
-def _check_numbers(
-    indicator: Indicator, cells: dict[str, str], numbers: dict[str, Decimal | None], reject: Any
-) -> str | None:
-    num, den, value = numbers["numerator"], numbers["denominator"], numbers["value"]
-    if indicator.value_type == "text":
-        if not cells.get("value"):
-            reject("value", "missing_value", "Thiếu giá trị.")
-        elif len(cells["value"]) > TEXT_VALUE_LIMIT:
-            reject(
-                "value",
-                "too_long",
-                f"Dài {len(cells['value'])} ký tự; tối đa {TEXT_VALUE_LIMIT}.",
-            )
-        return cells.get("value")
-    if (num is None) != (den is None):
-        reject(
-            "denominator" if den is None else "numerator",
-            "missing_fraction_part",
-            "Cần cả tử số và mẫu số (hoặc bỏ trống cả hai).",
-        )
-        return None
-    if num is not None and den is not None:
-        if den <= 0:
-            reject("denominator", "non_positive_denominator", "Mẫu số phải lớn hơn 0.")
-            return None
-        if num < 0:
-            reject("numerator", "negative", "Tử số không được âm.")
-            return None
-        if num > den and not indicator.allow_numerator_above_denominator:
-            reject(
-                "numerator",
-                "numerator_above_denominator",
-                f"Tử số {num} lớn hơn mẫu số {den}: chỉ số {indicator.code} không cho phép.",
-            )
-            return None
-        if num / den * indicator.factor > DATA_VALUE.maximum:
-            reject("value", "out_of_range", f"Giá trị {num}/{den} {DATA_VALUE.too_large()}.")
-            return None
-        computed = compute_value(indicator, num, den)
-        if value is not None:
-            tolerance = Decimal(1).scaleb(-_decimals(cells["value"]))
-            if abs(value - computed) > tolerance:
-                reject(
-                    "value",
-                    "value_contradicts_fraction",
-                    f"Giá trị {cells['value']} mâu thuẫn với {num}/{den} "
-                    f"(= {computed.normalize()}).",
-                )
-                return None
-        numbers["value"] = computed
-        return None
-    if value is None:
-        reject("value", "missing_value", "Thiếu giá trị (hoặc tử số và mẫu số).")
-    elif indicator.value_type == "count" and (value < 0 or value != value.to_integral_value()):
-        reject("value", "not_a_count", "Chỉ số đếm: giá trị phải là số nguyên không âm.")
-    elif indicator.value_type == "yes_no" and value not in (0, 1):
-        reject("value", "not_yes_no", "Chỉ số có/không: giá trị là 1 hoặc 0.")
-    elif (
-        indicator.value_type == "percentage"
-        and not indicator.allow_numerator_above_denominator
-        and not 0 <= value <= 100
-    ):
-        reject("value", "out_of_range", "Tỷ lệ phần trăm phải trong khoảng 0–100.")
-    return None
-
-
-STAGE_COLUMNS = (
-    "row_number",
-    "indicator_id",
-    "org_unit_id",
-    "period",
-    "period_type",
-    "period_start",
-    "period_end",
-    "option",
-    "numerator",
-    "denominator",
-    "value",
-    "text_value",
-    "comment",
-    "status",
-    "deleted",
-    "acceptor",
-    "status_given",
+from api.services.data_value_bulk import stage_rows
+from api.services.data_value_rows import (
+    ACCEPTORS,
+    COLUMNS,
+    REQUIRED_COLUMNS,
+    STAGE_BATCH,
+    STAGE_COLUMNS,
+    STATUSES,
+    TRUE,
+    Catalog,
+    Staged,
+    column_of,
+    compute_value,
+    create_stage,
+    option_codes,
+    replace_options,
+    stage,
+    validate_row,
 )
+from api.services.data_value_rows import _record as _record
+from api.services.data_value_scope import (
+    get_readable,
+    period_overlap,
+    readable_condition,
+    readable_statement,
+)
+from api.services.imports import Outcome, Progress, RowConflict, missing_columns, register
+from api.tabular import Row
 
-
-STAGE_BATCH = 20_000
-
-
-async def create_stage(session: AsyncSession) -> None:
-    """An empty staging table for this transaction."""
-    await session.execute(
-        text(
-            "CREATE TEMP TABLE IF NOT EXISTS dv_stage (row_number int, indicator_id uuid, "
-            "org_unit_id uuid, period text, period_type text, period_start date, period_end date, "
-            "option text, numerator numeric, denominator numeric, value numeric, text_value text, "
-            "comment text, status text, deleted boolean, acceptor boolean, "
-            "status_given boolean) ON COMMIT DROP"
-        )
-    )
-    await session.execute(text("TRUNCATE dv_stage"))
-
-
-async def stage(session: AsyncSession, rows: list[Staged]) -> None:
-    """Append validated rows to the staging table with COPY."""
-    if not rows:
-        return
-    connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    driver = raw.driver_connection
-    assert driver is not None
-    await driver.copy_records_to_table(
-        "dv_stage",
-        columns=STAGE_COLUMNS,
-        records=[_record(r) for r in rows],
-    )
-
-
-def _record(r: Staged) -> tuple[Any, ...]:
-    """A validated row as the staging table's columns (STAGE_COLUMNS), in their order."""
-    return (
-        r.row,
-        r.indicator_id,
-        r.org_unit_id,
-        r.period.code,
-        r.period.type.value,
-        r.period.start,
-        r.period.end,
-        r.option,
-        r.numerator,
-        r.denominator,
-        r.value,
-        r.text_value,
-        r.comment,
-        r.status,
-        r.deleted,
-        r.acceptor,
-        r.status_given,
-    )
-
-
+__all__ = [
+    "ACCEPTORS",
+    "COLUMNS",
+    "DATA_VALUE",
+    "PEOPLE_RECENT",
+    "STATUSES",
+    "TRUE",
+    "Catalog",
+    "column_of",
+    "compute_value",
+    "get_readable",
+    "option_codes",
+    "period_overlap",
+    "readable_condition",
+    "readable_statement",
+    "validate_row",
+]
 DUPLICATES_SQL = """
 SELECT row_number, first FROM (
     SELECT row_number, min(row_number) OVER (PARTITION BY indicator_id, org_unit_id, period,
@@ -420,22 +101,29 @@ _RANKS = "ARRAY['draft', 'submitted', 'accepted']"
 
 
 def _merged(source: str) -> str:
-    """The rows of `source` (dv_stage's columns) read against the stored values."""
+    """The rows of `source` (dv_stage's columns) read against the stored values, with the
+    id of the key's stored row (live or deleted) and whether the row is the live value as it
+    is (`same`: nothing to write, no history; such rows go no further)."""
     keep = "s.numerator IS NULL AND s.denominator IS NULL AND s.value = d.value"
     return f"""SELECT s.row_number, s.indicator_id, s.org_unit_id, s.period, s.period_type,
     s.period_start, s.period_end, s.option, k.numerator, k.denominator, s.value, s.text_value,
-    s.comment,
+    s.comment, m.status, s.deleted, s.acceptor, d0.id AS stored_id,
+    (NOT s.deleted AND d.id IS NOT NULL
+     AND (k.numerator, k.denominator, s.value, s.text_value, s.comment, m.status)
+         IS NOT DISTINCT FROM (d.numerator, d.denominator, d.value, d.text_value, d.comment,
+                               d.status)) AS same
+FROM {source} s
+LEFT JOIN data_value d0 ON {_KEY.replace("d.", "d0.")}
+LEFT JOIN LATERAL (SELECT d0.* WHERE d0.deleted_at IS NULL) AS d ON true
+CROSS JOIN LATERAL (SELECT
+    CASE WHEN {keep} THEN d.numerator ELSE s.numerator END AS numerator,
+    CASE WHEN {keep} THEN d.denominator ELSE s.denominator END AS denominator) AS k
+CROSS JOIN LATERAL (SELECT
     CASE WHEN (k.numerator, k.denominator, s.value, s.text_value, s.comment)
               IS NOT DISTINCT FROM (d.numerator, d.denominator, d.value, d.text_value, d.comment)
           AND (NOT s.status_given
                OR array_position({_RANKS}, s.status) < array_position({_RANKS}, d.status))
-         THEN d.status ELSE s.status END AS status,
-    s.deleted, s.acceptor
-FROM {source} s
-LEFT JOIN data_value d ON {_KEY} AND d.deleted_at IS NULL
-CROSS JOIN LATERAL (SELECT
-    CASE WHEN {keep} THEN d.numerator ELSE s.numerator END AS numerator,
-    CASE WHEN {keep} THEN d.denominator ELSE s.denominator END AS denominator) AS k"""
+         THEN d.status ELSE s.status END AS status) AS m"""
 
 
 # Rows refused to callers who may not accept values of the row's unit: changing or deleting
@@ -459,8 +147,12 @@ SELECT gen_random_uuid(), d.id,
             ELSE 'update' END,
        :now, :actor, d.source, d.numerator, d.denominator, d.value, d.text_value, d.comment,
        d.status
-FROM dv_stage s JOIN data_value d ON {_KEY}
-WHERE (s.deleted AND d.deleted_at IS NULL) OR (NOT s.deleted AND {_CHANGED})"""
+FROM dv_stage s
+-- One look-up by id for each row with a stored value (LIMIT keeps it one: as a join, the
+-- planner hashed all of data_value for every part of an upload).
+CROSS JOIN LATERAL (SELECT * FROM data_value d WHERE d.id = s.stored_id LIMIT 1) AS d
+WHERE s.stored_id IS NOT NULL
+  AND ((s.deleted AND d.deleted_at IS NULL) OR (NOT s.deleted AND {_CHANGED}))"""
 
 # 2. Create or change; identical values are left alone, so they are counted unchanged.
 UPSERT_SQL = """
@@ -483,10 +175,10 @@ WHERE (d.numerator, d.denominator, d.value, d.text_value, d.comment, d.status,
 RETURNING (xmax = 0) AS created"""
 
 # 3. Soft deletes asked for by rows.
-DELETE_SQL = f"""
+DELETE_SQL = """
 UPDATE data_value d SET deleted_at = :now, updated_at = :now, updated_by = :actor,
        version = d.version + 1
-FROM dv_stage s WHERE {_KEY} AND s.deleted AND d.deleted_at IS NULL"""
+FROM dv_stage s WHERE d.id = s.stored_id AND s.deleted AND d.deleted_at IS NULL"""
 
 # 1-3 as one statement; dv_stage is a CTE over a part of the staging table (or the rows bound
 # inline), which inside its own definition still names the table.
@@ -500,8 +192,10 @@ _COUNTS = """(SELECT count(*) FROM upserted WHERE created),
 # and every autosave on the machine waited behind it; ranges of 10 000 still held it for a
 # second at a time. Still one transaction: all or nothing.
 APPLY_CHUNK = 2_500
+IDLE_CHUNKS = 8
 _CHUNK = "(SELECT * FROM dv_stage WHERE row_number > :after AND row_number <= :upto)"
-CHUNK_WRITE_SQL = f"""WITH dv_stage AS ({_merged(_CHUNK)}),
+CHUNK_WRITE_SQL = f"""WITH merged AS ({_merged(_CHUNK)}),
+dv_stage AS (SELECT * FROM merged WHERE NOT same),
 {_WRITES}
 SELECT {_COUNTS}"""
 
@@ -561,19 +255,30 @@ async def apply(
             return
     # In row ranges, each one statement, pausing between them: see CHUNK_WRITE_SQL.
     last = int(await session.scalar(text("SELECT coalesce(max(row_number), 0) FROM dv_stage")) or 0)
+    if last > APPLY_CHUNK:
+        # Each range found by the index, not by reading the whole staging table again (a
+        # million staged rows read 440 times over was most of an upload's time).
+        await session.execute(
+            text("CREATE INDEX IF NOT EXISTS dv_stage_row ON dv_stage (row_number)")
+        )
     upserted = row_deleted = 0
     pace = bulk_pacer(session)
     chunk_write = text(CHUNK_WRITE_SQL)
-    for after in range(0, last, APPLY_CHUNK):
-        chunk = {**params, "after": after, "upto": after + APPLY_CHUNK}
+    after, size = 0, APPLY_CHUNK
+    while after < last:
+        chunk = {**params, "after": after, "upto": after + size}
         created, updated, deleted = (await session.execute(chunk_write, chunk)).one()
         outcome.created += created
         outcome.updated += updated
         outcome.deleted += deleted
         upserted += created + updated
         row_deleted += deleted
-        if after + APPLY_CHUNK < last:
+        after += size
+        if after < last:
             await pace()
+            # Nobody to yield to: larger ranges (fewer statements); APPLY_CHUNK again as soon
+            # as people are served.
+            size = APPLY_CHUNK if pace.waited else APPLY_CHUNK * IDLE_CHUNKS
     if replace:
         args = {
             **params,
@@ -622,40 +327,9 @@ async def refresh_statistics(
     return True
 
 
-# Whether the API is serving people: one of its connections (not the integrations' lane,
-# not this worker) runs a statement now, or at least PEOPLE_RECENT of them did within the
-# last second (a request's transaction between its statements among them): about that many
-# requests a second. One connection touched a moment ago is not enough: a person watching
-# their own upload's progress polls it every second or so, and that alone made an upload on
-# an idle machine pause three times its work (220 000 values: 122 s against 25-32 s).
-# clock_timestamp(), not now(): a bulk write is one long transaction, and now() is when it
-# began.
-PEOPLE_RECENT = 3
-PEOPLE_SERVED_SQL = text("""SELECT count(*) FILTER (WHERE state = 'active') > 0
-    OR count(*) >= :recent
-FROM pg_stat_activity
-WHERE datname = current_database() AND application_name = :api AND pid <> pg_backend_pid()
-  AND (state = 'active' OR state_change > clock_timestamp() - interval '1 second')""")
-
-
-_FRESH_ACTIVITY = text("SELECT pg_stat_clear_snapshot()")
-
-
 def bulk_pacer(session: AsyncSession) -> Pacer:
-    """Between the parts of a bulk write, while the API is serving people
-    (PEOPLE_SERVED_SQL): pauses of settings.bulk_write_pause times the part's time, so an
-    upload takes a quarter of a core (at 3.0) from the people saving forms meanwhile, and
-    runs at full speed when none are."""
-
-    async def people_served() -> bool:
-        # A transaction keeps the activity it first read: read it anew each time.
-        await session.execute(_FRESH_ACTIVITY)
-        served = await session.scalar(
-            PEOPLE_SERVED_SQL, {"api": API_APPLICATION_NAME, "recent": PEOPLE_RECENT}
-        )
-        return bool(served)
-
-    return Pacer(get_settings().bulk_write_pause, busy=people_served)
+    """pacing.bulk_pacer, yielding to this module's API_APPLICATION_NAME."""
+    return pacing.bulk_pacer(session, API_APPLICATION_NAME)
 
 
 def _reject_duplicate(outcome: Outcome, number: int, first: int) -> None:
@@ -747,7 +421,7 @@ def inline_write(acceptor: bool, along: Along | None = None) -> TextClause:
     sql = f"""WITH {_INLINE_ROWS},
 merged AS ({_merged("given")}),
 locked AS ({_INLINE_LOCKED[acceptor]}),
-dv_stage AS (SELECT * FROM merged WHERE NOT EXISTS (SELECT 1 FROM locked)),
+dv_stage AS (SELECT * FROM merged WHERE NOT same AND NOT EXISTS (SELECT 1 FROM locked)),
 {_WRITES}{f",{chr(10)}{along.sql}" if along else ""}
 SELECT {_COUNTS}, (SELECT array_agg(row_number ORDER BY row_number) FROM locked),
     (SELECT array_agg(kind ORDER BY row_number) FROM locked)"""
@@ -801,6 +475,11 @@ async def apply_rows(
     outcome.unchanged += len(rows) - created - updated - deleted
 
 
+# Files go through the SQL path (data_value_bulk); False judges every row in Python
+# (validate_row), the reference the SQL path is tested against.
+SQL_PATH = True
+
+
 class DataValueImporter:
     """Data values from CSV, XLSX, JSON rows (ours or DHIS2's CSV columns)."""
 
@@ -816,50 +495,63 @@ class DataValueImporter:
         progress: Progress,
     ) -> Outcome:
         outcome = Outcome()
+        first = next(rows, None)
+        if first is None:
+            return outcome
+        if missing_columns(first, outcome, COLUMNS, REQUIRED_COLUMNS):
+            outcome.rows = 1
+            return outcome
         catalog = await Catalog.load(session)
         default_status = options.get("status", "submitted")
         cutoff = bool(options.get("cutoff"))
         strategy = options.get("strategy", "CREATE_AND_UPDATE")
-        # Validate and stage in batches: memory stays flat however large the file.
+        replace_asked = bool(options.get("replace_scope"))
+        # A few rows (a form, one API call) are judged in Python and written in one statement;
+        # more go through the staging table.
+        head = [first, *islice(rows, INLINE_MAX_ROWS)]
+        inline = (
+            len(head) <= INLINE_MAX_ROWS
+            and not replace_asked
+            and strategy in ("CREATE_AND_UPDATE", "DELETE")
+        )
+        everything = chain(head, rows)
         batch: list[Staged] = []
-        staged = False
-        pace = bulk_pacer(session)  # as in `apply`: people first
-        for row in rows:
-            outcome.rows += 1
-            if outcome.rows == 1 and missing_columns(row, outcome, COLUMNS, REQUIRED_COLUMNS):
-                return outcome
-            item = validate_row(
-                row, catalog, actor, default_status=default_status, cutoff=cutoff, outcome=outcome
+        if inline or not SQL_PATH:
+            batch = await _validate_all(
+                session,
+                everything,
+                catalog,
+                actor,
+                default_status=default_status,
+                cutoff=cutoff,
+                outcome=outcome,
+                progress=progress,
+                staged=not inline,
             )
-            if item is not None and not outcome.conflicts_total:
-                batch.append(item)
-            if len(batch) >= STAGE_BATCH:
-                if not staged:
-                    await create_stage(session)
-                    staged = True
-                await stage(session, batch)
-                batch = []
-                await pace()
-            if outcome.rows % 5000 == 0:
-                await progress(outcome.rows)
+        else:
+            await create_stage(session)
+            batch = await stage_rows(
+                session,
+                everything,
+                first,
+                catalog,
+                actor,
+                default_status=default_status,
+                cutoff=cutoff,
+                outcome=outcome,
+                progress=progress,
+            )
         if outcome.conflicts_total:
             return outcome
-        replace = await _replace_options(session, actor, catalog, options, outcome)
+        replace = await replace_options(session, actor, catalog, options, outcome)
         if outcome.conflicts_total:
             return outcome
         source = options.get("source", "import")
-        if (
-            not staged
-            and replace is None
-            and len(batch) <= INLINE_MAX_ROWS
-            and strategy in ("CREATE_AND_UPDATE", "DELETE")
-        ):
+        if inline:
             await apply_rows(
                 session, batch, actor=actor, source=source, outcome=outcome, strategy=strategy
             )
         else:
-            if not staged:
-                await create_stage(session)
             await stage(session, batch)
             await apply(
                 session,
@@ -882,80 +574,38 @@ class DataValueImporter:
         return outcome
 
 
-async def _replace_options(
+async def _validate_all(
     session: AsyncSession,
-    actor: Principal,
+    rows: Iterator[Row],
     catalog: Catalog,
-    options: dict[str, Any],
+    actor: Principal,
+    *,
+    default_status: str,
+    cutoff: bool,
     outcome: Outcome,
-) -> dict[str, Any] | None:
-    """`replace_scope`: indicators (codes), an org unit (its subtree) and a period."""
-    scope = options.get("replace_scope")
-    if not scope:
-        return None
-    conflicts = []
-    indicators = [catalog.indicators.get(c) for c in scope.get("indicators", [])]
-    unit = catalog.units.get(scope.get("org_unit", ""))
-    period = None
-    try:
-        period = parse(scope.get("period", ""))
-    except PeriodError as exc:
-        conflicts.append(("replace_scope.period", str(exc)))
-    if not indicators or None in indicators:
-        conflicts.append(("replace_scope.indicators", "Chỉ số trong phạm vi thay thế không có."))
-    if unit is None or not actor.can(WRITERS, unit[1]):
-        conflicts.append(("replace_scope.org_unit", "Đơn vị ngoài phạm vi hoặc không có."))
-    for column, message in conflicts:
-        outcome.reject(RowConflict(None, column, None, "invalid_scope", message))
-    if conflicts or unit is None or period is None:
-        return None
-    return {
-        "indicator_ids": [i.id for i in indicators if i is not None],
-        "unit_path": unit[1],
-        "start": period.start,
-        "end": period.end,
-    }
+    progress: Progress,
+    staged: bool,
+) -> list[Staged]:
+    """Every row through validate_row; with `staged`, the valid ones go to the staging table
+    in batches (memory stays flat however large the file). Returns the rows not staged."""
+    batch: list[Staged] = []
+    pace = bulk_pacer(session)  # as in `apply`: people first
+    if staged:
+        await create_stage(session)
+    for row in rows:
+        outcome.rows += 1
+        item = validate_row(
+            row, catalog, actor, default_status=default_status, cutoff=cutoff, outcome=outcome
+        )
+        if item is not None and not outcome.conflicts_total:
+            batch.append(item)
+        if staged and len(batch) >= STAGE_BATCH:
+            await stage(session, batch)
+            batch = []
+            await pace()
+        if outcome.rows % 5000 == 0:
+            await progress(outcome.rows)
+    return batch
 
 
 register(DataValueImporter())
-
-
-@per_caller
-def readable_condition(actor: Principal) -> ColumnElement[bool]:
-    """Values this caller may read: drafts only where they may write; others where any of
-    their roles reaches (viewers and reviewers above the unit included)."""
-    everyone = actor.unit_condition(OrgUnit.path, list(Role))
-    writers = or_(actor.unit_condition(OrgUnit.path, WRITERS), OrgUnit.path == actor.unit_path)
-    return or_(
-        and_(DataValue.status != "draft", everyone), and_(DataValue.status == "draft", writers)
-    )
-
-
-@per_caller
-def readable_statement(actor: Principal) -> Select[DataValue, str, str, str]:
-    return (
-        select(DataValue, Indicator.code, OrgUnit.code, OrgUnit.path)
-        .join(Indicator, Indicator.id == DataValue.indicator_id)
-        .join(OrgUnit, OrgUnit.id == DataValue.org_unit_id)
-        .where(readable_condition(actor))
-    )
-
-
-async def get_readable(
-    session: AsyncSession, actor: Principal, value_id: uuid.UUID
-) -> tuple[DataValue, str, str, str]:
-    stmt = readable_statement(actor).where(DataValue.id == value_id)
-    row = (await session.execute(stmt)).first()
-    if row is None:
-        raise NotFound(f"Không có giá trị {value_id}.")
-    value, indicator_code, unit_code, path = row
-    return value, indicator_code, unit_code, path
-
-
-def period_overlap(start: date | None, end: date | None) -> list[ColumnElement[bool]]:
-    out = []
-    if start is not None:
-        out.append(DataValue.period_end >= start)
-    if end is not None:
-        out.append(DataValue.period_start <= end)
-    return out

@@ -13,7 +13,7 @@ from api.db import plan_for_these_values
 from api.errors import InvalidInput
 from api.models import DataValue, Indicator, OrgUnit, User
 from api.periods import parse_param
-from api.services.data_values import period_overlap, readable_statement
+from api.services.data_value_scope import period_overlap, readable_statement
 
 # dataElement, period, orgUnit, option, numerator, denominator, value (a text indicator's
 # text), storedBy, created, lastUpdated, comment, deleted.
