@@ -163,6 +163,11 @@ class ReportRequestRead(Schema):
     recurred_from_id: uuid.UUID | None
     opened_at: datetime | None
     closed_at: datetime | None
+    actions: list[str] = Field(
+        description="Việc người gọi được làm với yêu cầu này lúc này: edit, open, close, status "
+        "(xem tình hình các đơn vị và bản tổng hợp), accept (chấp nhận hàng loạt)",
+        examples=[["edit", "close", "status"]],
+    )
 
 
 class ReportRequestPage(Schema):
@@ -319,6 +324,12 @@ class SubmissionRead(SubmissionSummary):
     recipients: list[str]
     can_edit: bool
     can_review: bool
+    actions: list[str] = Field(
+        description="Việc người gọi được làm với báo cáo này lúc này: edit, submit (người báo "
+        "cáo, khi bản nháp hoặc bị trả lại và yêu cầu còn mở), return, accept (người thẩm "
+        "định, khi đã nộp)",
+        examples=[["edit", "submit"]],
+    )
 
 
 class SubmissionSaved(Schema):
