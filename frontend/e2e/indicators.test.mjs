@@ -23,7 +23,7 @@ before(async () => {
   await page.getByLabel("Tên đăng nhập").fill("admin");
   await page.getByLabel("Mật khẩu").fill("healthplan");
   await page.getByRole("button", { name: "Đăng nhập" }).click();
-  await page.waitForURL(`${BASE}/org-units`);
+  await page.waitForURL(`${BASE}/`);
 });
 after(async () => browser?.close());
 

@@ -30,7 +30,7 @@ async function signIn(username) {
   await page.getByLabel("Tên đăng nhập").fill(username);
   await page.getByLabel("Mật khẩu").fill("healthplan");
   await page.getByRole("button", { name: "Đăng nhập" }).click();
-  await page.waitForURL(`${BASE}/org-units`);
+  await page.waitForURL(`${BASE}/`);
   return page;
 }
 
@@ -131,7 +131,7 @@ test("two tabs on one draft: the stale save gets 412 and the UI merges", async (
   await second.getByLabel("Tên đăng nhập").fill("lucngan.baocao");
   await second.getByLabel("Mật khẩu").fill("healthplan");
   await second.getByRole("button", { name: "Đăng nhập" }).click();
-  await second.waitForURL(`${BASE}/org-units`);
+  await second.waitForURL(`${BASE}/`);
   await second.goto(url);
   await second.getByLabel("V. Đề xuất, kiến nghị").waitFor();
 

@@ -7,6 +7,7 @@ import { queryClient } from "../queryClient";
 
 // Later screens (plans, indicators, reports) add one line each here.
 const NAV = [
+  { to: "/", label: t.nav.home },
   { to: "/org-units", label: t.nav.orgUnits },
   { to: "/plans", label: t.nav.plans },
   { to: "/indicators", label: t.nav.indicators },
@@ -70,7 +71,7 @@ export function Layout() {
         <ul>
           {NAV.map((item) => (
             <li key={item.to}>
-              <NavLink to={item.to}>{item.label}</NavLink>
+              <NavLink to={item.to} end={item.to === "/"}>{item.label}</NavLink>
             </li>
           ))}
         </ul>

@@ -43,6 +43,7 @@ export function SubmissionPage() {
   const [legacy, setLegacy] = useState<Schemas["LegacyImportResult"] | null>(null);
   const [uploading, setUploading] = useState<Uploading | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -129,11 +130,15 @@ export function SubmissionPage() {
 
   async function act(action: "submit" | "accept" | "return") {
     setError(null);
+    setDone(null);
     if (action === "submit" && !(await auto.save())) {
       if (auto.refusedKeys().length) setError(new Error(t.submission.fixFirst));
       return;
     }
+    const unit = query.data?.org_unit.name ?? "";
     if (action === "submit" && !window.confirm(t.submission.confirmSubmit)) return;
+    if (action === "return" && !window.confirm(t.submission.confirmReturn(unit))) return;
+    if (action === "accept" && !window.confirm(t.submission.confirmAccept(unit))) return;
     const params = { path: { submission_id: id }, header: ifMatch(auto.version.current ?? 0) };
     try {
       if (action === "submit") unwrap(await api.POST("/api/v1/submissions/{submission_id}/submit", { params }));
@@ -143,6 +148,9 @@ export function SubmissionPage() {
         params, body: { comment } }));
       setComment("");
       await reload();
+      // Said here, by the buttons the person just used, not only in the status badge above.
+      setDone(action === "submit" ? t.submission.doneSubmit
+        : action === "return" ? t.submission.doneReturn(unit) : t.submission.doneAccept(unit));
       void queryClient.invalidateQueries({ queryKey: ["submissions"] });
     } catch (e) {
       fail(e);
@@ -152,7 +160,9 @@ export function SubmissionPage() {
   if (query.error) return <ErrorBox error={query.error} />;
   if (!query.data || !auto.ready) return <p>{t.layout.loading}</p>;
   const s: Submission = query.data;
-  const edit = s.can_edit;
+  // What the server lets this person do to the report now (and nothing else is offered).
+  const can = (action: string) => s.actions.includes(action);
+  const edit = can("edit");
   const p = auto.pending.current;
   const refusal = (key: string) => auto.state.refused[key];
   const problem = (key: string) => auto.state.refused[key]?.message;
@@ -374,11 +384,13 @@ export function SubmissionPage() {
             <button type="button" onClick={() => void auto.save()} disabled={auto.state.saving || !auto.unsaved}>
               {t.submission.save}
             </button>
-            <button type="button" className="primary" disabled={uploading !== null}
-              onClick={() => void act("submit")}>{t.submission.submit}</button>
+            {can("submit") && (
+              <button type="button" className="primary" disabled={uploading !== null}
+                onClick={() => void act("submit")}>{t.submission.submit}</button>
+            )}
           </>
         )}
-        {s.can_review && s.status === "submitted" && (
+        {(can("return") || can("accept")) && (
           <>
             <label className="inline">
               {t.submission.returnComment}
@@ -390,9 +402,10 @@ export function SubmissionPage() {
             <button type="button" className="primary" onClick={() => void act("accept")}>{t.submission.accept}</button>
           </>
         )}
+        {done && <p className="done" role="status" data-testid="done">{done}</p>}
         <ErrorBox error={error} />
       </SaveBar>
-      <Revisions id={id} version={s.version} />
+      <Revisions s={s} version={s.version} />
     </div>
   );
 }
