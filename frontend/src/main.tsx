@@ -12,6 +12,7 @@ function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, n
 }
 const Shell = page(() => import("./components/Layout"), "Shell");
 const HomePage = page(() => import("./pages/HomePage"), "HomePage");
+const ImportsPage = page(() => import("./pages/ImportsPage"), "ImportsPage");
 const OrgUnitsPage = page(() => import("./pages/OrgUnitsPage"), "OrgUnitsPage");
 const IndicatorsPage = page(() => import("./pages/IndicatorsPage"), "IndicatorsPage");
 const PlansPage = page(() => import("./pages/PlansPage"), "PlansPage");
@@ -32,7 +33,7 @@ if (first !== "/login") {
     [/^\/indicators/, IndicatorsPage], [/^\/plans/, PlansPage], [/^\/reports/, ReportsPage],
     [/^\/report-requests\/new/, NewRequestPage], [/^\/report-requests\//, RequestPage],
     [/^\/notifications/, NotificationsPage], [/^\/change-password/, ChangePasswordPage],
-    [/^\/$/, HomePage],
+    [/^\/$/, HomePage], [/^\/imports/, ImportsPage],
   ];
   void routes.find(([re]) => re.test(first))?.[1].load();
 }
@@ -47,6 +48,7 @@ createRoot(document.getElementById("root")!).render(
           <Route element={<Shell />}>
             <Route path="/" element={<HomePage />} />
             <Route path="/org-units" element={<OrgUnitsPage />} />
+            <Route path="/imports" element={<ImportsPage />} />
             <Route path="/indicators" element={<IndicatorsPage />} />
             <Route path="/plans" element={<PlansPage />} />
             <Route path="/reports" element={<ReportsPage />} />

@@ -12,6 +12,7 @@ const NAV = [
   { to: "/plans", label: t.nav.plans },
   { to: "/indicators", label: t.nav.indicators },
   { to: "/reports", label: t.nav.reports },
+  { to: "/imports", label: t.nav.imports },
 ];
 
 /** The signed-in screens: the query cache, the bar and the menu around the page. */

@@ -70,7 +70,7 @@ function Owed() {
                 <tr key={s.id} className={s.status === "returned" ? "returned" : undefined}>
                   <td><Link to={`/submissions/${s.id}`}>{s.request_reference ?? s.request_title}</Link>
                     {s.review_comment && s.status === "returned" && (
-                      <div className="muted small">{t.submission.reviewComment}: {s.review_comment}</div>
+                      <div className="muted hint">{t.submission.reviewComment}: {s.review_comment}</div>
                     )}
                   </td>
                   <td>{s.org_unit.name}</td>
