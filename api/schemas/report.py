@@ -134,6 +134,9 @@ class IndicatorRef(Schema):
     numerator_label: str | None
     denominator_label: str | None
     decimals: int
+    factor: int = Field(
+        description="Giá trị = tử số / mẫu số × factor (100 cho tỷ lệ %), để tính ngay khi gõ"
+    )
 
 
 class ReportRequestRead(Schema):

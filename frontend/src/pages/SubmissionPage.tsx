@@ -11,6 +11,7 @@ import { t } from "../i18n/vi";
 import type { Submission, Update } from "./submission/draft";
 import { Documents, Field, FieldError, SectionField, TaskRow } from "./submission/parts";
 import { Revisions } from "./submission/Revisions";
+import { ValuesTable } from "./submission/ValuesTable";
 import { SaveBar } from "./submission/SaveBar";
 import { ifMatch, useAutosave } from "./submission/useAutosave";
 
@@ -270,54 +271,7 @@ export function SubmissionPage() {
       {s.values.length > 0 && (
         <fieldset disabled={!edit}>
           <legend>{t.submission.values} · {t.reports.period}</legend>
-          <div className="scroll">
-            <table className="grid" data-testid="values">
-              <thead>
-                <tr>
-                  <th>{t.submission.indicator}</th><th>{t.submission.numerator}</th>
-                  <th>{t.submission.denominator}</th><th>{t.submission.value}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {s.values.map((v) => {
-                  const key = `${v.indicator.code}.${v.option}`;
-                  const entry = `value:${key}`;
-                  const fraction = Boolean(v.indicator.numerator_label);
-                  const typed = p.values[key];
-                  const current = typed ?? {
-                    indicator: v.indicator.code,
-                    option: v.option === "default" ? null : v.option,
-                    numerator: v.numerator, denominator: v.denominator,
-                    value: fraction ? null : v.value,
-                  };
-                  const bad = refusal(entry);
-                  const badPart = bad ? (["numerator", "denominator", "value"].includes(bad.part[0] ?? "")
-                    ? bad.part[0] : fraction ? "numerator" : "value") : null;
-                  const shown = (f: "numerator" | "denominator" | "value") =>
-                    typed ? String(typed[f] ?? "") : numberVi(v[f], 6);
-                  const cell = (f: "numerator" | "denominator" | "value", label: string) => (
-                    <>
-                      <input aria-label={`${v.indicator.code} ${label}`} defaultValue={shown(f)} inputMode="decimal"
-                        aria-invalid={badPart === f ? true : undefined}
-                        onChange={(e) => auto.change(entry, (q) => {
-                          q.values[key] = { ...(q.values[key] ?? current), [f]: e.target.value || null };
-                        })} />
-                      {badPart === f && <FieldError id={`${key}-${f}`} message={bad?.message} />}
-                    </>
-                  );
-                  return (
-                    <tr key={key} className={bad ? "refused" : undefined}>
-                      <td>{v.indicator.name}{v.indicator.unit ? ` (${v.indicator.unit})` : ""}</td>
-                      <td>{fraction && cell("numerator", t.submission.numerator)}</td>
-                      <td>{fraction && cell("denominator", t.submission.denominator)}</td>
-                      <td className="num">{fraction ? numberVi(v.value, v.indicator.decimals)
-                        : cell("value", t.submission.value)}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <ValuesTable s={s} pending={p} refusal={refusal} change={auto.change} />
         </fieldset>
       )}
 
