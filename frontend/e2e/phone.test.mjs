@@ -120,4 +120,18 @@ test("a report on a phone: pasted Excel rows split into cells, the value shown w
   assert.equal(Number(values.TCDD.numerator), 95);
   assert.equal(Number(values.TCAT.denominator), 1250);
   assert.equal(Number(values.TCAT.value), 96);
+  // After the save the page still shows what was typed, and a second edit of one cell keeps
+  // the other (the page's copy of the report is not read again after each save).
+  await page.getByTestId("computed-TCDD").getByText("97,94").waitFor();
+  await page.getByLabel("TCDD Mẫu số").fill("100");
+  await page.getByTestId("computed-TCDD").getByText("95").waitFor();
+  let tcdd;
+  for (let i = 0; i < 50; i++) {
+    const again = await api("GET", `/submissions/${sub.id}`, { token: reporter });
+    tcdd = again.values.find((v) => v.indicator.code === "TCDD");
+    if (Number(tcdd.denominator) === 100) break;
+    await page.waitForTimeout(200);
+  }
+  assert.equal(Number(tcdd.numerator), 95);
+  assert.equal(Number(tcdd.denominator), 100);
 });

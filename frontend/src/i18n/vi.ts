@@ -41,6 +41,18 @@ export const vi = {
     trendNone: "Chưa đủ kỳ báo cáo để vẽ xu hướng.",
     chartLoading: "Đang vẽ biểu đồ…",
   },
+  checklist: {
+    section: (key: string, heading: string) => `Mục ${key}. ${heading}`,
+    number: "Số văn bản",
+    date: "Ngày báo cáo",
+    signer: "Người ký (chức vụ, họ và tên)",
+    indicator: (name: string) => `Số liệu: ${name}`,
+    missing: (n: number) => `Trước khi nộp: còn ${n} mục chưa điền`,
+    complete: "Trước khi nộp: đã điền đủ",
+    done: " (đã điền)",
+    todo: " (chưa điền)",
+    confirm: (items: string[]) => `Còn ${items.length} mục chưa điền:\n- ${items.slice(0, 8).join("\n- ")}${items.length > 8 ? "\n…" : ""}\n\nVẫn nộp báo cáo?`,
+  },
   imports: {
     title: "Nhập dữ liệu từ tệp",
     intro: "Chọn loại dữ liệu và tệp, kiểm tra thử (không ghi gì), xem các dòng lỗi, rồi nhập.",

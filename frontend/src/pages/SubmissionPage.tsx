@@ -8,8 +8,9 @@ import { DateField } from "../components/DateField";
 import { ErrorBox } from "../components/ErrorBox";
 import { dateVi, numberVi } from "../format";
 import { t } from "../i18n/vi";
-import type { Submission, Update } from "./submission/draft";
+import { empty, merge, type Submission, type Update } from "./submission/draft";
 import { Documents, Field, FieldError, SectionField, TaskRow } from "./submission/parts";
+import { Checklist, checklist } from "./submission/Checklist";
 import { Revisions } from "./submission/Revisions";
 import { ValuesTable } from "./submission/ValuesTable";
 import { SaveBar } from "./submission/SaveBar";
@@ -36,7 +37,7 @@ export function SubmissionPage() {
     gcTime: 0,
   });
   const auto = useAutosave(id, Boolean(query.data));
-  const { setVersion } = auto;
+  const { setVersion, applied } = auto;
   // Inputs are uncontrolled; a new loadKey lays them out again from the server's copy.
   const [loadKey, setLoadKey] = useState(0);
   const [error, setError] = useState<unknown>(null);
@@ -55,10 +56,11 @@ export function SubmissionPage() {
   const reload = useCallback(async () => {
     // Through the page's own query, so its options (no cache kept after the page) still hold.
     const fresh = unwrapRefetch(await refetch());
+    applied.current = empty();
     setVersion(fresh.version);
     setLoadKey((k) => k + 1);
     return fresh;
-  }, [refetch, setVersion]);
+  }, [refetch, setVersion, applied]);
 
   const fail = (e: unknown) => {
     if (e instanceof ApiError && e.problem.status === 412) void reload().catch(setError);
@@ -137,7 +139,8 @@ export function SubmissionPage() {
       return;
     }
     const unit = query.data?.org_unit.name ?? "";
-    if (action === "submit" && !window.confirm(t.submission.confirmSubmit)) return;
+    const todo = checklist(query.data!, merge(auto.applied.current, auto.pending.current)).filter((c) => !c.ok).map((c) => c.label);
+    if (action === "submit" && !window.confirm(todo.length ? t.checklist.confirm(todo) : t.submission.confirmSubmit)) return;
     if (action === "return" && !window.confirm(t.submission.confirmReturn(unit))) return;
     if (action === "accept" && !window.confirm(t.submission.confirmAccept(unit))) return;
     const params = { path: { submission_id: id }, header: ifMatch(auto.version.current ?? 0) };
@@ -164,7 +167,8 @@ export function SubmissionPage() {
   // What the server lets this person do to the report now (and nothing else is offered).
   const can = (action: string) => s.actions.includes(action);
   const edit = can("edit");
-  const p = auto.pending.current;
+  // What the person sees: the server's copy, what was saved since, what is not saved yet.
+  const p = merge(auto.applied.current, auto.pending.current);
   const refusal = (key: string) => auto.state.refused[key];
   const problem = (key: string) => auto.state.refused[key]?.message;
   // What the inputs show: the server's copy under what this person typed and has not saved.
@@ -331,6 +335,7 @@ export function SubmissionPage() {
         </label>
       </fieldset>
 
+      {can("submit") && <Checklist checks={checklist(s, p)} />}
       <SaveBar s={s} state={auto.state} unsaved={auto.unsaved} refusedKeys={auto.refusedKeys()}
         onSave={() => void auto.save()} onKeepMine={() => void keepMine()} onDiscard={() => void discardMine()}>
         {edit && (

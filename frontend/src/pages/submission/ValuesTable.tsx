@@ -29,7 +29,10 @@ export function ValuesTable({ s, pending, refusal, change }: {
   });
   const put = (v: Row, part: Part, text: string) => {
     const key = keyOf(v);
-    change(`value:${key}`, (q) => { q.values[key] = { ...(q.values[key] ?? base(v)), [part]: text || null }; });
+    // On top of what the person sees (saved since the page loaded, or the server's copy).
+    change(`value:${key}`, (q) => {
+      q.values[key] = { ...(q.values[key] ?? pending.values[key] ?? base(v)), [part]: text || null };
+    });
   };
 
   function paste(e: ClipboardEvent<HTMLInputElement>, row: number, part: Part) {
