@@ -168,8 +168,17 @@ test("a plan manager drafts a request, sends it, and the commune finds it to ans
   await manager.getByTestId("picked-units").getByText("Xã Lục Ngạn").waitFor();
   await manager.getByLabel("Tìm chỉ số (không cần dấu)").fill("tiem chung day du");
   await manager.getByLabel(/Tỷ lệ trẻ dưới 1 tuổi được tiêm chủng đầy đủ/).check();
+  // The letter asking for it: its number, date and file, registered with the request.
+  const number = String(2000 + (Date.now() % 7000));
+  await manager.getByLabel("Số công văn").fill(number);
+  await manager.getByLabel("Ký hiệu").fill("SYT-KHTH");
+  await manager.getByLabel("Ngày công văn").fill("01/10/2026");
+  await manager.getByLabel("Tệp công văn").setInputFiles({
+    name: "cong-van.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n% công văn\n%%EOF\n"),
+  });
   await manager.getByRole("button", { name: "Lưu nháp" }).click();
   await manager.getByTestId("request-status").getByText("Nháp").waitFor();
+  await manager.getByRole("heading", { name: `Công văn số ${number}/SYT-KHTH ngày 1/10/2026` }).waitFor();
   await manager.getByRole("button", { name: "Gửi yêu cầu đến các đơn vị" }).click();
   await manager.getByTestId("request-status").getByText("Đang mở").waitFor();
   assert.match(await manager.getByTestId("rates").innerText(), /Đã nộp 0\/1/);
@@ -178,7 +187,8 @@ test("a plan manager drafts a request, sends it, and the commune finds it to ans
   await commune.getByRole("link", { name: "Thông báo" }).click();
   await commune.getByTestId("notifications").getByText(/Yêu cầu báo cáo mới/).first().waitFor();
   await openReports(commune);
-  await commune.getByTestId("request-list").getByText("Báo cáo tiêm chủng quý III/2026").waitFor();
+  // Listed by its letter.
+  await commune.getByTestId("request-list").getByText(`Công văn số ${number}/SYT-KHTH ngày 1/10/2026`).waitFor();
   await manager.context().close();
   await commune.context().close();
 });

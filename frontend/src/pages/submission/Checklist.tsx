@@ -32,7 +32,7 @@ export function checklist(s: Submission, p: Pending): Check[] {
 export function Checklist({ checks }: { checks: Check[] }) {
   const missing = checks.filter((c) => !c.ok);
   return (
-    <details className="checklist" data-testid="checklist" open={missing.length > 0 || undefined}>
+    <details className="presubmit" data-testid="checklist" open={missing.length > 0 || undefined}>
       <summary>{missing.length ? t.checklist.missing(missing.length) : t.checklist.complete}</summary>
       <ul>
         {checks.map((c) => (
