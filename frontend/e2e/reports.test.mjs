@@ -93,8 +93,13 @@ test("return, fix, resubmit, accept and compile Sơn Hải's report", async () =
   await reviewer.locator("summary", { hasText: "Lịch sử" }).click();
   await reviewer.getByRole("button", { name: "So với hiện tại" }).nth(1).click();
   const diff = reviewer.getByTestId("diff");
-  await diff.getByText("sections.III.4.body").waitFor();
-  assert.match(await diff.innerText(), /Tỷ lệ trẻ < 1 tuổi được tiêm chủng đạt 97,5%/);
+  // Told as the report reads: the section's title, the file's name, no paths or ids.
+  await diff.getByRole("rowheader", { name: "III.4. Bài học kinh nghiệm", exact: true }).waitFor();
+  assert.doesNotMatch(await diff.innerText(), /sections\.|sha256|\[object Object\]|[0-9a-f]{8}-[0-9a-f]{4}-/);
+  // The task result's words: what went, what came.
+  assert.match(await diff.locator("del").allInnerTexts().then((x) => x.join("|")), /≥ 97%/);
+  assert.match(await diff.locator("ins").allInnerTexts().then((x) => x.join("|")), /97,5%/);
+  assert.doesNotMatch(await diff.innerText(), /Đã thay bằng tệp khác/);
   assert.match(await diff.innerText(), /Biên bản kiểm tra\.pdf/);
   await reviewer.getByRole("button", { name: "Chấp nhận" }).click();
   await reviewer.getByTestId("status").getByText("Đã chấp nhận").waitFor();

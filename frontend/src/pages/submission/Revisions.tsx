@@ -64,7 +64,8 @@ export function readable(changes: Change[], s: Submission): Row[] {
       const key = parts.slice(1, -1).join(".");
       const label = `${key}. ${sectionTitle(key)}`;
       if (field === "body") rows.push({ key: c.path, label, before: null, after: null, text: [String(c.before ?? ""), String(c.after ?? "")] });
-      else rows.push({ key: c.path, label: `${label} (${t.submission.heading})`, before: plain(c.before), after: plain(c.after) });
+      // A section added or removed is told by its text; only a renamed one by its title.
+      else if (c.before && c.after) rows.push({ key: c.path, label: `${label} (${t.submission.heading})`, before: plain(c.before), after: plain(c.after) });
     } else if (head === "values") {
       const field = parts[parts.length - 1];
       const key = parts.slice(1, -1).join(".");
@@ -97,8 +98,10 @@ export function readable(changes: Change[], s: Submission): Row[] {
     const name = (side: Record<string, unknown>) => (side.filename ? String(side.filename) : null);
     const before = name(f.before);
     const after = name(f.after);
-    // The same name with other bytes: a file replaced.
+    // The same name with other bytes: a file replaced. (A checksum only recorded since, on
+    // a revision kept before files had one, is no change to tell.)
     const replaced = !before && !after;
+    if (replaced && !(f.before.sha256 && f.after.sha256)) continue;
     rows.push({
       key: `attachments.${id}`, label: t.submission.attachments,
       before: replaced ? t.submission.fileBefore : before ?? EMPTY,
