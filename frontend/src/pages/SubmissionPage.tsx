@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { ApiError, api, downloadFile, type Schemas, unwrap } from "../api/client";
 import { takeEarly } from "../api/early";
@@ -11,10 +11,13 @@ import { t } from "../i18n/vi";
 import { empty, merge, type Submission, type Update } from "./submission/draft";
 import { Documents, Field, FieldError, SectionField, TaskRow } from "./submission/parts";
 import { Checklist, checklist } from "./submission/Checklist";
-import { Revisions } from "./submission/Revisions";
 import { ValuesTable } from "./submission/ValuesTable";
 import { SaveBar } from "./submission/SaveBar";
 import { ifMatch, useAutosave } from "./submission/useAutosave";
+
+// The history and its word diff sit below the form: fetched after it, off the slow link's
+// critical path (the report form cold is held under 4 s: benchmarks/spa_bench.mjs).
+const Revisions = lazy(async () => ({ default: (await import("./submission/Revisions")).Revisions }));
 
 function unwrapRefetch<T>(result: { data?: T; error: unknown }): T {
   if (result.error || result.data === undefined) throw result.error;
@@ -364,7 +367,7 @@ export function SubmissionPage() {
         {done && <p className="done" role="status" data-testid="done">{done}</p>}
         <ErrorBox error={error} />
       </SaveBar>
-      <Revisions s={s} version={s.version} />
+      <Suspense fallback={null}><Revisions s={s} version={s.version} /></Suspense>
     </div>
   );
 }
