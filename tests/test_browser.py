@@ -47,4 +47,4 @@ def test_browser_suite(live_server: str) -> None:
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     passed = re.search(r"ℹ pass (\d+)", output)
-    assert passed and int(passed.group(1)) >= 21, output
+    assert passed and int(passed.group(1)) >= 32, output

@@ -70,7 +70,7 @@ async def _request_answer(
 ) -> ReportRequestRead:
     found = await report_requests.get(session, actor=principal, request_id=request_id)
     response.headers["ETag"] = etag(found.version)
-    return await report_requests.read_model(session, found)
+    return await report_requests.read_model(session, found, actor=principal)
 
 
 @router.get("", response_model=ReportRequestPage, responses=READ_ERRORS)
@@ -95,7 +95,7 @@ async def list_report_requests(
         limit=limit,
     )
     return ReportRequestPage(
-        items=[await report_requests.read_model(session, r) for r in rows],
+        items=[await report_requests.read_model(session, r, actor=principal) for r in rows],
         page=PageMeta(next_cursor=next_cursor),
     )
 
@@ -113,7 +113,7 @@ async def create_report_request(
     created = await report_requests.create(session, actor=principal, data=body)
     response.headers["Location"] = f"/api/v1/report-requests/{created.id}"
     response.headers["ETag"] = etag(created.version)
-    return await report_requests.read_model(session, created)
+    return await report_requests.read_model(session, created, actor=principal)
 
 
 @router.get("/{request_id}", response_model=ReportRequestRead, responses=READ_ERRORS)

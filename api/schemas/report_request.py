@@ -134,6 +134,9 @@ class IndicatorRef(Schema):
     numerator_label: str | None
     denominator_label: str | None
     decimals: int
+    factor: int = Field(
+        description="Giá trị = tử số / mẫu số × factor (100 cho tỷ lệ %), để tính ngay khi gõ"
+    )
 
 
 class ReportRequestRead(Schema):
@@ -164,6 +167,11 @@ class ReportRequestRead(Schema):
     recurred_from_id: uuid.UUID | None
     opened_at: datetime | None
     closed_at: datetime | None
+    actions: list[str] = Field(
+        description="Việc người gọi được làm với yêu cầu này lúc này: edit, open, close, status "
+        "(xem tình hình các đơn vị và bản tổng hợp), accept (chấp nhận hàng loạt)",
+        examples=[["edit", "close", "status"]],
+    )
 
 
 class ReportRequestPage(Schema):

@@ -175,6 +175,12 @@ class SubmissionRead(SubmissionSummary):
     recipients: list[str]
     can_edit: bool
     can_review: bool
+    actions: list[str] = Field(
+        description="Việc người gọi được làm với báo cáo này lúc này: edit, submit (người báo "
+        "cáo, khi bản nháp hoặc bị trả lại và yêu cầu còn mở), return, accept (người thẩm "
+        "định, khi đã nộp)",
+        examples=[["edit", "submit"]],
+    )
 
 
 class SubmissionSaved(Schema):

@@ -239,7 +239,7 @@ async def compile_request(
     ]
     return Compilation(
         version=draft.version if draft else 0,
-        request=await report_requests.read_model(session, request),
+        request=await report_requests.read_model(session, request, actor=actor),
         issuer=requester.name,
         issuer_parent=parent.name
         if parent and parent.type != "province"

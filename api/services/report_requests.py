@@ -101,7 +101,29 @@ def reference(request: ReportRequest) -> str | None:
     return format_reference(reference_of(request.document)) if request.document else None
 
 
-async def read_model(session: AsyncSession, request: ReportRequest) -> ReportRequestRead:
+def actions_of(actor: Principal, request: ReportRequest) -> list[str]:
+    """What the caller may do to `request` now, by their grants and its status: the same tests
+    the services make before they act (open_request, close_request, update_request, status,
+    the bulk accept), so an action listed is accepted and one left out is refused."""
+    path = request.requester.path
+    actions = []
+    if actor.can(MANAGERS, path):
+        if request.status != "closed":
+            actions.append("edit")
+        if request.status == "draft" and request.units:
+            actions.append("open")
+        if request.status == "open":
+            actions.append("close")
+    if actor.can(tuple(Role), path):
+        actions.append("status")
+    if actor.can((Role.reviewer,), path):
+        actions.append("accept")
+    return actions
+
+
+async def read_model(
+    session: AsyncSession, request: ReportRequest, *, actor: Principal
+) -> ReportRequestRead:
     plan = request.plan
     return ReportRequestRead(
         id=request.id,
@@ -133,6 +155,7 @@ async def read_model(session: AsyncSession, request: ReportRequest) -> ReportReq
         recurred_from_id=request.recurred_from_id,
         opened_at=request.opened_at,
         closed_at=request.closed_at,
+        actions=actions_of(actor, request),
     )
 
 

@@ -81,4 +81,5 @@ def indicator_ref(ind: Indicator) -> IndicatorRef:
         numerator_label=ind.numerator_label,
         denominator_label=ind.denominator_label,
         decimals=ind.decimals,
+        factor=ind.factor,
     )

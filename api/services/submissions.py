@@ -143,6 +143,17 @@ def can_review(actor: Principal, sub: Submission) -> bool:
     return actor.can(REVIEWERS, sub.request.requester.path)
 
 
+def actions_of(actor: Principal, sub: Submission) -> list[str]:
+    """What the caller may do to the report now: the tests submission_drafts.require_editable
+    and submission_workflow._require_reviewer make before they act."""
+    actions = []
+    if can_edit(actor, sub) and sub.request.status == "open":
+        actions += ["edit", "submit"]
+    if can_review(actor, sub) and sub.status == "submitted":
+        actions += ["return", "accept"]
+    return actions
+
+
 def _reference(sub: Submission) -> str:
     symbol = sub.doc_symbol or "BC"
     ref = Reference(type="BC", number=sub.doc_number, symbol=symbol, issued_on=sub.report_date)
@@ -437,6 +448,7 @@ async def read_model(
         recipients=list(sub.recipients or []),
         can_edit=can_edit(actor, sub),
         can_review=can_review(actor, sub),
+        actions=actions_of(actor, sub),
     )
 
 

@@ -23,7 +23,7 @@ before(async () => {
   await page.getByLabel("Tên đăng nhập").fill("admin");
   await page.getByLabel("Mật khẩu").fill("healthplan");
   await page.getByRole("button", { name: "Đăng nhập" }).click();
-  await page.waitForURL(`${BASE}/org-units`);
+  await page.waitForURL(`${BASE}/`);
 });
 after(async () => browser?.close());
 
@@ -38,6 +38,11 @@ test("Sơn Hải's vaccination against the 2030 target, in Vietnamese notation",
   assert.match(row, /50\s+130\s+38,46/);
   assert.match(await page.getByTestId("target").innerText(), /Chỉ tiêu 2030 \(BN\): ≥ 98/);
   await page.getByTestId("target-line").waitFor();
+  // The axis labels differ from each other (the hand-drawn chart read 98 / 98 / 98).
+  await page.waitForFunction(() => document.querySelector("[data-testid=line-chart]")?.dataset.ticksY);
+  const ticks = (await page.getByTestId("line-chart").getAttribute("data-ticks-y")).split("|");
+  assert.ok(ticks.length >= 3, ticks.join(" / "));
+  assert.equal(new Set(ticks).size, ticks.length, ticks.join(" / "));
 });
 
 test("Đức Trọng's hospital quality score 2016–2021 as a series", async () => {
@@ -48,5 +53,5 @@ test("Đức Trọng's hospital quality score 2016–2021 as a series", async ()
   const table = page.getByTestId("values");
   await table.getByText("2,88").waitFor();
   assert.equal(await table.locator("tbody tr").count(), 6);
-  assert.equal(await page.getByTestId("chart").locator("circle").count(), 6);
+  assert.equal(await page.getByTestId("chart").getAttribute("data-points"), "6");
 });

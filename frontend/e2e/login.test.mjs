@@ -44,7 +44,8 @@ async function login(username, password) {
 
 test("an admin logs in, sees the tree, opens a province and finds a commune", async () => {
   await login("admin", "healthplan");
-  await page.waitForURL(`${BASE}/org-units`);
+  await page.waitForURL(`${BASE}/`);
+  await page.getByRole("link", { name: "Đơn vị", exact: true }).click();
   await page.getByTestId("who").getByText("Quản trị hệ thống").waitFor();
   const tree = page.getByTestId("org-tree");
   await tree.getByRole("button", { name: "Tỉnh Bắc Ninh", exact: true }).waitFor();

@@ -84,7 +84,7 @@ test("a user given a one-time password must choose their own, then goes on", asy
   await page.getByLabel("Mật khẩu mới", { exact: true }).fill("Mat-khau-rieng-2026");
   await page.getByLabel("Nhập lại mật khẩu mới").fill("Mat-khau-rieng-2026");
   await page.getByRole("button", { name: "Đổi mật khẩu" }).click();
-  await page.waitForURL(`${BASE}/org-units`);
+  await page.waitForURL(`${BASE}/`);
   await page.getByTestId("who").getByText("Người dùng mới").waitFor();
   assert.equal(await page.getByRole("alert").count(), 0);
 });

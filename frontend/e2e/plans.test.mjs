@@ -23,7 +23,7 @@ before(async () => {
   await page.getByLabel("Tên đăng nhập").fill("sonhai.baocao");
   await page.getByLabel("Mật khẩu").fill("healthplan");
   await page.getByRole("button", { name: "Đăng nhập" }).click();
-  await page.waitForURL(`${BASE}/org-units`);
+  await page.waitForURL(`${BASE}/`);
 });
 after(async () => browser?.close());
 
@@ -50,7 +50,7 @@ test("a commune's plan manager starts the health station's plan from 81/KH-UBND 
   await p.getByLabel("Tên đăng nhập").fill("sonhai.kehoach");
   await p.getByLabel("Mật khẩu").fill("healthplan");
   await p.getByRole("button", { name: "Đăng nhập" }).click();
-  await p.waitForURL(`${BASE}/org-units`);
+  await p.waitForURL(`${BASE}/`);
   await p.getByRole("link", { name: "Kế hoạch" }).click();
   await p.getByTestId("plan-list").getByRole("button", { name: /81\/KH-UBND/ }).click();
   await p.getByText("Lập kế hoạch thực hiện cho đơn vị").click();

@@ -30,7 +30,7 @@ async function signIn(username) {
   await page.getByLabel("Tên đăng nhập").fill(username);
   await page.getByLabel("Mật khẩu").fill("healthplan");
   await page.getByRole("button", { name: "Đăng nhập" }).click();
-  await page.waitForURL(`${BASE}/org-units`);
+  await page.waitForURL(`${BASE}/`);
   return page;
 }
 
@@ -93,8 +93,13 @@ test("return, fix, resubmit, accept and compile Sơn Hải's report", async () =
   await reviewer.locator("summary", { hasText: "Lịch sử" }).click();
   await reviewer.getByRole("button", { name: "So với hiện tại" }).nth(1).click();
   const diff = reviewer.getByTestId("diff");
-  await diff.getByText("sections.III.4.body").waitFor();
-  assert.match(await diff.innerText(), /Tỷ lệ trẻ < 1 tuổi được tiêm chủng đạt 97,5%/);
+  // Told as the report reads: the section's title, the file's name, no paths or ids.
+  await diff.getByRole("rowheader", { name: "III.4. Bài học kinh nghiệm", exact: true }).waitFor();
+  assert.doesNotMatch(await diff.innerText(), /sections\.|sha256|\[object Object\]|[0-9a-f]{8}-[0-9a-f]{4}-/);
+  // The task result's words: what went, what came.
+  assert.match(await diff.locator("del").allInnerTexts().then((x) => x.join("|")), /≥ 97%/);
+  assert.match(await diff.locator("ins").allInnerTexts().then((x) => x.join("|")), /97,5%/);
+  assert.doesNotMatch(await diff.innerText(), /Đã thay bằng tệp khác/);
   assert.match(await diff.innerText(), /Biên bản kiểm tra\.pdf/);
   await reviewer.getByRole("button", { name: "Chấp nhận" }).click();
   await reviewer.getByTestId("status").getByText("Đã chấp nhận").waitFor();
@@ -131,7 +136,7 @@ test("two tabs on one draft: the stale save gets 412 and the UI merges", async (
   await second.getByLabel("Tên đăng nhập").fill("lucngan.baocao");
   await second.getByLabel("Mật khẩu").fill("healthplan");
   await second.getByRole("button", { name: "Đăng nhập" }).click();
-  await second.waitForURL(`${BASE}/org-units`);
+  await second.waitForURL(`${BASE}/`);
   await second.goto(url);
   await second.getByLabel("V. Đề xuất, kiến nghị").waitFor();
 
@@ -168,8 +173,17 @@ test("a plan manager drafts a request, sends it, and the commune finds it to ans
   await manager.getByTestId("picked-units").getByText("Xã Lục Ngạn").waitFor();
   await manager.getByLabel("Tìm chỉ số (không cần dấu)").fill("tiem chung day du");
   await manager.getByLabel(/Tỷ lệ trẻ dưới 1 tuổi được tiêm chủng đầy đủ/).check();
+  // The letter asking for it: its number, date and file, registered with the request.
+  const number = String(2000 + (Date.now() % 7000));
+  await manager.getByLabel("Số công văn").fill(number);
+  await manager.getByLabel("Ký hiệu").fill("SYT-KHTH");
+  await manager.getByLabel("Ngày công văn").fill("01/10/2026");
+  await manager.getByLabel("Tệp công văn").setInputFiles({
+    name: "cong-van.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n% công văn\n%%EOF\n"),
+  });
   await manager.getByRole("button", { name: "Lưu nháp" }).click();
   await manager.getByTestId("request-status").getByText("Nháp").waitFor();
+  await manager.getByRole("heading", { name: `Công văn số ${number}/SYT-KHTH ngày 1/10/2026` }).waitFor();
   await manager.getByRole("button", { name: "Gửi yêu cầu đến các đơn vị" }).click();
   await manager.getByTestId("request-status").getByText("Đang mở").waitFor();
   assert.match(await manager.getByTestId("rates").innerText(), /Đã nộp 0\/1/);
@@ -178,7 +192,8 @@ test("a plan manager drafts a request, sends it, and the commune finds it to ans
   await commune.getByRole("link", { name: "Thông báo" }).click();
   await commune.getByTestId("notifications").getByText(/Yêu cầu báo cáo mới/).first().waitFor();
   await openReports(commune);
-  await commune.getByTestId("request-list").getByText("Báo cáo tiêm chủng quý III/2026").waitFor();
+  // Listed by its letter.
+  await commune.getByTestId("request-list").getByText(`Công văn số ${number}/SYT-KHTH ngày 1/10/2026`).waitFor();
   await manager.context().close();
   await commune.context().close();
 });

@@ -51,7 +51,8 @@ test("a search typed key by key asks the server once, after the pause", async ()
   await page.getByLabel("Tên đăng nhập").fill("admin");
   await page.getByLabel("Mật khẩu").fill("healthplan");
   await page.getByRole("button", { name: "Đăng nhập" }).click();
-  await page.waitForURL(`${BASE}/org-units`);
+  await page.waitForURL(`${BASE}/`);
+  await page.getByRole("link", { name: "Đơn vị", exact: true }).click();
   const searches = [];
   page.on("request", (r) => { if (/\/api\/v1\/org-units\?q=/.test(r.url())) searches.push(r.url()); });
   await page.getByLabel("Tìm đơn vị (không cần dấu)").pressSequentially("son hai", { delay: 60 });

@@ -11,6 +11,8 @@ function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, n
   return Object.assign(lazy(async () => ({ default: (await load())[name] })), { load });
 }
 const Shell = page(() => import("./components/Layout"), "Shell");
+const HomePage = page(() => import("./pages/HomePage"), "HomePage");
+const ImportsPage = page(() => import("./pages/ImportsPage"), "ImportsPage");
 const OrgUnitsPage = page(() => import("./pages/OrgUnitsPage"), "OrgUnitsPage");
 const IndicatorsPage = page(() => import("./pages/IndicatorsPage"), "IndicatorsPage");
 const PlansPage = page(() => import("./pages/PlansPage"), "PlansPage");
@@ -31,6 +33,7 @@ if (first !== "/login") {
     [/^\/indicators/, IndicatorsPage], [/^\/plans/, PlansPage], [/^\/reports/, ReportsPage],
     [/^\/report-requests\/new/, NewRequestPage], [/^\/report-requests\//, RequestPage],
     [/^\/notifications/, NotificationsPage], [/^\/change-password/, ChangePasswordPage],
+    [/^\/$/, HomePage], [/^\/imports/, ImportsPage],
   ];
   void routes.find(([re]) => re.test(first))?.[1].load();
 }
@@ -43,7 +46,9 @@ createRoot(document.getElementById("root")!).render(
           <Route path="/login" element={<LoginPage />} />
           <Route path="/change-password" element={<ChangePasswordPage />} />
           <Route element={<Shell />}>
+            <Route path="/" element={<HomePage />} />
             <Route path="/org-units" element={<OrgUnitsPage />} />
+            <Route path="/imports" element={<ImportsPage />} />
             <Route path="/indicators" element={<IndicatorsPage />} />
             <Route path="/plans" element={<PlansPage />} />
             <Route path="/reports" element={<ReportsPage />} />
@@ -52,7 +57,7 @@ createRoot(document.getElementById("root")!).render(
             <Route path="/submissions/:id" element={<SubmissionPage />} />
             <Route path="/notifications" element={<NotificationsPage />} />
           </Route>
-          <Route path="*" element={<Navigate to="/org-units" replace />} />
+          <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>
       </Suspense>
     </BrowserRouter>

@@ -31,7 +31,7 @@ export function rememberReturnTo(path: string): void {
 export function takeReturnTo(): string {
   const path = sessionStorage.getItem(RETURN_TO);
   sessionStorage.removeItem(RETURN_TO);
-  return path && path.startsWith("/") && !path.startsWith("//") ? path : "/org-units";
+  return path && path.startsWith("/") && !path.startsWith("//") ? path : "/";
 }
 
 /** The signed-in user's id (the token's subject), to keep one person's local drafts apart

@@ -35,6 +35,7 @@ export async function upload<T>(url: string, form: FormData, o: UploadOptions = 
   if (r.status === 401 && (await refreshSession())) r = await send(url, form, o);
   if (r.status >= 200 && r.status < 300) return r.body as T;
   const p = (r.body ?? {}) as Partial<Problem>;
-  throw new ApiError({ type: p.type ?? "about:blank", title: p.title ?? t.errors.title, status: r.status,
+  // The whole problem, its extensions too (a refused upload carries its import_job).
+  throw new ApiError({ ...p, type: p.type ?? "about:blank", title: p.title ?? t.errors.title, status: r.status,
     detail: p.detail ?? `HTTP ${r.status}`, errors: p.errors });
 }

@@ -7,10 +7,12 @@ import { queryClient } from "../queryClient";
 
 // Later screens (plans, indicators, reports) add one line each here.
 const NAV = [
+  { to: "/", label: t.nav.home },
   { to: "/org-units", label: t.nav.orgUnits },
   { to: "/plans", label: t.nav.plans },
   { to: "/indicators", label: t.nav.indicators },
   { to: "/reports", label: t.nav.reports },
+  { to: "/imports", label: t.nav.imports },
 ];
 
 /** The signed-in screens: the query cache, the bar and the menu around the page. */
@@ -70,7 +72,7 @@ export function Layout() {
         <ul>
           {NAV.map((item) => (
             <li key={item.to}>
-              <NavLink to={item.to}>{item.label}</NavLink>
+              <NavLink to={item.to} end={item.to === "/"}>{item.label}</NavLink>
             </li>
           ))}
         </ul>

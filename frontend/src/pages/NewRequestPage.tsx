@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { api, type Schemas, unwrap } from "../api/client";
+import { upload } from "../api/upload";
 import { DateField } from "../components/DateField";
 import { ErrorBox } from "../components/ErrorBox";
 import { PeriodPicker } from "../components/PeriodPicker";
@@ -21,6 +22,7 @@ export function NewRequestPage() {
   const [filter, setFilter] = useState("");
   const [period, setPeriod] = useState(() => `${new Date().getFullYear()}Q${Math.floor(new Date().getMonth() / 3) + 1}`);
   const [due, setDue] = useState<string | null>(null);
+  const [letterDate, setLetterDate] = useState<string | null>(null);
   const me = useQuery({
     queryKey: ["me"],
     queryFn: async () => unwrap(await api.GET("/api/v1/auth/me")),
@@ -65,6 +67,22 @@ export function NewRequestPage() {
       due_days_after_period: recurrence ? Number(text("due_days") || "0") : null,
     };
     try {
+      // The letter asking for the report (its number, date and file), registered first.
+      const number = text("letter_number");
+      if (number) {
+        let doc = unwrap(await api.POST("/api/v1/documents", { body: {
+          type: "CV", number, symbol: text("letter_symbol") || "CV", party_style: false, issuer_id: body.requester_id,
+          issued_on: letterDate, title: body.title, recipients: [], legal_basis_ids: [],
+        } }));
+        const file = f.get("letter_file");
+        if (file instanceof File && file.size > 0) {
+          const form = new FormData();
+          form.append("file", file);
+          await upload(`/api/v1/documents/${doc.id}/attachments`, form, { headers: { "If-Match": `"${doc.version}"` } });
+          doc = { ...doc, version: doc.version + 1 };
+        }
+        body.document_id = doc.id;
+      }
       const created = unwrap(await api.POST("/api/v1/report-requests", { body }));
       navigate(`/report-requests/${created.id}`);
     } catch (e) {
@@ -107,6 +125,15 @@ export function NewRequestPage() {
           </label>
           <label>{t.reports.dueDays}<input name="due_days" type="number" min={0} max={365} defaultValue={10} /></label>
         </div>
+      </fieldset>
+      <fieldset>
+        <legend>{t.reports.letter}</legend>
+        <div className="row">
+          <label>{t.reports.letterNumber}<input name="letter_number" inputMode="numeric" pattern="[0-9]+[A-Za-z]?" maxLength={16} /></label>
+          <label>{t.reports.letterSymbol}<input name="letter_symbol" placeholder="SYT-KHTH" maxLength={64} /></label>
+          <DateField label={t.reports.letterDate} value={letterDate} onChange={setLetterDate} />
+        </div>
+        <label>{t.reports.letterFile}<input type="file" name="letter_file" accept=".pdf,.doc,.docx,.odt,.jpg,.jpeg,.png" /></label>
       </fieldset>
       <fieldset>
         <legend>{t.reports.units}</legend>

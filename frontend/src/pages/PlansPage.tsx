@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { api, type Schemas, unwrap } from "../api/client";
+import { Link } from "react-router-dom";
+import { api, downloadFile, type Schemas, unwrap } from "../api/client";
 import { ErrorBox } from "../components/ErrorBox";
 import { MatrixEditor } from "../components/MatrixEditor";
 import { UnitPicker } from "../components/UnitPicker";
@@ -11,6 +12,7 @@ type Plan = Schemas["PlanRead"];
 function MatrixGrid({ plan }: { plan: Plan }) {
   const [unit, setUnit] = useState("");
   const [editing, setEditing] = useState(false);
+  const [error, setError] = useState<unknown>(null);
   const matrix = useQuery({
     queryKey: ["matrix", plan.id, plan.version],
     queryFn: async () => unwrap(await api.GET("/api/v1/plans/{plan_id}/matrix", {
@@ -31,9 +33,21 @@ function MatrixGrid({ plan }: { plan: Plan }) {
   const rows = m.rows.filter((r) => r.is_group || !unit || r.cells[unit]);
   return (
     <div>
-      {plan.status === "draft" && (
-        <button type="button" onClick={() => setEditing(true)}>{t.plans.edit}</button>
-      )}
+      <div className="actions">
+        {plan.status === "draft" && (
+          <button type="button" onClick={() => setEditing(true)}>{t.plans.edit}</button>
+        )}
+        {plan.status === "draft" && (
+          <Link to={`/imports?resource=plan_matrix&plan=${plan.id}`}>{t.plans.importMatrix}</Link>
+        )}
+        {(["xlsx", "csv"] as const).map((format) => (
+          <button key={format} type="button" onClick={() => void downloadFile(
+            `/api/v1/plans/${plan.id}/matrix/export?format=${format}`, `phu-luc-phan-cong.${format}`).catch(setError)}>
+            {format === "xlsx" ? t.plans.exportXlsx : t.plans.exportCsv}
+          </button>
+        ))}
+      </div>
+      <ErrorBox error={error} />
       <label className="search">
         {t.plans.filterUnit}
         <select value={unit} onChange={(e) => setUnit(e.target.value)} aria-label={t.plans.filterUnit}>

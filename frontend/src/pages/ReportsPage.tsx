@@ -16,6 +16,12 @@ export function ReportsPage() {
     queryFn: async () =>
       unwrap(await api.GET("/api/v1/report-requests", { params: { query: { limit: 100 } } })),
   });
+  const me = useQuery({
+    queryKey: ["me"],
+    queryFn: async () => unwrap(await api.GET("/api/v1/auth/me")),
+  });
+  // Only a plan manager (or an administrator) sends requests.
+  const sends = me.data?.user.roles.some((g) => g.role === "plan_manager" || g.role === "admin") ?? false;
   return (
     <div>
       <h1>{t.reports.title}</h1>
@@ -49,7 +55,7 @@ export function ReportsPage() {
         </table>
       )}
       <h2>{t.reports.requests}</h2>
-      <p><Link to="/report-requests/new">+ {t.reports.create}</Link></p>
+      {sends && <p><Link to="/report-requests/new">+ {t.reports.create}</Link></p>}
       <ErrorBox error={requests.error} />
       {requests.data && requests.data.items.length === 0 && (
         <p className="muted">{t.reports.noRequests}</p>

@@ -25,8 +25,11 @@ export function RequestPage() {
     queryFn: async () => unwrap(await api.GET("/api/v1/report-requests/{request_id}", {
       params: { path: { request_id: id } } })),
   });
+  const can = (action: string) => request.data?.actions.includes(action) ?? false;
   const status = useQuery({
     queryKey: ["report-request-status", id],
+    // The server says whether this caller sees the other units' states (the requesting side).
+    enabled: can("status"),
     queryFn: async () => unwrap(await api.GET("/api/v1/report-requests/{request_id}/status", {
       params: { path: { request_id: id } } })),
     // Units see the request, not the other units' states: a 403 here is expected.
@@ -71,13 +74,13 @@ export function RequestPage() {
         {r.indicators.length > 0 && (<><dt>{t.reports.chooseIndicators}</dt>
           <dd>{r.indicators.map((i) => i.name).join("; ")}</dd></>)}
       </dl>
-      {r.status !== "closed" && !forbidden && s && (
+      {(can("open") || can("close")) && (
         <div className="actions">
-          {r.status === "draft" && (
+          {can("open") && (
             <button type="button" className="primary" disabled={move.isPending}
               onClick={() => move.mutate({ action: "open", version: r.version })}>{t.reports.openIt}</button>
           )}
-          {r.status === "open" && (
+          {can("close") && (
             <button type="button" disabled={move.isPending}
               onClick={() => move.mutate({ action: "close", version: r.version })}>{t.reports.closeIt}</button>
           )}
@@ -118,7 +121,7 @@ export function RequestPage() {
             </tbody>
           </table>
           <div className="actions">
-            {submitted.length > 0 && (
+            {can("accept") && submitted.length > 0 && (
               <button type="button" disabled={acceptAll.isPending}
                 onClick={() => acceptAll.mutate(submitted.map((u) => u.submission_id!))}>
                 {t.reports.acceptAll} ({submitted.length})

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { ApiError, api, downloadFile, type Schemas, unwrap } from "../api/client";
 import { takeEarly } from "../api/early";
@@ -8,11 +8,16 @@ import { DateField } from "../components/DateField";
 import { ErrorBox } from "../components/ErrorBox";
 import { dateVi, numberVi } from "../format";
 import { t } from "../i18n/vi";
-import type { Submission, Update } from "./submission/draft";
+import { empty, merge, type Submission, type Update } from "./submission/draft";
 import { Documents, Field, FieldError, SectionField, TaskRow } from "./submission/parts";
-import { Revisions } from "./submission/Revisions";
+import { Checklist, checklist } from "./submission/Checklist";
+import { ValuesTable } from "./submission/ValuesTable";
 import { SaveBar } from "./submission/SaveBar";
 import { ifMatch, useAutosave } from "./submission/useAutosave";
+
+// The history and its word diff sit below the form: fetched after it, off the slow link's
+// critical path (the report form cold is held under 4 s: benchmarks/spa_bench.mjs).
+const Revisions = lazy(async () => ({ default: (await import("./submission/Revisions")).Revisions }));
 
 function unwrapRefetch<T>(result: { data?: T; error: unknown }): T {
   if (result.error || result.data === undefined) throw result.error;
@@ -35,7 +40,7 @@ export function SubmissionPage() {
     gcTime: 0,
   });
   const auto = useAutosave(id, Boolean(query.data));
-  const { setVersion } = auto;
+  const { setVersion, applied } = auto;
   // Inputs are uncontrolled; a new loadKey lays them out again from the server's copy.
   const [loadKey, setLoadKey] = useState(0);
   const [error, setError] = useState<unknown>(null);
@@ -43,6 +48,7 @@ export function SubmissionPage() {
   const [legacy, setLegacy] = useState<Schemas["LegacyImportResult"] | null>(null);
   const [uploading, setUploading] = useState<Uploading | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -53,10 +59,11 @@ export function SubmissionPage() {
   const reload = useCallback(async () => {
     // Through the page's own query, so its options (no cache kept after the page) still hold.
     const fresh = unwrapRefetch(await refetch());
+    applied.current = empty();
     setVersion(fresh.version);
     setLoadKey((k) => k + 1);
     return fresh;
-  }, [refetch, setVersion]);
+  }, [refetch, setVersion, applied]);
 
   const fail = (e: unknown) => {
     if (e instanceof ApiError && e.problem.status === 412) void reload().catch(setError);
@@ -129,11 +136,16 @@ export function SubmissionPage() {
 
   async function act(action: "submit" | "accept" | "return") {
     setError(null);
+    setDone(null);
     if (action === "submit" && !(await auto.save())) {
       if (auto.refusedKeys().length) setError(new Error(t.submission.fixFirst));
       return;
     }
-    if (action === "submit" && !window.confirm(t.submission.confirmSubmit)) return;
+    const unit = query.data?.org_unit.name ?? "";
+    const todo = checklist(query.data!, merge(auto.applied.current, auto.pending.current)).filter((c) => !c.ok).map((c) => c.label);
+    if (action === "submit" && !window.confirm(todo.length ? t.checklist.confirm(todo) : t.submission.confirmSubmit)) return;
+    if (action === "return" && !window.confirm(t.submission.confirmReturn(unit))) return;
+    if (action === "accept" && !window.confirm(t.submission.confirmAccept(unit))) return;
     const params = { path: { submission_id: id }, header: ifMatch(auto.version.current ?? 0) };
     try {
       if (action === "submit") unwrap(await api.POST("/api/v1/submissions/{submission_id}/submit", { params }));
@@ -143,6 +155,9 @@ export function SubmissionPage() {
         params, body: { comment } }));
       setComment("");
       await reload();
+      // Said here, by the buttons the person just used, not only in the status badge above.
+      setDone(action === "submit" ? t.submission.doneSubmit
+        : action === "return" ? t.submission.doneReturn(unit) : t.submission.doneAccept(unit));
       void queryClient.invalidateQueries({ queryKey: ["submissions"] });
     } catch (e) {
       fail(e);
@@ -152,8 +167,11 @@ export function SubmissionPage() {
   if (query.error) return <ErrorBox error={query.error} />;
   if (!query.data || !auto.ready) return <p>{t.layout.loading}</p>;
   const s: Submission = query.data;
-  const edit = s.can_edit;
-  const p = auto.pending.current;
+  // What the server lets this person do to the report now (and nothing else is offered).
+  const can = (action: string) => s.actions.includes(action);
+  const edit = can("edit");
+  // What the person sees: the server's copy, what was saved since, what is not saved yet.
+  const p = merge(auto.applied.current, auto.pending.current);
   const refusal = (key: string) => auto.state.refused[key];
   const problem = (key: string) => auto.state.refused[key]?.message;
   // What the inputs show: the server's copy under what this person typed and has not saved.
@@ -260,54 +278,7 @@ export function SubmissionPage() {
       {s.values.length > 0 && (
         <fieldset disabled={!edit}>
           <legend>{t.submission.values} · {t.reports.period}</legend>
-          <div className="scroll">
-            <table className="grid" data-testid="values">
-              <thead>
-                <tr>
-                  <th>{t.submission.indicator}</th><th>{t.submission.numerator}</th>
-                  <th>{t.submission.denominator}</th><th>{t.submission.value}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {s.values.map((v) => {
-                  const key = `${v.indicator.code}.${v.option}`;
-                  const entry = `value:${key}`;
-                  const fraction = Boolean(v.indicator.numerator_label);
-                  const typed = p.values[key];
-                  const current = typed ?? {
-                    indicator: v.indicator.code,
-                    option: v.option === "default" ? null : v.option,
-                    numerator: v.numerator, denominator: v.denominator,
-                    value: fraction ? null : v.value,
-                  };
-                  const bad = refusal(entry);
-                  const badPart = bad ? (["numerator", "denominator", "value"].includes(bad.part[0] ?? "")
-                    ? bad.part[0] : fraction ? "numerator" : "value") : null;
-                  const shown = (f: "numerator" | "denominator" | "value") =>
-                    typed ? String(typed[f] ?? "") : numberVi(v[f], 6);
-                  const cell = (f: "numerator" | "denominator" | "value", label: string) => (
-                    <>
-                      <input aria-label={`${v.indicator.code} ${label}`} defaultValue={shown(f)} inputMode="decimal"
-                        aria-invalid={badPart === f ? true : undefined}
-                        onChange={(e) => auto.change(entry, (q) => {
-                          q.values[key] = { ...(q.values[key] ?? current), [f]: e.target.value || null };
-                        })} />
-                      {badPart === f && <FieldError id={`${key}-${f}`} message={bad?.message} />}
-                    </>
-                  );
-                  return (
-                    <tr key={key} className={bad ? "refused" : undefined}>
-                      <td>{v.indicator.name}{v.indicator.unit ? ` (${v.indicator.unit})` : ""}</td>
-                      <td>{fraction && cell("numerator", t.submission.numerator)}</td>
-                      <td>{fraction && cell("denominator", t.submission.denominator)}</td>
-                      <td className="num">{fraction ? numberVi(v.value, v.indicator.decimals)
-                        : cell("value", t.submission.value)}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <ValuesTable s={s} pending={p} refusal={refusal} change={auto.change} />
         </fieldset>
       )}
 
@@ -367,6 +338,7 @@ export function SubmissionPage() {
         </label>
       </fieldset>
 
+      {can("submit") && <Checklist checks={checklist(s, p)} />}
       <SaveBar s={s} state={auto.state} unsaved={auto.unsaved} refusedKeys={auto.refusedKeys()}
         onSave={() => void auto.save()} onKeepMine={() => void keepMine()} onDiscard={() => void discardMine()}>
         {edit && (
@@ -374,11 +346,13 @@ export function SubmissionPage() {
             <button type="button" onClick={() => void auto.save()} disabled={auto.state.saving || !auto.unsaved}>
               {t.submission.save}
             </button>
-            <button type="button" className="primary" disabled={uploading !== null}
-              onClick={() => void act("submit")}>{t.submission.submit}</button>
+            {can("submit") && (
+              <button type="button" className="primary" disabled={uploading !== null}
+                onClick={() => void act("submit")}>{t.submission.submit}</button>
+            )}
           </>
         )}
-        {s.can_review && s.status === "submitted" && (
+        {(can("return") || can("accept")) && (
           <>
             <label className="inline">
               {t.submission.returnComment}
@@ -390,9 +364,10 @@ export function SubmissionPage() {
             <button type="button" className="primary" onClick={() => void act("accept")}>{t.submission.accept}</button>
           </>
         )}
+        {done && <p className="done" role="status" data-testid="done">{done}</p>}
         <ErrorBox error={error} />
       </SaveBar>
-      <Revisions id={id} version={s.version} />
+      <Suspense fallback={null}><Revisions s={s} version={s.version} /></Suspense>
     </div>
   );
 }

@@ -30,12 +30,16 @@ export function SectionField({ label, value, error, onChange }: {
 }) {
   const hint = useId();
   return (
-    <label>
-      {label}
-      <textarea rows={5} defaultValue={value} aria-invalid={error ? true : undefined}
-        aria-describedby={error ? hint : undefined} onChange={(e) => onChange(e.target.value)} />
-      <FieldError id={hint} message={error} />
-    </label>
+    <>
+      <label>
+        {label}
+        <textarea rows={5} defaultValue={value} aria-invalid={error ? true : undefined}
+          aria-describedby={error ? hint : undefined} onChange={(e) => onChange(e.target.value)} />
+        <FieldError id={hint} message={error} />
+      </label>
+      {/* On paper a text box shows only its first lines: the whole text instead. */}
+      <div className="print-only print-text" aria-hidden="true">{value}</div>
+    </>
   );
 }
 

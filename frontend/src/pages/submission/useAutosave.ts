@@ -29,6 +29,9 @@ export interface SaveState {
 export function useAutosave(id: string, loaded: boolean) {
   const version = useRef<number | null>(null);
   const pending = useRef<Pending>(empty());
+  // What was saved since the page read the report: the page's copy of the report is not read
+  // again after each save, so what it shows is this over that copy, with `pending` on top.
+  const applied = useRef<Pending>(empty());
   const refused = useRef<Record<EntryKey, Refusal>>({});
   const inFlight = useRef(false);
   const failures = useRef(0);
@@ -75,6 +78,7 @@ export function useAutosave(id: string, loaded: boolean) {
         body,
       }));
       version.current = saved.version;
+      applied.current = merge(applied.current, sending);
       failures.current = 0;
       patch({ savedAt: new Date(), error: null, retryAt: null, conflict: false });
       return size(pending.current) === 0;
@@ -206,7 +210,7 @@ export function useAutosave(id: string, loaded: boolean) {
   }, [loaded]);
 
   return {
-    ready, tick, state, pending, version, save, change, setVersion, discard,
+    ready, tick, state, pending, applied, version, save, change, setVersion, discard,
     clearConflict: () => patch({ conflict: false }),
     // Waiting to be sent; refused entries are listed on their own and wait for an edit.
     unsaved: size(split(pending.current, (k) => !(k in refused.current))[0]) > 0,
