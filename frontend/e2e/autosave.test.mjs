@@ -5,10 +5,8 @@
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { after, afterEach, before, beforeEach, test } from "node:test";
-import { chromium } from "playwright-core";
+import { BASE, launch } from "./support.mjs";
 
-const BASE = process.env.E2E_BASE_URL;
-if (!BASE) throw new Error("Set E2E_BASE_URL to a running healthplan server (with demo data).");
 const REPORTER = "lucngan.baocao";
 const SECTION_I = "I. Công tác lãnh đạo, chỉ đạo, tổ chức triển khai";
 const SECTION_V = "V. Đề xuất, kiến nghị";
@@ -18,12 +16,7 @@ let context;
 let page;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"],
-  });
+  browser = await launch();
 });
 after(async () => browser?.close());
 beforeEach(async () => {

@@ -6,38 +6,13 @@
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { after, afterEach, before, test } from "node:test";
-import { chromium } from "playwright-core";
-
-const BASE = process.env.E2E_BASE_URL;
-if (!BASE) throw new Error("Set E2E_BASE_URL to a running healthplan server (with demo data).");
+import { BASE, launch, api, token } from "./support.mjs";
 
 let browser;
 let page;
 
-async function api(method, path, { token, body, form, version } = {}) {
-  const r = await fetch(`${BASE}/api/v1${path}`, {
-    method,
-    headers: {
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...(body ? { "Content-Type": "application/json" } : {}),
-      ...(version !== undefined ? { "If-Match": `"${version}"` } : {}),
-    },
-    body: form ? new URLSearchParams(form) : body ? JSON.stringify(body) : undefined,
-  });
-  const json = await r.json();
-  assert.ok(r.ok, `${method} ${path}: ${JSON.stringify(json)}`);
-  return json;
-}
-const token = async (username) =>
-  (await api("POST", "/auth/token", { form: { username, password: "healthplan" } })).access_token;
-
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"],
-  });
+  browser = await launch();
 });
 after(async () => browser?.close());
 afterEach(async (t) => {

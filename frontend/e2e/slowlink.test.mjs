@@ -3,22 +3,14 @@
 // for the person to pause. benchmarks/spa_bench.mjs measures the times themselves.
 import assert from "node:assert/strict";
 import { after, afterEach, before, beforeEach, test } from "node:test";
-import { chromium } from "playwright-core";
-
-const BASE = process.env.E2E_BASE_URL;
-if (!BASE) throw new Error("Set E2E_BASE_URL to a running healthplan server (with demo data).");
+import { BASE, launch } from "./support.mjs";
 
 let browser;
 let context;
 let page;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"],
-  });
+  browser = await launch();
 });
 after(async () => browser?.close());
 beforeEach(async () => {
