@@ -3,9 +3,8 @@
 // must still save. Each test answers its own fresh report request, so tests share nothing.
 // Runs against a live server with the demo data (E2E_BASE_URL); tests/test_browser.py runs it.
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
 import { after, afterEach, before, beforeEach, test } from "node:test";
-import { BASE, launch } from "./support.mjs";
+import { BASE, launch, keepScreenshot } from "./support.mjs";
 
 const REPORTER = "lucngan.baocao";
 const SECTION_I = "I. Công tác lãnh đạo, chỉ đạo, tổ chức triển khai";
@@ -25,11 +24,7 @@ beforeEach(async () => {
   page.setDefaultTimeout(15_000);
 });
 afterEach(async (t) => {
-  if (t.passed !== true) {
-    mkdirSync("e2e/artifacts", { recursive: true });
-    await page.screenshot({ path: `e2e/artifacts/${t.name.replace(/\W+/g, "_")}.png`, fullPage: true })
-      .catch(() => undefined);
-  }
+  await keepScreenshot(t, page);
   await context.close();
 });
 

@@ -3,9 +3,8 @@
 // document only, every section's whole text. Its own request and report (BN-SDTTG).
 // Runs against a live server with the demo data (E2E_BASE_URL).
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
 import { after, afterEach, before, test } from "node:test";
-import { BASE, launch, api, token } from "./support.mjs";
+import { BASE, launch, api, token, keepScreenshot } from "./support.mjs";
 
 let browser;
 let page;
@@ -15,11 +14,7 @@ before(async () => {
 });
 after(async () => browser?.close());
 afterEach(async (t) => {
-  if (t.passed !== true && page) {
-    mkdirSync("e2e/artifacts", { recursive: true });
-    await page.screenshot({ path: `e2e/artifacts/${t.name.replace(/\W+/g, "_")}.png`, fullPage: true })
-      .catch(() => undefined);
-  }
+  await keepScreenshot(t, page);
   await page?.context().close();
 });
 

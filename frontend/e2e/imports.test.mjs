@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { after, afterEach, before, test } from "node:test";
-import { BASE, launch } from "./support.mjs";
+import { BASE, launch, keepScreenshot } from "./support.mjs";
 
 let browser;
 let page;
@@ -15,11 +15,7 @@ before(async () => {
 });
 after(async () => browser?.close());
 afterEach(async (t) => {
-  if (t.passed !== true && page) {
-    mkdirSync("e2e/artifacts", { recursive: true });
-    await page.screenshot({ path: `e2e/artifacts/${t.name.replace(/\W+/g, "_")}.png`, fullPage: true })
-      .catch(() => undefined);
-  }
+  await keepScreenshot(t, page);
   await page?.context().close();
 });
 

@@ -1,9 +1,8 @@
 // The SPA in real headless Chromium (Debian's, never a downloaded one) against a live server
 // with the demo data. E2E_BASE_URL says where; tests/test_browser.py starts one and runs this.
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
 import { after, before, beforeEach, afterEach, test } from "node:test";
-import { BASE, launch } from "./support.mjs";
+import { BASE, launch, keepScreenshot } from "./support.mjs";
 
 let browser;
 let context;
@@ -20,10 +19,7 @@ beforeEach(async () => {
   page.setDefaultTimeout(15_000);
 });
 afterEach(async (t) => {
-  if (t.passed !== true) {
-    mkdirSync("e2e/artifacts", { recursive: true });
-    await page.screenshot({ path: `e2e/artifacts/${t.name.replace(/\W+/g, "_")}.png` });
-  }
+  await keepScreenshot(t, page);
   await context.close();
 });
 

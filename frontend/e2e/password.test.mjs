@@ -1,9 +1,8 @@
 // One-time passwords in the browser: a user whose password an administrator set lands on
 // "Đổi mật khẩu" after logging in, and once it is changed carries on where they were going.
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
 import { after, afterEach, before, beforeEach, test } from "node:test";
-import { BASE, launch } from "./support.mjs";
+import { BASE, api, launch, keepScreenshot } from "./support.mjs";
 
 let browser;
 let context;
@@ -20,26 +19,9 @@ beforeEach(async () => {
   page.setDefaultTimeout(15_000);
 });
 afterEach(async (t) => {
-  if (t.passed !== true) {
-    mkdirSync("e2e/artifacts", { recursive: true });
-    await page.screenshot({ path: `e2e/artifacts/${t.name.replace(/\W+/g, "_")}.png` });
-  }
+  await keepScreenshot(t, page);
   await context.close();
 });
-
-async function api(method, path, { token, body, form } = {}) {
-  const r = await fetch(`${BASE}/api/v1${path}`, {
-    method,
-    headers: {
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...(body ? { "Content-Type": "application/json" } : {}),
-    },
-    body: form ? new URLSearchParams(form) : body ? JSON.stringify(body) : undefined,
-  });
-  const json = await r.json();
-  assert.ok(r.ok, JSON.stringify(json));
-  return json;
-}
 
 test("a user given a one-time password must choose their own, then goes on", async () => {
   const { access_token: admin } = await api("POST", "/auth/token", {

@@ -1,6 +1,7 @@
 // What every browser journey shares: the server under test, Debian's Chromium launched as
 // this machine allows, and the API called directly to set a journey up.
 import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
 
 export const BASE = process.env.E2E_BASE_URL;
@@ -36,3 +37,12 @@ export async function api(method, path, { token, body, form, version } = {}) {
 /** A demo user's access token. */
 export const token = async (username) =>
   (await api("POST", "/auth/token", { form: { username, password: "healthplan" } })).access_token;
+
+/** After a journey: a failed one leaves a full-page screenshot in e2e/artifacts/ (named after
+ * the test) to see what the person would have seen. */
+export async function keepScreenshot(t, page) {
+  if (t.passed === true || !page) return;
+  mkdirSync("e2e/artifacts", { recursive: true });
+  await page.screenshot({ path: `e2e/artifacts/${t.name.replace(/\W+/g, "_")}.png`, fullPage: true })
+    .catch(() => undefined);
+}
