@@ -18,7 +18,7 @@ from api.schemas.signing import (
     VerificationRead,
     VerifyResult,
 )
-from api.services import report_requests, signing
+from api.services import report_requests, signing, submissions
 from api.settings import get_settings
 
 router = APIRouter(tags=["signing"])
@@ -60,18 +60,9 @@ async def start_compilation_signing(
     """Prepare the compiled report's PDF with its signature field and return the digest the
     signer's token must sign. Only a signer of the requesting unit, named on the signer block,
     in a mode their grant allows (403 otherwise)."""
-    request, layout = await signing.compilation_subject(
-        session, actor=principal, request_id=request_id
-    )
-    report_requests.require_requester_side(principal, request)
+    subject = await signing.compilation_subject(session, actor=principal, request_id=request_id)
     row, doc = await signing.start_session(
-        session,
-        actor=principal,
-        subject_type="compilation",
-        subject_id=request_id,
-        issuer=request.requester,
-        layout=layout,
-        certificates=body.certificates,
+        session, actor=principal, subject=subject, certificates=body.certificates
     )
     return signing.session_read(row, doc)
 
@@ -86,18 +77,8 @@ async def seal_compilation(
 ) -> SignableDocumentRead:
     """Sign the compiled report's current version on the server with the requesting unit's
     seal (its organisation key, configured by the operator), by a signer of that unit."""
-    request, layout = await signing.compilation_subject(
-        session, actor=principal, request_id=request_id
-    )
-    report_requests.require_requester_side(principal, request)
-    sig = await signing.seal(
-        session,
-        actor=principal,
-        subject_type="compilation",
-        subject_id=request_id,
-        issuer=request.requester,
-        layout=layout,
-    )
+    subject = await signing.compilation_subject(session, actor=principal, request_id=request_id)
+    sig = await signing.seal(session, actor=principal, subject=subject)
     return await _signed(session, sig.document_id)
 
 
@@ -114,7 +95,8 @@ async def list_submission_documents(
     submission_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> SignableDocumentPage:
     """Every PDF version of a unit's report, oldest first, with its signatures."""
-    sub, _ = await signing.submission_subject(session, actor=principal, submission_id=submission_id)
+    # Only whether the caller may see the report: no layout is drawn to list its versions.
+    sub = await submissions.get(session, actor=principal, submission_id=submission_id)
     docs = await signing.versions(session, "submission", sub.id)
     return SignableDocumentPage(items=[signing.document_read(d) for d in docs])
 
@@ -133,17 +115,11 @@ async def start_submission_signing(
 ) -> SigningSessionRead:
     """Prepare a unit's report for its signer (a signer of the unit, named on the signer
     block); returns the digest the token must sign."""
-    sub, layout = await signing.submission_subject(
+    subject = await signing.submission_subject(
         session, actor=principal, submission_id=submission_id
     )
     row, doc = await signing.start_session(
-        session,
-        actor=principal,
-        subject_type="submission",
-        subject_id=sub.id,
-        issuer=sub.org_unit,
-        layout=layout,
-        certificates=body.certificates,
+        session, actor=principal, subject=subject, certificates=body.certificates
     )
     return signing.session_read(row, doc)
 
@@ -157,17 +133,10 @@ async def seal_submission(
     submission_id: uuid.UUID, principal: WritingPrincipal, session: DbSession
 ) -> SignableDocumentRead:
     """Sign a unit's report on the server with the unit's seal, by a signer of the unit."""
-    sub, layout = await signing.submission_subject(
+    subject = await signing.submission_subject(
         session, actor=principal, submission_id=submission_id
     )
-    sig = await signing.seal(
-        session,
-        actor=principal,
-        subject_type="submission",
-        subject_id=sub.id,
-        issuer=sub.org_unit,
-        layout=layout,
-    )
+    sig = await signing.seal(session, actor=principal, subject=subject)
     return await _signed(session, sig.document_id)
 
 

@@ -6,9 +6,9 @@ import base64
 import hashlib
 import json
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from asn1crypto import pem as asn1_pem
 from sqlalchemy import select
@@ -18,7 +18,6 @@ from api.access import Principal
 from api.errors import Conflict, Forbidden, InvalidInput, NotFound
 from api.models import (
     OrgUnit,
-    ReportRequest,
     Role,
     RoleAssignment,
     SignableDocument,
@@ -50,21 +49,35 @@ def _content_sha(layout: ReportLayout) -> str:
 # --- the subject: a compiled report or a unit's report ------------------------------------
 
 
+@dataclass(frozen=True)
+class Subject:
+    """What is signed: a request's compiled report or a unit's report, with the unit that
+    issues it and the layout its PDF is drawn from."""
+
+    type: Literal["compilation", "submission"]
+    id: uuid.UUID
+    issuer: OrgUnit
+    layout: ReportLayout
+
+
 async def compilation_subject(
     session: AsyncSession, *, actor: Principal, request_id: uuid.UUID
-) -> tuple[ReportRequest, ReportLayout]:
+) -> Subject:
+    """A request's compiled report, for the requesting side only."""
     request = await report_requests.get(session, actor=actor, request_id=request_id)
+    report_requests.require_requester_side(actor, request)
     compiled = await compilation.compile_request(
         session, actor=actor, request=request, include="submitted"
     )
-    return request, of_compilation(compiled)
+    return Subject("compilation", request.id, request.requester, of_compilation(compiled))
 
 
 async def submission_subject(
     session: AsyncSession, *, actor: Principal, submission_id: uuid.UUID
-) -> tuple[Submission, ReportLayout]:
+) -> Subject:
     sub = await submissions_service.get(session, actor=actor, submission_id=submission_id)
-    return sub, await report_files.submission_layout(session, actor=actor, sub=sub)
+    layout = await report_files.submission_layout(session, actor=actor, sub=sub)
+    return Subject("submission", sub.id, sub.org_unit, layout)
 
 
 async def versions(
@@ -184,20 +197,18 @@ async def start_session(
     session: AsyncSession,
     *,
     actor: Principal,
-    subject_type: str,
-    subject_id: uuid.UUID,
-    issuer: OrgUnit,
-    layout: ReportLayout,
+    subject: Subject,
     certificates: list[str],
 ) -> tuple[SigningSession, SignableDocument]:
+    issuer, layout = subject.issuer, subject.layout
     actor.require_write()
     await require_signer(session, actor=actor, issuer=issuer, layout=layout)
     chain = pades.load_chain([_decode_cert(c) for c in certificates])
     doc = await current_version(
         session,
         actor=actor,
-        subject_type=subject_type,
-        subject_id=subject_id,
+        subject_type=subject.type,
+        subject_id=subject.id,
         issuer=issuer,
         layout=layout,
     )
@@ -358,21 +369,19 @@ async def seal(
     session: AsyncSession,
     *,
     actor: Principal,
-    subject_type: str,
-    subject_id: uuid.UUID,
-    issuer: OrgUnit,
-    layout: ReportLayout,
+    subject: Subject,
 ) -> Signature:
     """A unit's seal: the current version signed on the server with the organisation's key
     (PKCS#12 under SIGNING_SEAL_DIR), by a signer of the unit."""
+    issuer, layout = subject.issuer, subject.layout
     actor.require_write()
     await _require_grant(session, actor=actor, issuer=issuer, mode=None)
     p12, password = _seal_of(issuer)
     doc = await current_version(
         session,
         actor=actor,
-        subject_type=subject_type,
-        subject_id=subject_id,
+        subject_type=subject.type,
+        subject_id=subject.id,
         issuer=issuer,
         layout=layout,
     )
