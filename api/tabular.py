@@ -445,8 +445,11 @@ def unmark(text: str) -> str:
 def number_text(value: Decimal) -> str:
     """A number as machines write it (a dot, no thousands separators) that `parse_decimal`
     reads back as the same number: 1.234 is written "1.2340", since "1.234" reads as one
-    thousand two hundred thirty-four in Vietnamese notation."""
-    text = format(value, "f")
+    thousand two hundred thirty-four in Vietnamese notation. No trailing zeros otherwise: a
+    numeric(…, 6) column's 160.000000 is written "160"."""
+    text = format(value.normalize(), "f") if value.is_finite() else format(value, "f")
+    if text == "-0":
+        text = "0"
     try:
         same = parse_decimal(text) == value
     except NumberError:

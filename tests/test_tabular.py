@@ -210,6 +210,20 @@ def test_numbers_are_written_as_read(number: Decimal) -> None:
         assert parse_decimal(next(rows).cells["v"]) == value
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.decimals(min_value=Decimal("-1e18"), max_value=Decimal("1e18"), places=6, allow_nan=False)
+)
+def test_written_numbers_are_as_short_as_reading_them_back_allows(number: Decimal) -> None:
+    """A stored numeric(…, 6) goes out as "160", not "160.000000": the shortest text that
+    reads back as the same number (1.234 stays "1.2340", since "1.234" reads as 1234)."""
+    text = "".join(write_csv(["v"], [[number]])).lstrip("\ufeff").splitlines()[1]
+    shortest = format(number.normalize(), "f")
+    assert text in (shortest, shortest + "0"), (number, text)
+    if "." in shortest:
+        assert text == shortest or parse_decimal(shortest) != number
+
+
 def test_a_number_past_excels_15_digits_is_written_exactly() -> None:
     """openpyxl writes a float cell with 15-16 digits: 10420652661.298052 came back as
     10420652661.29805 (a hypothesis find); such numbers go out as their exact text."""
