@@ -209,3 +209,36 @@ async def test_value_period_type_keeps_months_and_quarters_apart(
         "/api/v1/analytics", headers=admin, params={**params, "value_period_type": "weekly_x"}
     )
     assert_problem(r, 422)
+
+
+async def test_targets_page_with_a_cursor_and_every_target_comes_once(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    """The list of targets is paged like every list: walking the cursor with a small page
+    gives each target exactly once, in the list's order (it was capped at 5 000, uncursored)."""
+    manager = await login("syt.kehoach")
+    for year in range(2031, 2036):
+        r = await client.post(
+            "/api/v1/targets",
+            headers=manager,
+            json={"indicator": "TCDD", "org_unit": "BN-SYT", "year": year, "wording": "≥ 90%"},
+        )
+        assert r.status_code == 201, r.text
+    whole = await client.get("/api/v1/targets", params={"limit": 1000}, headers=manager)
+    assert whole.json()["page"]["next_cursor"] is None
+    expected = [t["id"] for t in whole.json()["items"]]
+    assert len(expected) >= 6
+    seen: list[str] = []
+    params: dict[str, object] = {"limit": 2}
+    while True:
+        r = await client.get("/api/v1/targets", params=params, headers=manager)
+        assert r.status_code == 200, r.text
+        assert len(r.json()["items"]) <= 2
+        seen += [t["id"] for t in r.json()["items"]]
+        cursor = r.json()["page"]["next_cursor"]
+        if cursor is None:
+            break
+        params = {"limit": 2, "cursor": cursor}
+    assert seen == expected
+    bad = await client.get("/api/v1/targets", params={"cursor": "bm90LWEtbGlzdA"}, headers=manager)
+    assert assert_problem(bad, 422)["errors"][0]["code"] == "invalid_cursor"

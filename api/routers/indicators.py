@@ -159,12 +159,24 @@ async def list_targets(
     org_unit: Annotated[str | None, Query(description=ORG_UNIT_DOC)] = None,
     plan_id: uuid.UUID | None = None,
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
 ) -> TargetPage:
-    """Targets, filtered by indicator code, unit (code or id), plan and year; in one page."""
-    rows = await indicators.list_targets(
-        session, indicator=indicator, org_unit=org_unit, plan_id=plan_id, year=year
+    """Targets, filtered by indicator code, unit (code or id), plan and year; by indicator,
+    unit and year, a page at a time."""
+    rows, next_cursor = await indicators.list_targets(
+        session,
+        indicator=indicator,
+        org_unit=org_unit,
+        plan_id=plan_id,
+        year=year,
+        cursor=cursor,
+        limit=limit,
     )
-    return TargetPage(items=[_target_read(t, ic, uc) for t, ic, uc in rows])
+    return TargetPage(
+        items=[_target_read(t, ic, uc) for t, ic, uc in rows],
+        page=PageMeta(next_cursor=next_cursor),
+    )
 
 
 @router.post(

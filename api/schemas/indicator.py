@@ -9,7 +9,6 @@ from pydantic import AfterValidator, BaseModel, Field, WithJsonSchema
 
 from api.numbers import DATA_VALUE, MAX_NUMBER_TEXT, TARGET
 from api.schemas.common import (
-    WHOLE_PAGE,
     Code,
     OptionalText,
     PageMeta,
@@ -283,9 +282,7 @@ class AnalyticsResult(BaseModel):
 
 
 class TargetPage(BaseModel):
-    """Targets (at most 5 000), in one page."""
-
-    model_config = WHOLE_PAGE
+    """A page of targets; `page.next_cursor` asks for the next."""
 
     items: list[TargetRead]
-    page: PageMeta = Field(default_factory=PageMeta.whole)
+    page: PageMeta

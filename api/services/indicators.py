@@ -4,14 +4,14 @@ import contextlib
 import uuid
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.access import Principal
 from api.errors import Conflict, Forbidden, InvalidInput, NotFound, body_error
 from api.models import Indicator, OrgUnit, Plan, Role, Target
 from api.numbers import TARGET, NumberError
-from api.paging import decode_cursor, encode_cursor
+from api.paging import bad_cursor, decode_cursor, encode_cursor
 from api.schemas.indicator import IndicatorCreate, IndicatorUpdate, TargetCreate
 from api.services import audit
 from api.services.org_units import check_version
@@ -302,9 +302,11 @@ async def list_targets(
     org_unit: str | None,
     plan_id: uuid.UUID | None,
     year: int | None,
-) -> list[tuple[Target, str, str]]:
+    cursor: str | None = None,
+    limit: int = 1000,
+) -> tuple[list[tuple[Target, str, str]], str | None]:
     """Targets with their indicator's and unit's codes, filtered by indicator code, unit (code
-    or id), plan and year; at most 5 000, by indicator, unit and year."""
+    or id), plan and year; a page by indicator, unit, year (and id), and the next cursor."""
     stmt = (
         select(Target, Indicator.code, OrgUnit.code)
         .join(Indicator, Indicator.id == Target.indicator_id)
@@ -318,7 +320,18 @@ async def list_targets(
         stmt = stmt.where(Target.plan_id == plan_id)
     if year:
         stmt = stmt.where(Target.year == year)
-    rows = await session.execute(
-        stmt.order_by(Indicator.code, OrgUnit.code, Target.year).limit(5000)
-    )
-    return [(t, ic, uc) for t, ic, uc in rows]
+    key = (Indicator.code, OrgUnit.code, Target.year, Target.id)
+    after = decode_cursor(cursor, len(key))
+    if after is not None:
+        try:
+            last = (str(after[0]), str(after[1]), int(after[2]), uuid.UUID(str(after[3])))
+        except (TypeError, ValueError) as exc:
+            raise bad_cursor() from exc
+        stmt = stmt.where(tuple_(*key) > tuple_(*last))
+    rows = [
+        (t, ic, uc) for t, ic, uc in await session.execute(stmt.order_by(*key).limit(limit + 1))
+    ]
+    if len(rows) <= limit:
+        return rows, None
+    t, ic, uc = rows[limit - 1]
+    return rows[:limit], encode_cursor([ic, uc, t.year, str(t.id)])
