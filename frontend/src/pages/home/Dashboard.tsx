@@ -166,7 +166,7 @@ function Indicators({ open }: { open: Request[] }) {
       <ErrorBox error={compiled.find((q) => q.error)?.error} />
       {withIndicators.length === 0 && <p className="muted">{t.home.indicatorsNone}</p>}
       {rows.length > 0 && (
-        <div className="columns wide-aside">
+        <div className="columns">
           <div className="scroll">
             <table className="grid" data-testid="indicator-targets">
               <thead>
