@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from api.schemas.common import WHOLE_PAGE, PageMeta, Schema
 
 Verdict = Literal["valid", "altered", "untrusted", "expired", "revocation_unknown"]
+Level = Literal["B-B", "B-T", "B-LT", "B-LTA"]
 
 
 class SignatureRead(Schema):
@@ -86,6 +87,11 @@ class VerificationRead(Schema):
     signer_issuer: str | None
     signer_serial: str | None
     signing_time: datetime | None
+    level: Level = Field(
+        description="Mức PAdES (ETSI EN 319 142) tệp đạt được cho chữ ký này: B-B chữ ký; B-T có "
+        "dấu thời gian; B-LT thêm dữ liệu thu hồi của chuỗi chứng thư trong tệp; B-LTA thêm dấu "
+        "thời gian lưu trữ (tài liệu) còn nguyên vẹn"
+    )
 
 
 class VerifyResult(Schema):

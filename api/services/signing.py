@@ -314,11 +314,15 @@ async def _record_signed(
     mode: str | None,
 ) -> Signature:
     settings = get_settings()
-    signed = await pades.add_revocation_data(
-        signed,
-        pades.load_trust_store(settings.trust_dir),
-        fetch=settings.signing_fetch_revocation,
-    )
+    trust = pades.load_trust_store(settings.trust_dir)
+    fetch = settings.signing_fetch_revocation
+    long_term = await pades.add_revocation_data(signed, trust, fetch=fetch)
+    if long_term != signed and settings.signing_tsa_url:
+        # B-LT reached: the archive timestamp makes it B-LTA.
+        long_term = await pades.add_archive_timestamp(
+            long_term, trust, tsa_url=settings.signing_tsa_url, fetch=fetch
+        )
+    signed = long_term
     checked = (await verify_pdf(signed))[-1]
     now = datetime.now(UTC)
     doc.signed_pdf, doc.signed_sha256, doc.signed_at = signed, _sha(signed), now
