@@ -383,8 +383,7 @@ async def test_server_side_seal_from_pkcs12(pki: Pki) -> None:
     place = report_pdf.signature_place(layout)
     signed = await pades.seal(
         report_pdf.render(layout),
-        signing_ca.p12(seal, pki.ca),
-        signing_ca.DEMO_PASSWORD,
+        pades.p12_signer(signing_ca.p12(seal, pki.ca), signing_ca.DEMO_PASSWORD),
         page=place.page,
         box=place.box,
         name="Sở Y tế",

@@ -196,10 +196,19 @@ async def finish(prepared: Prepared, signature: bytes, *, tsa_url: str | None = 
     return output.getvalue()
 
 
+def p12_signer(p12: bytes, password: bytes | None) -> signers.Signer:
+    """The organisation's key and certificate from a PKCS#12 file."""
+    signer: signers.Signer | None = signers.SimpleSigner.load_pkcs12_data(
+        p12, other_certs=[], passphrase=password
+    )
+    if signer is None:
+        raise InvalidInput("Không mở được tệp PKCS#12 của đơn vị (sai mật khẩu?).")
+    return signer
+
+
 async def seal(
     pdf: bytes,
-    p12: bytes,
-    password: bytes | None,
+    signer: signers.Signer,
     *,
     page: int,
     box: tuple[int, int, int, int],
@@ -208,10 +217,8 @@ async def seal(
     reason: str,
     tsa_url: str | None = None,
 ) -> bytes:
-    """Sign on the server with an organisation's key (a unit's seal) from a PKCS#12 file."""
-    signer = signers.SimpleSigner.load_pkcs12_data(p12, other_certs=[], passphrase=password)
-    if signer is None:
-        raise InvalidInput("Không mở được tệp PKCS#12 của đơn vị (sai mật khẩu?).")
+    """Sign on the server with an organisation's key (a unit's seal): a PKCS#12 file's, or one
+    that stays in a PKCS#11 token (pyHanko's PKCS11Signer)."""
     pdf_signer = _pdf_signer(
         signer, page=page, box=box, name=name, unit=unit, reason=reason, tsa_url=tsa_url
     )

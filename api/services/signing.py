@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from asn1crypto import pem as asn1_pem
+from pyhanko.sign.signers import Signer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,7 +28,15 @@ from api.models import (
     User,
 )
 from api.schemas.signing import SignableDocumentRead, SignatureRead, SigningSessionRead
-from api.services import audit, compilation, pades, report_files, report_pdf, report_requests
+from api.services import (
+    audit,
+    compilation,
+    pades,
+    report_files,
+    report_pdf,
+    report_requests,
+    seals,
+)
 from api.services import submissions as submissions_service
 from api.services.report_layout import ReportLayout, of_compilation
 from api.settings import get_settings
@@ -360,15 +369,6 @@ async def _record_signed(
     return sig
 
 
-def _seal_of(issuer: OrgUnit) -> tuple[bytes, bytes | None]:
-    folder = get_settings().signing_seal_dir
-    key = folder / f"{issuer.code}.p12" if folder else None
-    if key is None or not key.is_file():
-        raise Conflict(f"Chưa cấu hình con dấu số (khóa của tổ chức) cho {issuer.name}.")
-    secret = key.with_suffix(".password")
-    return key.read_bytes(), secret.read_bytes().strip() if secret.is_file() else None
-
-
 async def seal(
     session: AsyncSession,
     *,
@@ -376,11 +376,19 @@ async def seal(
     subject: Subject,
 ) -> Signature:
     """A unit's seal: the current version signed on the server with the organisation's key
-    (PKCS#12 under SIGNING_SEAL_DIR), by a signer of the unit."""
-    issuer, layout = subject.issuer, subject.layout
+    (a PKCS#12 file or a PKCS#11 token under SIGNING_SEAL_DIR: api.services.seals), by a
+    signer of the unit. The key is opened before anything is drawn or stored."""
+    issuer = subject.issuer
     actor.require_write()
     await _require_grant(session, actor=actor, issuer=issuer, mode=None)
-    p12, password = _seal_of(issuer)
+    async with seals.seal_signer(issuer) as key:
+        return await _seal_with(session, actor=actor, subject=subject, key=key)
+
+
+async def _seal_with(
+    session: AsyncSession, *, actor: Principal, subject: Subject, key: Signer
+) -> Signature:
+    issuer, layout = subject.issuer, subject.layout
     doc = await current_version(
         session,
         actor=actor,
@@ -395,8 +403,7 @@ async def seal(
     place = report_pdf.signature_place(layout)
     signed = await pades.seal(
         doc.pdf,
-        p12,
-        password,
+        key,
         page=place.page,
         box=place.box,
         name=issuer.name,
