@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from api import signing_ca
 from api.services import seals
@@ -21,6 +22,7 @@ SEAL_TOKEN = "Con dau BN-SYT"
 SEAL_PIN = "246810"
 SIGNER_TOKEN = "syt.pgd"
 SIGNER_PIN = "135790"
+EC_TOKEN = "syt.pgd EC"
 
 
 @dataclass
@@ -40,6 +42,10 @@ def hsm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hsm]:
     hsm.add_token(SEAL_TOKEN, SEAL_PIN, seal, [ca.cert], key="seal")
     person = signing_ca.issue(ca, "Nguyễn Văn Hùng", "Sở Y tế")
     hsm.add_token(SIGNER_TOKEN, SIGNER_PIN, person, [ca.cert], key="Nguyen Van Hung")
+    on_curve = signing_ca.issue(
+        ca, "Nguyễn Văn Hùng", "Sở Y tế", key=ec.generate_private_key(ec.SECP256R1())
+    )
+    hsm.add_token(EC_TOKEN, SIGNER_PIN, on_curve, [ca.cert], key="Nguyen Van Hung EC")
     trust = tmp_path_factory.mktemp("trust")
     (trust / "root.pem").write_bytes(signing_ca.pem(ca.cert))
     (trust / "root.crl").write_bytes(signing_ca.crl(ca))
@@ -117,9 +123,12 @@ async def test_the_compilation_is_sealed_with_a_key_in_the_hsm(
     assert (checked["result"], checked["level"]) == ("valid", "B-B")
 
 
+@pytest.mark.parametrize("label", [SIGNER_TOKEN, EC_TOKEN], ids=["RSA", "ECDSA"])
 async def test_a_signers_token_signs_the_digest_of_a_session(
-    client: httpx.AsyncClient, login: Login, hsm: Hsm
+    client: httpx.AsyncClient, login: Login, hsm: Hsm, label: str
 ) -> None:
+    """CKM_RSA_PKCS over the DigestInfo for an RSA key, CKM_ECDSA (r‖s made DER) for an EC key:
+    either way the server embeds a signature that verifies."""
     from tests.test_signing import _name_the_signer
 
     request = await seed_request(client, await login("syt.thamdinh"))
@@ -131,7 +140,7 @@ async def test_a_signers_token_signs_the_digest_of_a_session(
     with pytest.raises(TokenError, match="sai mã PIN"), wrong:
         pass
     with open_pkcs11_token(
-        hsm.softhsm.module, token_label=SIGNER_TOKEN, key_label=None, pin=SIGNER_PIN
+        hsm.softhsm.module, token_label=label, key_label=None, pin=SIGNER_PIN
     ) as token:
         assert len(token.certificates) == 2  # the signer's, then the CA's, read from the token
         r = await client.post(
