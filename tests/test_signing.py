@@ -135,6 +135,7 @@ async def test_compilation_signed_through_the_interrupted_flow_is_valid(
     [sig] = signed["signatures"]
     assert sig["verification"] == "valid", sig
     assert sig["signer_mode"] == "KT" and "Nguyễn Văn Hùng" in sig["certificate_subject"]
+    assert sig["level"] == "B-B"  # no TSA: the CRL travels in the file, but no timestamp
 
     # The reviewer sees it signed and valid, and downloads the signed PDF.
     reviewer = await login("syt.thamdinh")
@@ -623,7 +624,7 @@ async def test_with_a_tsa_the_signed_report_is_b_lta(
             signed = await _sign_compilation(client, login, request["id"], pki.tokens["syt.pgd"])
         finally:
             settings.signing_tsa_url = None
-    assert [s["verification"] for s in signed["signatures"]] == ["valid"]
+    assert [(s["verification"], s["level"]) for s in signed["signatures"]] == [("valid", "B-LTA")]
     reviewer = await login("syt.thamdinh")
     pdf = (await client.get(signed["download_url"], headers=reviewer)).content
     reader = PdfFileReader(io.BytesIO(pdf))

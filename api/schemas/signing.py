@@ -22,6 +22,11 @@ class SignatureRead(Schema):
     signing_time: datetime
     verification: Verdict
     verification_detail: str
+    level: Level | None = Field(
+        default=None,
+        description="Mức PAdES tệp đã ký đạt được (B-B, B-T, B-LT, B-LTA); không có với chữ ký "
+        "cũ: kiểm tra tệp PDF để biết",
+    )
     checked_at: datetime
 
 

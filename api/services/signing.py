@@ -346,6 +346,7 @@ async def _record_signed(
         signing_time=checked.signing_time or now,
         verification=checked.result,
         verification_detail=checked.detail,
+        level=checked.level,
         checked_at=now,
     )
     session.add(sig)
@@ -364,6 +365,7 @@ async def _record_signed(
             "serial": sig.certificate_serial,
             "mode": mode,
             "verification": sig.verification,
+            "level": sig.level,
         },
     )
     return sig
