@@ -100,6 +100,15 @@ async def test_the_compilation_is_sealed_with_a_key_in_the_hsm(
     problem = assert_problem(await client.post(f"{url}/seal", headers=signer), 409)
     assert "Sai mã PIN" in problem["detail"] and "000000" not in problem["detail"]
     assert (await client.get(f"{url}/documents", headers=signer)).json()["items"] == []
+    # A module that is not there, a token that is not there: said so.
+    _configure_seal(hsm, SEAL_PIN)
+    uri = hsm.seals / "BN-SYT.pkcs11"
+    uri.write_text("pkcs11:token=Con%20dau%20BN-SYT;object=seal?module-path=/nonexistent.so")
+    problem = assert_problem(await client.post(f"{url}/seal", headers=signer), 409)
+    assert "/nonexistent.so" in problem["detail"]
+    uri.write_text("pkcs11:token=Khong%20co;object=seal")
+    problem = assert_problem(await client.post(f"{url}/seal", headers=signer), 409)
+    assert "Không thấy token “Khong co”" in problem["detail"]
     # A PIN file others may read is refused before the token is tried.
     _configure_seal(hsm, SEAL_PIN, mode=0o644)
     problem = assert_problem(await client.post(f"{url}/seal", headers=signer), 409)
