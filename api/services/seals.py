@@ -75,12 +75,16 @@ def _token_key(uri_file: Path, issuer: OrgUnit) -> TokenKey:
             f"Tệp mã PIN {pin_file.name} để người khác đọc được: chỉ tài khoản chạy dịch vụ "
             f"được đọc (chmod 600 {pin_file.name})."
         )
+    try:
+        pin = pin_file.read_text(encoding="utf-8").strip()
+    except OSError as exc:  # owned by another user, say
+        raise Conflict(f"Không đọc được tệp mã PIN {pin_file.name}: {exc.strerror}.") from exc
     return TokenKey(
         module=str(module),
         token_label=attrs["token"],
         key_label=attrs.get("object"),
         key_id=attrs.get("id"),
-        pin=pin_file.read_text(encoding="utf-8").strip(),
+        pin=pin,
     )
 
 
