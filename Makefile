@@ -9,7 +9,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export DATA_DIR
 
-.PHONY: demo serve migrate worker test test-py chromium lint format typecheck openapi client frontend \
+.PHONY: demo serve migrate worker test test-py chromium softhsm lint format typecheck openapi client frontend \
 	bench bench-read bench-load bench-spa clean fuzz
 
 # --- bootstrap: a local uv, then the locked Python environment and the npm packages ---
@@ -49,16 +49,20 @@ worker: $(VENV)/.synced
 # --- checks: everything CI runs ---
 # pytest uses TEST_DATABASE_URL, else the server on 127.0.0.1:5432 if one answers, else the
 # embedded PostgreSQL in var/test-pg (tests/conftest.py).
-test: chromium lint typecheck frontend
+test: chromium softhsm lint typecheck frontend
 	cd frontend && npm run --silent typecheck
 	$(BIN)/pytest
 
-test-py: $(VENV)/.synced chromium
+test-py: $(VENV)/.synced chromium softhsm
 	$(BIN)/pytest
 
 # Debian's Chromium for the browser tests: apt-get as root, else the command to run.
 chromium:
 	scripts/ensure-chromium
+
+# Debian's SoftHSM2 for the PKCS#11 tests (a token in software): the same way.
+softhsm:
+	scripts/ensure-softhsm
 
 lint: $(VENV)/.synced
 	$(BIN)/ruff check .

@@ -110,14 +110,20 @@ class Settings(BaseSettings):
     # Signed reports (docs/signing.md). The trust store: a folder of root certificates
     # (PEM/DER: the operator adds the VGCA roots) and CRLs; unset, DATA_DIR/signing/trust.
     signing_trust_dir: Path | None = None
-    # A timestamp authority (RFC 3161) for PAdES B-T; unset, signatures are B-B.
+    # A timestamp authority (RFC 3161): signatures are PAdES B-T, and B-LTA (a document
+    # timestamp after the revocation data) when that data can be had; unset, B-B / B-LT.
     signing_tsa_url: str | None = None
     # Fetch CRLs and OCSP answers named in certificates when verifying (needs the network);
     # off, revocation is checked only against the CRLs in the trust store, else "unknown".
     signing_fetch_revocation: bool = False
     # A unit's seal, signed on the server: <ORG_UNIT_CODE>.p12 with its password in
-    # <ORG_UNIT_CODE>.password beside it (readable by the service only). Unset: no seals.
+    # <ORG_UNIT_CODE>.password beside it (readable by the service only), or a key in a PKCS#11
+    # token/HSM: <ORG_UNIT_CODE>.pkcs11 (a PKCS#11 URI: pkcs11:token=…;object=…) with its PIN
+    # in <ORG_UNIT_CODE>.pin (mode 600, else refused). Unset: no seals (api/services/seals.py).
     signing_seal_dir: Path | None = None
+    # The PKCS#11 module (.so) of the seals' tokens, e.g. /usr/lib/softhsm/libsofthsm2.so or
+    # the HSM vendor's; a seal's URI may name its own (module-path=…).
+    signing_pkcs11_module: str | None = None
     # A signing session (prepared PDF, digest to sign) is good for this long.
     signing_session_minutes: int = Field(default=15, ge=1, le=1440)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
@@ -18,7 +18,7 @@ DEMO_PASSWORD = b"healthplan"
 
 @dataclass(frozen=True)
 class Issued:
-    key: rsa.RSAPrivateKey
+    key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
     cert: x509.Certificate
 
 
@@ -77,10 +77,11 @@ def issue(
     not_before: dt.datetime | None = None,
     not_after: dt.datetime | None = None,
     timestamping: bool = False,
+    key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | None = None,
 ) -> Issued:
     """A signing certificate for a person (non-repudiation, as VGCA's are), or for a
-    timestamp authority."""
-    key = _key()
+    timestamp authority; for `key` when given (an EC key, say), else a new RSA key."""
+    key = key or _key()
     now = dt.datetime.now(dt.UTC)
     cert = (
         x509.CertificateBuilder()

@@ -228,3 +228,71 @@ def test_make_test_checks_chromium_first() -> None:
         env=env,
     ).stdout
     assert plan.splitlines()[0] == "scripts/ensure-chromium"
+
+
+def run_ensure_softhsm(tmp_path: Path, *, uid: int, apt_installs: bool) -> tuple[int, str, str]:
+    """scripts/ensure-softhsm on a PATH of fakes only (`id`, `apt-get`; no softhsm2-util until
+    the fake apt-get "installs" it with the module at SOFTHSM2_MODULE)."""
+    fakes = tmp_path / "bin"
+    fakes.mkdir(exist_ok=True)
+    calls = tmp_path / "apt.log"
+    module = tmp_path / "libsofthsm2.so"
+    util = fakes / "softhsm2-util"
+    (fakes / "id").write_text(f"#!/bin/sh\necho {uid}\n")
+    install = (
+        f'printf "#!/bin/sh\\n" > {util}; /bin/chmod +x {util}; : > {module}'
+        if apt_installs
+        else ":"
+    )
+    (fakes / "apt-get").write_text(
+        f'#!/bin/sh\necho "$*" >> {calls}\ncase "$*" in *install*) {install};; esac\n'
+    )
+    for fake in fakes.iterdir():
+        fake.chmod(0o755)
+    result = subprocess.run(
+        ["/bin/bash", str(ROOT / "scripts" / "ensure-softhsm")],
+        env={"PATH": str(fakes), "SOFTHSM2_MODULE": str(module)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    return result.returncode, result.stderr, calls.read_text() if calls.exists() else ""
+
+
+def test_missing_softhsm_not_as_root_names_the_one_command_and_fails(tmp_path: Path) -> None:
+    code, message, apt = run_ensure_softhsm(tmp_path, uid=1000, apt_installs=True)
+    assert code == 1 and apt == ""
+    assert (
+        "sudo sh -c 'apt-get update && apt-get install -y --no-install-recommends softhsm2'"
+        in message
+    )
+
+
+def test_missing_softhsm_as_root_is_installed_through_apt(tmp_path: Path) -> None:
+    code, message, apt = run_ensure_softhsm(tmp_path, uid=0, apt_installs=True)
+    assert code == 0, message
+    lines = apt.splitlines()
+    assert lines[0] == "update -qq"
+    assert lines[1].startswith("install") and lines[1].endswith("softhsm2")
+    # Installed: a second run needs nothing.
+    assert run_ensure_softhsm(tmp_path, uid=0, apt_installs=True)[0] == 0
+    assert len((tmp_path / "apt.log").read_text().splitlines()) == 2
+
+
+def test_apt_without_softhsm_after_it_still_fails(tmp_path: Path) -> None:
+    code, message, _ = run_ensure_softhsm(tmp_path, uid=0, apt_installs=False)
+    assert code == 1 and "still missing" in message
+
+
+def test_make_test_installs_softhsm_before_the_tests() -> None:
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
+    plan = subprocess.run(
+        ["make", "--no-print-directory", "-n", "test"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    ).stdout.splitlines()
+    assert "scripts/ensure-softhsm" in plan
+    assert plan.index("scripts/ensure-softhsm") < plan.index(".venv/bin/pytest")

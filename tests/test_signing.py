@@ -2,9 +2,10 @@
 token does), who may sign, frozen versions, and verification: valid, altered, untrusted,
 expired, revocation unknown."""
 
+import contextlib
 import datetime as dt
 import io
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -134,6 +135,7 @@ async def test_compilation_signed_through_the_interrupted_flow_is_valid(
     [sig] = signed["signatures"]
     assert sig["verification"] == "valid", sig
     assert sig["signer_mode"] == "KT" and "Nguyễn Văn Hùng" in sig["certificate_subject"]
+    assert sig["level"] == "B-B"  # no TSA: the CRL travels in the file, but no timestamp
 
     # The reviewer sees it signed and valid, and downloads the signed PDF.
     reviewer = await login("syt.thamdinh")
@@ -382,8 +384,7 @@ async def test_server_side_seal_from_pkcs12(pki: Pki) -> None:
     place = report_pdf.signature_place(layout)
     signed = await pades.seal(
         report_pdf.render(layout),
-        signing_ca.p12(seal, pki.ca),
-        signing_ca.DEMO_PASSWORD,
+        pades.p12_signer(signing_ca.p12(seal, pki.ca), signing_ca.DEMO_PASSWORD),
         page=place.page,
         box=place.box,
         name="Sở Y tế",
@@ -538,14 +539,14 @@ async def test_a_request_for_signed_reports_takes_them_only_signed(
     assert r.json()["status"] == "submitted"
 
 
-async def test_a_configured_tsa_timestamps_the_signature(pki: Pki) -> None:
-    """PAdES B-T: with SIGNING_TSA_URL the signature carries an RFC 3161 timestamp, fetched
-    over HTTP (here from a TSA on localhost answering with pyHanko's test responder)."""
+@contextlib.asynccontextmanager
+async def _tsa(pki: Pki) -> AsyncIterator[str]:
+    """An RFC 3161 TSA on localhost answering with pyHanko's test responder, its certificate
+    issued by the test CA; yields its URL."""
     from aiohttp import web
     from asn1crypto import keys, tsp
     from asn1crypto import x509 as asn1_x509
     from cryptography.hazmat.primitives import serialization
-    from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
     issued = signing_ca.issue(pki.ca, "TSA thử nghiệm", "healthplan", timestamping=True)
@@ -571,8 +572,18 @@ async def test_a_configured_tsa_timestamps_the_signature(pki: Pki) -> None:
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    port = runner.addresses[0][1]
     try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}/tsa"
+    finally:
+        await runner.cleanup()
+
+
+async def test_a_configured_tsa_timestamps_the_signature(pki: Pki) -> None:
+    """PAdES B-T: with SIGNING_TSA_URL the signature carries an RFC 3161 timestamp, fetched
+    over HTTP (here from a TSA on localhost answering with pyHanko's test responder)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    async with _tsa(pki) as tsa_url:
         layout = _layout()
         place = report_pdf.signature_place(layout)
         held = pki.tokens["syt.pgd"]
@@ -586,17 +597,64 @@ async def test_a_configured_tsa_timestamps_the_signature(pki: Pki) -> None:
             reason="Thử",
         )
         signed = await pades.finish(
-            prepared,
-            held.sign_digest(prepared.to_sign_digest),
-            tsa_url=f"http://127.0.0.1:{port}/tsa",
+            prepared, held.sign_digest(prepared.to_sign_digest), tsa_url=tsa_url
         )
-    finally:
-        await runner.cleanup()
     [sig] = PdfFileReader(io.BytesIO(signed)).embedded_regular_signatures
     unsigned = sig.signer_info["unsigned_attrs"].native or []
     assert [a["type"] for a in unsigned] == ["signature_time_stamp_token"]
     [checked] = await pades.verify(signed, pades.load_trust_store(pki.trust))
-    assert checked.result == "valid"
+    assert (checked.result, checked.level) == ("valid", "B-T")
+
+
+async def test_with_a_tsa_the_signed_report_is_b_lta(
+    client: httpx.AsyncClient, login: Login, pki: Pki
+) -> None:
+    """With a TSA and revocation data, a signature ends as PAdES B-LTA: signature timestamp,
+    the chain and CRLs in the document security store, then a document timestamp over it all
+    (the TSA's own chain added to the store first). The verify endpoint says the level; one
+    byte changed under the document timestamp only (in the long-term data) is altered."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    request = await seed_request(client, await login("syt.thamdinh"))
+    await _name_the_signer(client, login, request["id"])
+    settings = get_settings()
+    async with _tsa(pki) as tsa_url:
+        settings.signing_tsa_url = tsa_url
+        try:
+            signed = await _sign_compilation(client, login, request["id"], pki.tokens["syt.pgd"])
+        finally:
+            settings.signing_tsa_url = None
+    assert [(s["verification"], s["level"]) for s in signed["signatures"]] == [("valid", "B-LTA")]
+    reviewer = await login("syt.thamdinh")
+    pdf = (await client.get(signed["download_url"], headers=reviewer)).content
+    reader = PdfFileReader(io.BytesIO(pdf))
+    [sig] = reader.embedded_regular_signatures
+    [stamp] = reader.embedded_timestamp_signatures
+    assert stamp.signed_revision > sig.signed_revision
+    assert stamp.sig_object["/SubFilter"] == "/ETSI.RFC3161"
+    # The TSA's certificate is in the store too (added before the document timestamp).
+    tsa_certs = [c for c in reader.root["/DSS"]["/Certs"] if b"TSA" in c.get_object().data]
+    assert tsa_certs
+
+    async def verified(data: bytes) -> list[tuple[str, str]]:
+        r = await client.post(
+            "/api/v1/signatures/verify",
+            files={"file": ("bc.pdf", data, "application/pdf")},
+            headers=reviewer,
+        )
+        assert r.status_code == 200, r.text
+        return [(s["result"], s["level"]) for s in r.json()["signatures"]]
+
+    assert await verified(pdf) == [("valid", "B-LTA")]
+    # A byte the signature does not cover but the document timestamp does: in the CA's CRL
+    # that the long-term data added to the store (the signature alone still checks out).
+    *_, second, second_len = (int(x) for x in sig.sig_object["/ByteRange"])
+    crl = reader.root["/DSS"]["/CRLs"][0].get_object().data
+    at = pdf.index(crl, second + second_len) + len(crl) // 2
+    tampered = bytearray(pdf)
+    tampered[at] ^= 0x01
+    [(result, _level)] = await verified(bytes(tampered))
+    assert result == "altered"
 
 
 async def test_a_unit_seals_its_report_on_the_server(

@@ -64,6 +64,8 @@ class Signature(IdMixin, Base):
     signing_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     verification: Mapped[str] = mapped_column(String(30))
     verification_detail: Mapped[str] = mapped_column(String(1000))
+    # The PAdES level the signed file reached (B-B … B-LTA); NULL before it was recorded.
+    level: Mapped[str | None] = mapped_column(String(8))
     checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     document: Mapped[SignableDocument] = relationship(back_populates="signatures")

@@ -197,6 +197,9 @@ class FileSignature(Schema):
     detail: str
     signer_subject: str | None = None
     signing_time: datetime | None = None
+    level: Literal["B-B", "B-T", "B-LT", "B-LTA"] | None = Field(
+        default=None, description="Mức PAdES tệp đạt được (không có: kiểm tra trước khi có mức)"
+    )
 
 
 class StoredFileRead(Schema):

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from api.schemas.common import WHOLE_PAGE, PageMeta, Schema
 
 Verdict = Literal["valid", "altered", "untrusted", "expired", "revocation_unknown"]
+Level = Literal["B-B", "B-T", "B-LT", "B-LTA"]
 
 
 class SignatureRead(Schema):
@@ -21,6 +22,11 @@ class SignatureRead(Schema):
     signing_time: datetime
     verification: Verdict
     verification_detail: str
+    level: Level | None = Field(
+        default=None,
+        description="Mức PAdES tệp đã ký đạt được (B-B, B-T, B-LT, B-LTA); không có với chữ ký "
+        "cũ: kiểm tra tệp PDF để biết",
+    )
     checked_at: datetime
 
 
@@ -86,6 +92,11 @@ class VerificationRead(Schema):
     signer_issuer: str | None
     signer_serial: str | None
     signing_time: datetime | None
+    level: Level = Field(
+        description="Mức PAdES (ETSI EN 319 142) tệp đạt được cho chữ ký này: B-B chữ ký; B-T có "
+        "dấu thời gian; B-LT thêm dữ liệu thu hồi của chuỗi chứng thư trong tệp; B-LTA thêm dấu "
+        "thời gian lưu trữ (tài liệu) còn nguyên vẹn"
+    )
 
 
 class VerifyResult(Schema):

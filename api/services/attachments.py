@@ -141,6 +141,7 @@ async def _signatures(data: bytes) -> list[dict[str, Any]]:
             "detail": v.detail,
             "signer_subject": v.signer_subject,
             "signing_time": v.signing_time.isoformat() if v.signing_time else None,
+            "level": v.level,
         }
         for v in found
     ]

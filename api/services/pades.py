@@ -1,11 +1,13 @@
 """PAdES signatures on a report's PDF (ETSI EN 319 142), with pyHanko: the interrupted flow
 for a key that never leaves a USB token (prepare the field and the signed attributes here,
-sign their digest on the person's machine, finish here), a server-side seal from a PKCS#12
-file, and the verification of any signed PDF against the configured trust store."""
+sign their digest on the person's machine, finish here), a server-side seal (a PKCS#12 file
+or a PKCS#11 token), the long-term data (B-LT) and archive timestamp (B-LTA), and the
+verification of any signed PDF against the configured trust store, with the level reached."""
 
 import hashlib
 import io
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -19,8 +21,8 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers, timestamps
 from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
-from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
-from pyhanko.sign.validation import async_validate_pdf_signature
+from pyhanko.sign.signers.pdf_signer import PdfTBSDocument, TimestampDSSContentSettings
+from pyhanko.sign.validation import async_validate_pdf_signature, async_validate_pdf_timestamp
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -32,6 +34,11 @@ DIGEST = "sha256"
 RESERVED = 24_576  # hex bytes for the CMS: a 4096-bit key, a chain of four, a timestamp
 FONT = Path(__file__).resolve().parent.parent / "fonts" / "LiberationSerif-Regular.ttf"
 Verdict = Literal["valid", "altered", "untrusted", "expired", "revocation_unknown"]
+# What the file carries for the signature (ETSI EN 319 142-1): B-B the signature; B-T with a
+# timestamp; B-LT with the chain's revocation data in the document security store; B-LTA
+# with an intact document timestamp over all that.
+Level = Literal["B-B", "B-T", "B-LT", "B-LTA"]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,7 @@ class Verification:
     signer_issuer: str | None = None
     signer_serial: str | None = None
     signing_time: datetime | None = None
+    level: Level = "B-B"
 
 
 def load_chain(items: list[bytes]) -> list[x509.Certificate]:
@@ -188,10 +196,19 @@ async def finish(prepared: Prepared, signature: bytes, *, tsa_url: str | None = 
     return output.getvalue()
 
 
+def p12_signer(p12: bytes, password: bytes | None) -> signers.Signer:
+    """The organisation's key and certificate from a PKCS#12 file."""
+    signer: signers.Signer | None = signers.SimpleSigner.load_pkcs12_data(
+        p12, other_certs=[], passphrase=password
+    )
+    if signer is None:
+        raise InvalidInput("Không mở được tệp PKCS#12 của đơn vị (sai mật khẩu?).")
+    return signer
+
+
 async def seal(
     pdf: bytes,
-    p12: bytes,
-    password: bytes | None,
+    signer: signers.Signer,
     *,
     page: int,
     box: tuple[int, int, int, int],
@@ -200,10 +217,8 @@ async def seal(
     reason: str,
     tsa_url: str | None = None,
 ) -> bytes:
-    """Sign on the server with an organisation's key (a unit's seal) from a PKCS#12 file."""
-    signer = signers.SimpleSigner.load_pkcs12_data(p12, other_certs=[], passphrase=password)
-    if signer is None:
-        raise InvalidInput("Không mở được tệp PKCS#12 của đơn vị (sai mật khẩu?).")
+    """Sign on the server with an organisation's key (a unit's seal): a PKCS#12 file's, or one
+    that stays in a PKCS#11 token (pyHanko's PKCS11Signer)."""
     pdf_signer = _pdf_signer(
         signer, page=page, box=box, name=name, unit=unit, reason=reason, tsa_url=tsa_url
     )
@@ -263,26 +278,101 @@ async def add_revocation_data(pdf: bytes, trust: TrustStore, *, fetch: bool) -> 
     return data
 
 
+async def add_archive_timestamp(
+    pdf: bytes, trust: TrustStore, *, tsa_url: str, fetch: bool
+) -> bytes:
+    """PAdES B-LTA: a document timestamp over the whole B-LT file. The document security store
+    first gets the validation data of the TSA's own chain, so the timestamp covers it too and
+    can be renewed before the TSA's certificate expires. When the TSA does not answer, the
+    file stays B-LT (said so in the log, and by the level its verification reports)."""
+    stamper = signers.PdfTimeStamper(timestamps.HTTPTimeStamper(tsa_url))
+    context = ValidationContext(
+        trust_roots=trust.roots, crls=trust.crls, allow_fetching=fetch, revocation_mode="soft-fail"
+    )
+    dss = TimestampDSSContentSettings(update_before_ts=True, include_vri=False)
+    for vc in (context, None):  # without the TSA's chain in the DSS when it does not validate
+        try:
+            out = await stamper.async_timestamp_pdf(
+                IncrementalPdfFileWriter(io.BytesIO(pdf)),
+                DIGEST,
+                validation_context=vc,
+                dss_settings=dss,
+            )
+        except Exception as exc:
+            log.warning("document timestamp (PAdES B-LTA) failed: %s", exc, exc_info=vc is None)
+            continue
+        data: bytes = out.getvalue()
+        return data
+    return pdf
+
+
 def _name(name: x509.Name) -> str:
     return str(name.human_friendly)
+
+
+def _context(trust: TrustStore, *, fetch: bool, mode: str) -> ValidationContext:
+    return ValidationContext(
+        trust_roots=trust.roots, crls=trust.crls, allow_fetching=fetch, revocation_mode=mode
+    )
 
 
 async def verify(pdf: bytes, trust: TrustStore, *, fetch: bool = False) -> list[Verification]:
     """Each signature of the PDF: intact or altered, its chain against the trust store, the
     certificate's validity at signing time, and revocation — checked against the CRLs in the
-    trust store (or fetched, when allowed); otherwise said to be unknown."""
+    trust store (or fetched, when allowed); otherwise said to be unknown. With each, the PAdES
+    level the file reaches for it; a document timestamp that is no longer intact means the
+    file was changed after it: altered."""
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         embedded = list(reader.embedded_regular_signatures)
+        stamps = list(reader.embedded_timestamp_signatures)
     except Exception as exc:
         raise InvalidInput(
             "Không đọc được tệp PDF.",
             errors=[{"in": "body", "field": "file", "message": str(exc)[:200]}],
         ) from exc
+    intact: list[tuple[int, bool]] = []  # (revision, intact) of each document timestamp
+    for stamp in stamps:
+        try:
+            status = await async_validate_pdf_timestamp(
+                stamp, _context(trust, fetch=fetch, mode="soft-fail")
+            )
+            ok = bool(status.intact and status.valid)
+        except Exception:
+            ok = False
+        intact.append((stamp.signed_revision, ok))
+    try:
+        dss = reader.root["/DSS"]
+    except KeyError:
+        dss = {}
+    revocation_data = any(key in dss and len(dss[key]) > 0 for key in ("/CRLs", "/OCSPs"))
     results: list[Verification] = []
     for sig in embedded:
-        results.append(await _verify_one(sig, trust, fetch=fetch))
+        after = [ok for revision, ok in intact if revision > sig.signed_revision]
+        checked = await _verify_one(sig, trust, fetch=fetch)
+        if not all(after):
+            checked = Verification(
+                "altered",
+                "Dấu thời gian lưu trữ (PAdES B-LTA) không còn nguyên vẹn: tệp đã bị thay đổi "
+                "sau khi ký.",
+                checked.signer_subject,
+                checked.signer_issuer,
+                checked.signer_serial,
+                checked.signing_time,
+            )
+        level = _level(sig, archived=any(after), revocation_data=revocation_data)
+        results.append(replace(checked, level=level))
     return results
+
+
+def _level(sig: Any, *, archived: bool, revocation_data: bool) -> Level:
+    unsigned = sig.signer_info["unsigned_attrs"].native or []
+    timestamped = any(a["type"] == "signature_time_stamp_token" for a in unsigned)
+    if not (timestamped or archived):
+        return "B-B"
+    if not revocation_data:
+        return "B-T"
+    return "B-LTA" if archived else "B-LT"
 
 
 async def _verify_one(sig: object, trust: TrustStore, *, fetch: bool) -> Verification:
@@ -297,12 +387,7 @@ async def _verify_one(sig: object, trust: TrustStore, *, fetch: bool) -> Verific
     signing_time = sig.self_reported_timestamp  # type: ignore[attr-defined]
 
     async def run(mode: str) -> PdfSignatureStatus:
-        context = ValidationContext(
-            trust_roots=trust.roots,
-            crls=trust.crls,
-            allow_fetching=fetch,
-            revocation_mode=mode,
-        )
+        context = _context(trust, fetch=fetch, mode=mode)
         status: PdfSignatureStatus = await async_validate_pdf_signature(sig, context)  # type: ignore[arg-type]
         return status
 

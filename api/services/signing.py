@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from asn1crypto import pem as asn1_pem
+from pyhanko.sign.signers import Signer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,7 +28,15 @@ from api.models import (
     User,
 )
 from api.schemas.signing import SignableDocumentRead, SignatureRead, SigningSessionRead
-from api.services import audit, compilation, pades, report_files, report_pdf, report_requests
+from api.services import (
+    audit,
+    compilation,
+    pades,
+    report_files,
+    report_pdf,
+    report_requests,
+    seals,
+)
 from api.services import submissions as submissions_service
 from api.services.report_layout import ReportLayout, of_compilation
 from api.settings import get_settings
@@ -314,11 +323,15 @@ async def _record_signed(
     mode: str | None,
 ) -> Signature:
     settings = get_settings()
-    signed = await pades.add_revocation_data(
-        signed,
-        pades.load_trust_store(settings.trust_dir),
-        fetch=settings.signing_fetch_revocation,
-    )
+    trust = pades.load_trust_store(settings.trust_dir)
+    fetch = settings.signing_fetch_revocation
+    long_term = await pades.add_revocation_data(signed, trust, fetch=fetch)
+    if long_term != signed and settings.signing_tsa_url:
+        # B-LT reached: the archive timestamp makes it B-LTA.
+        long_term = await pades.add_archive_timestamp(
+            long_term, trust, tsa_url=settings.signing_tsa_url, fetch=fetch
+        )
+    signed = long_term
     checked = (await verify_pdf(signed))[-1]
     now = datetime.now(UTC)
     doc.signed_pdf, doc.signed_sha256, doc.signed_at = signed, _sha(signed), now
@@ -333,6 +346,7 @@ async def _record_signed(
         signing_time=checked.signing_time or now,
         verification=checked.result,
         verification_detail=checked.detail,
+        level=checked.level,
         checked_at=now,
     )
     session.add(sig)
@@ -351,18 +365,10 @@ async def _record_signed(
             "serial": sig.certificate_serial,
             "mode": mode,
             "verification": sig.verification,
+            "level": sig.level,
         },
     )
     return sig
-
-
-def _seal_of(issuer: OrgUnit) -> tuple[bytes, bytes | None]:
-    folder = get_settings().signing_seal_dir
-    key = folder / f"{issuer.code}.p12" if folder else None
-    if key is None or not key.is_file():
-        raise Conflict(f"Chưa cấu hình con dấu số (khóa của tổ chức) cho {issuer.name}.")
-    secret = key.with_suffix(".password")
-    return key.read_bytes(), secret.read_bytes().strip() if secret.is_file() else None
 
 
 async def seal(
@@ -372,11 +378,19 @@ async def seal(
     subject: Subject,
 ) -> Signature:
     """A unit's seal: the current version signed on the server with the organisation's key
-    (PKCS#12 under SIGNING_SEAL_DIR), by a signer of the unit."""
-    issuer, layout = subject.issuer, subject.layout
+    (a PKCS#12 file or a PKCS#11 token under SIGNING_SEAL_DIR: api.services.seals), by a
+    signer of the unit. The key is opened before anything is drawn or stored."""
+    issuer = subject.issuer
     actor.require_write()
     await _require_grant(session, actor=actor, issuer=issuer, mode=None)
-    p12, password = _seal_of(issuer)
+    async with seals.seal_signer(issuer) as key:
+        return await _seal_with(session, actor=actor, subject=subject, key=key)
+
+
+async def _seal_with(
+    session: AsyncSession, *, actor: Principal, subject: Subject, key: Signer
+) -> Signature:
+    issuer, layout = subject.issuer, subject.layout
     doc = await current_version(
         session,
         actor=actor,
@@ -391,8 +405,7 @@ async def seal(
     place = report_pdf.signature_place(layout)
     signed = await pades.seal(
         doc.pdf,
-        p12,
-        password,
+        key,
         page=place.page,
         box=place.box,
         name=issuer.name,
