@@ -1,15 +1,18 @@
 """The compiled report and a unit's report on paper, as Decree 30/2020 lays them out: the
 national motto on one line with its rule and the rule under the issuer, a title that says
 "Báo cáo" once, appendix columns sized to their content, the provincial People's Committee
-among the recipients, files named by the report's number."""
+among the recipients, files named by the report's number; the XLSX appendices printable
+(frozen bold header, borders, widths, real numbers and dates, no "default")."""
 
 import io
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 import httpx
+import openpyxl
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
@@ -206,6 +209,60 @@ def _names(r: httpx.Response) -> tuple[str, str]:
     assert plain and extended, disposition
     assert re.fullmatch(r"[A-Za-z0-9.-]+", plain[1])
     return plain[1], unquote(extended[1])
+
+
+async def test_xlsx_appendices_are_formatted(client: httpx.AsyncClient, login: Login) -> None:
+    reviewer = await login("syt.thamdinh")
+    request = await seed_request(client, reviewer)
+    book = openpyxl.load_workbook(
+        io.BytesIO((await compiled(client, reviewer, request["id"], "xlsx")).content)
+    )
+    assert book.sheetnames == ["Tình hình báo cáo", "Chỉ tiêu", "Nhiệm vụ", "Văn bản"]
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A4"  # below the header row
+        assert sheet.print_title_rows == "$3:$3"  # repeated on every printed page
+        header = [c for c in sheet[3] if c.value]
+        assert header and all(c.font.b for c in header)
+        rows = list(sheet.iter_rows(min_row=3, max_row=sheet.max_row))
+        assert len(rows) > 1
+        for row in rows:
+            for cell in row:
+                assert cell.border.left.style == "thin" and cell.border.bottom.style == "thin"
+        names = [c.value for c in sheet[3]]
+        widths = [sheet.column_dimensions[chr(65 + n)].width for n in range(len(names))]
+        if "STT" in names:
+            names_first = ("Chỉ tiêu", "Tên nhiệm vụ", "Trích yếu", "Đơn vị")
+            name = next(h for h in names_first if h in names)
+            assert widths[names.index("STT")] < widths[names.index(name)]
+        for row in sheet.iter_rows(values_only=True):
+            for value in row:
+                assert not (isinstance(value, str) and "default" in value.lower()), value
+
+    status = book["Tình hình báo cáo"]
+    submitted = [r for r in status.iter_rows(min_row=4) if r[3].value != "Chưa báo cáo"]
+    assert submitted
+    for row in submitted:
+        assert isinstance(row[0].value, int)
+        first = row[4]
+        assert isinstance(first.value, datetime) and first.number_format.startswith("dd/mm/yyyy")
+    documents = book["Văn bản"]
+    dates = [r[3] for r in documents.iter_rows(min_row=4)]
+    assert dates and all(
+        isinstance(c.value, datetime) and c.number_format == "dd/mm/yyyy" for c in dates
+    )
+    assert dates[0].value == datetime(2025, 12, 1)
+    tasks = book["Nhiệm vụ"]
+    groups = [r for r in tasks.iter_rows(min_row=4) if r[1].value in ("I", "II")]
+    assert len(groups) == 2 and all(c.font.b for r in groups for c in r)
+    values = book["Chỉ tiêu"]
+    header = [c.value for c in values[3]]
+    rows = {r[header.index("Mã")].value: r for r in values.iter_rows(min_row=4)}
+    tcdd = rows["TCDD"]
+    assert tcdd[header.index("Kết quả")].value == pytest.approx(38.46)
+    assert tcdd[header.index("Kết quả")].number_format == "#,##0.00"
+    assert tcdd[header.index("Tử số")].value == 50 and tcdd[header.index("Mẫu số")].value == 130
+    assert tcdd[header.index("Tử số")].number_format == "#,##0"
+    assert tcdd[header.index("Phân tổ")].value is None
 
 
 def test_the_default_option_is_no_disaggregation_or_the_total() -> None:

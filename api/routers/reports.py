@@ -42,6 +42,7 @@ from api.services import (
     report_pdf,
     report_request_status,
     report_requests,
+    report_xlsx,
     stored_files,
     submission_drafts,
     submission_workflow,
@@ -250,7 +251,7 @@ async def get_report_compilation(
     if format == "pdf":
         return _download(report_pdf.render(layout), PDF_TYPE, names, ".pdf")
     appendix_names = (f"{names[0]}-phu-luc", f"Phụ lục {names[1][:1].lower()}{names[1][1:]}")
-    return _download(compilation.to_xlsx(compiled), XLSX_TYPE, appendix_names, ".xlsx")
+    return _download(report_xlsx.to_xlsx(compiled), XLSX_TYPE, appendix_names, ".xlsx")
 
 
 @router.patch("/{request_id}/compilation", response_model=Compilation, responses=WRITE_ERRORS)
