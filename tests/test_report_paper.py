@@ -312,3 +312,21 @@ def test_a_title_says_bao_cao_at_most_once(prefix: str, rest: str) -> None:
     stripped = rest.strip()
     assert plain_title(f"{prefix} {rest}") == stripped[:1].upper() + stripped[1:]
     assert plain_title(plain_title(f"{prefix} {rest}")) == plain_title(f"{prefix} {rest}")
+
+
+async def test_a_unit_report_without_recipients_goes_to_the_requester(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    """Nơi nhận of a unit that typed none: the requester, for its report ("- Sở Y tế (b/c);"),
+    as the seeds' commune report writes it, then the archive."""
+    reporter = await login("lucngan.baocao")
+    request = await seed_request(client, reporter)
+    sub = await submission_of(client, reporter, request["id"], "BN-LUCNGAN")
+    assert sub["recipients"] == []
+    r = await client.get(
+        f"{SUBMISSIONS}/{sub['id']}/download", params={"format": "docx"}, headers=reporter
+    )
+    assert r.status_code == 200, r.text
+    doc = Document(io.BytesIO(r.content))
+    recipients = [p.text for p in doc.tables[1].rows[0].cells[0].paragraphs]
+    assert recipients == ["Nơi nhận:", "- Sở Y tế (b/c);", "- Lưu: VT."]

@@ -254,10 +254,16 @@ def of_compilation(c: Compilation) -> ReportLayout:
 
 
 def of_submission(
-    s: SubmissionRead, *, issuer: str, issuer_parent: str | None, place: str
+    s: SubmissionRead,
+    *,
+    issuer: str,
+    issuer_parent: str | None,
+    place: str,
+    send_to: str | None = None,
 ) -> ReportLayout:
     """One unit's report as it sends it: its sections, then its values, its tasks and the
-    documents it issued as appendices."""
+    documents it issued as appendices; sent to the requester (`send_to`) when the unit wrote
+    no recipients."""
     d = s.report_date
     date_text = (
         f"ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"
@@ -336,7 +342,7 @@ def of_submission(
             Section(f"{sec.key}. {sec.heading}", _paragraphs(sec.body, "(Không có nội dung.)"))
             for sec in s.sections
         ],
-        recipients=s.recipients or [f"{s.org_unit.name} (lưu)", "Lưu: VT."],
+        recipients=s.recipients or [*([f"{send_to} (b/c)"] if send_to else []), "Lưu: VT."],
         signer_mode=s.signer_mode,
         signer_authority=s.signer_authority,
         signer_position=s.signer_position,
