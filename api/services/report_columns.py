@@ -43,13 +43,9 @@ def text_width_cm(text: str, size_pt: float, *, bold: bool = False) -> float:
     return ems * size_pt * CM_PER_PT
 
 
-def _longest_word_cm(text: str, size_pt: float, bold: bool) -> float:
-    words = sorted(text.split(), key=len, reverse=True)[:3]
-    return max((text_width_cm(w, size_pt, bold=bold) for w in words), default=0.0)
-
-
 def _line_cm(text: str, size_pt: float, bold: bool, cap_cm: float) -> float:
-    if len(text) > LONG_TEXT:
+    # No character is narrower than a quarter em: a text that long passes the cap unmeasured.
+    if len(text) > LONG_TEXT or len(text) * 0.25 * size_pt * CM_PER_PT >= cap_cm:
         return cap_cm
     return min(text_width_cm(text, size_pt, bold=bold), cap_cm)
 
@@ -63,11 +59,17 @@ def column_widths(
     least: list[float] = []
     most: list[float] = []
     for n, title in enumerate(header):
-        cells = [row[n] for row in rows if n < len(row) and row[n]]
-        low = _longest_word_cm(title, size_pt, True)
+        # Each distinct cell and word measured once: a province's compilation repeats them.
+        cells = {row[n] for row in rows if n < len(row) and row[n]}
+        words = {word for cell in cells for word in cell.split()}
+        low = max(
+            max((text_width_cm(w, size_pt, bold=True) for w in title.split()), default=0.0),
+            max((text_width_cm(w, size_pt) for w in words), default=0.0),
+        )
         high = _line_cm(title, size_pt, True, total_cm)
         for cell in cells:
-            low = max(low, _longest_word_cm(cell, size_pt, False))
+            if high >= total_cm:
+                break
             high = max(high, _line_cm(cell, size_pt, False, total_cm))
         # A header of several words may wrap when its column's content is narrow.
         if high > low and all(len(c) <= 4 for c in cells):
