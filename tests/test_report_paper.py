@@ -136,6 +136,17 @@ async def test_compiled_docx_appendix_columns_fit_their_content(
             for cell, cm in zip(row.cells, widths, strict=True):
                 assert cell.width / EMU_PER_CM == pytest.approx(cm, abs=0.01)
 
+    # Each appendix in a section of its own orientation: a portrait one after the landscape
+    # task table goes back to portrait, as the PDF prints it.
+    body = doc.element.body
+    for table in appendices:
+        header = [c.text for c in table.rows[0].cells]
+        following = table._tbl.xpath("following::w:sectPr")
+        section = following[0] if following else body.find(qn("w:sectPr"))
+        size = section.find(qn("w:pgSz"))
+        landscape = int(size.get(qn("w:w"))) > int(size.get(qn("w:h")))
+        assert landscape == ("Tên nhiệm vụ" in header), header
+
     indicators = appendices[1]
     header = [c.text for c in indicators.rows[0].cells]
     widths = grid_cm(indicators)

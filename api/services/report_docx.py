@@ -121,17 +121,20 @@ def render(layout: ReportLayout) -> bytes:
         line(right, "")
     line(right, layout.signer_name or "", bold=True, size=14)
 
+    landscape = False
     for n, appendix in enumerate(layout.appendices):
-        width = TEXT_CM
-        if appendix.landscape:
+        if appendix.landscape != landscape:
+            # A section of the appendix's own orientation, as the PDF turns each page.
+            landscape = appendix.landscape
             section = doc.add_section()
-            section.orientation = WD_ORIENT.LANDSCAPE
-            section.page_width, section.page_height = Cm(PAGE_CM[1]), Cm(PAGE_CM[0])
-            width = LANDSCAPE_TEXT_CM
+            section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+            long, short = Cm(PAGE_CM[1]), Cm(PAGE_CM[0])
+            section.page_width, section.page_height = (long, short) if landscape else (short, long)
         elif n == 0:
             doc.add_page_break()  # type: ignore[no-untyped-call]
         else:
             doc.add_paragraph()
+        width = LANDSCAPE_TEXT_CM if landscape else TEXT_CM
         line(doc, f"Phụ lục {appendix.number}", bold=True)
         line(doc, appendix.title, bold=True)
         if appendix.note:
