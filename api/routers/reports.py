@@ -3,6 +3,7 @@ and the compiled report."""
 
 import uuid
 from typing import Annotated, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
 
@@ -41,6 +42,7 @@ from api.services import (
     report_pdf,
     report_request_status,
     report_requests,
+    report_xlsx,
     stored_files,
     submission_drafts,
     submission_workflow,
@@ -57,11 +59,17 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 PDF_TYPE = "application/pdf"
 
 
-def _download(data: bytes, media_type: str, filename: str) -> Response:
+def _download(data: bytes, media_type: str, names: tuple[str, str], extension: str) -> Response:
+    """A report file named by its number: an ASCII name for old clients, the Vietnamese one
+    (RFC 5987) for the rest."""
+    plain, vietnamese = names
     return Response(
         data,
         media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="{plain}{extension}"; '
+            f"filename*=UTF-8''{quote(vietnamese + extension)}"
+        },
     )
 
 
@@ -236,16 +244,14 @@ async def get_report_compilation(
     if format == "json":
         response.headers["ETag"] = etag(compiled.version)
         return compiled
-    name = f"bao-cao-tong-hop-{request_id}"
+    layout = report_layout.of_compilation(compiled)
+    names = report_layout.file_names(layout, "Báo cáo tổng hợp")
     if format == "docx":
-        return _download(
-            report_docx.render(report_layout.of_compilation(compiled)), DOCX_TYPE, f"{name}.docx"
-        )
+        return _download(report_docx.render(layout), DOCX_TYPE, names, ".docx")
     if format == "pdf":
-        return _download(
-            report_pdf.render(report_layout.of_compilation(compiled)), PDF_TYPE, f"{name}.pdf"
-        )
-    return _download(compilation.to_xlsx(compiled), XLSX_TYPE, f"{name}-phu-luc.xlsx")
+        return _download(report_pdf.render(layout), PDF_TYPE, names, ".pdf")
+    appendix_names = (f"{names[0]}-phu-luc", f"Phụ lục {names[1][:1].lower()}{names[1][1:]}")
+    return _download(report_xlsx.to_xlsx(compiled), XLSX_TYPE, appendix_names, ".xlsx")
 
 
 @router.patch("/{request_id}/compilation", response_model=Compilation, responses=WRITE_ERRORS)
@@ -349,10 +355,10 @@ async def download_submission(
     unsigned: signed versions are under /submissions/{id}/documents)."""
     sub = await submissions.get(session, actor=principal, submission_id=submission_id)
     layout = await report_files.submission_layout(session, actor=principal, sub=sub)
-    name = f"bao-cao-{sub.org_unit.code.lower()}-{submission_id}"
+    names = report_layout.file_names(layout, "Báo cáo", (sub.org_unit.code, sub.org_unit.name))
     if format == "docx":
-        return _download(report_docx.render(layout), DOCX_TYPE, f"{name}.docx")
-    return _download(report_pdf.render(layout), PDF_TYPE, f"{name}.pdf")
+        return _download(report_docx.render(layout), DOCX_TYPE, names, ".docx")
+    return _download(report_pdf.render(layout), PDF_TYPE, names, ".pdf")
 
 
 @submissions_router.patch(

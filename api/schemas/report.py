@@ -24,6 +24,12 @@ from api.schemas.report_request import (
 class CompiledIndicator(Schema):
     indicator: IndicatorRef
     option: str
+    option_name: str = Field(
+        "",
+        description='Tên phân tổ ("Nam", "Nội trú"); rỗng khi số liệu không phân tổ, "Tổng" '
+        "cho dòng tổng của chỉ tiêu có phân tổ",
+        examples=["Nam"],
+    )
     value: Quantity | None
     value_text: str | None = Field(examples=["38,46 %"])
     numerator: Quantity | None

@@ -23,6 +23,7 @@ from api.models import (
     ReportRequest,
     Role,
 )
+from api.models.indicator import DEFAULT_OPTION
 from api.numbers import format_decimal
 from api.schemas.report import (
     Compilation,
@@ -35,11 +36,9 @@ from api.schemas.report import (
 from api.services import audit, report_request_status, report_requests, submissions
 from api.services.analytics import evaluate, targets_for
 from api.services.org_units import check_version
-from api.services.report_layout import EVALUATION_VI, STATE_VI, TASK_STATUS_VI
-from api.services.report_layout import role_vi as _role
-from api.services.report_layout import when as _when
+from api.services.report_layout import plain_title
 from api.services.request_indicators import indicator_ref, indicators_of
-from api.tabular import Sheet, write_workbook
+from api.text import fold
 
 COMPARATOR_TEXT = {"gte": "≥", "gt": ">", "lte": "≤", "lt": "<", "eq": "=", "approx": "≈"}
 
@@ -178,7 +177,8 @@ async def compile_request(
     )
     compiled: list[CompiledIndicator] = []
     for ind in indicators:
-        options = sorted({opt for (iid, opt) in values if iid == ind.id}) or ["default"]
+        options = sorted({opt for (iid, opt) in values if iid == ind.id}) or [DEFAULT_OPTION]
+        option_names = _option_names(ind, options)
         for option in options:
             rows = values.get((ind.id, option), [])
             value, num, den = _combine(ind, rows)
@@ -194,6 +194,7 @@ async def compile_request(
                 CompiledIndicator(
                     indicator=indicator_ref(ind),
                     option=option,
+                    option_name=option_names[option],
                     value=None if value is None else round(value, max(ind.decimals, 2)),
                     value_text=_format(value, ind),
                     numerator=num,
@@ -232,11 +233,6 @@ async def compile_request(
         when = f"ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"
     place = (draft.place if draft else None) or short_place(province)
     number = draft.doc_number if draft and draft.doc_number else ""
-    default_recipients = [
-        *([f"{parent.name} (b/c)"] if parent else []),
-        *[f"{u.name}" for u in sorted(request.units, key=lambda u: u.code)][:5],
-        "Lưu: VT.",
-    ]
     return Compilation(
         version=draft.version if draft else 0,
         request=await report_requests.read_model(session, request, actor=actor),
@@ -246,8 +242,7 @@ async def compile_request(
         else (f"UBND {province.name[0].lower()}{province.name[1:]}" if parent else None),
         reference=f"Số: {number}/BC-{symbol_head}",
         place_and_date=f"{place}, {when}",
-        title=(draft.title if draft and draft.title else None)
-        or f"Tổng hợp kết quả: {request.title}",
+        title=(draft.title if draft and draft.title else None) or compiled_title(request.title),
         preamble=(draft.preamble if draft and draft.preamble else None) or preamble,
         report_date=draft.report_date if draft else None,
         sections=sections,
@@ -260,8 +255,67 @@ async def compile_request(
         signer_authority=(draft.signer_authority if draft else None) or "GIÁM ĐỐC",
         signer_position=(draft.signer_position if draft else None) or "PHÓ GIÁM ĐỐC",
         signer_name=draft.signer_name if draft else None,
-        recipients=list(draft.recipients) if draft and draft.recipients else default_recipients,
+        recipients=list(draft.recipients)
+        if draft and draft.recipients
+        else await default_recipients(session, request, above),
     )
+
+
+def compiled_title(request_title: str) -> str:
+    """The compiled report's title from the request's: "Báo cáo kết quả thực hiện Kế hoạch …"
+    becomes "Tổng hợp kết quả thực hiện Kế hoạch …" (the word "BÁO CÁO" stands above it)."""
+    rest = plain_title(request_title)
+    if fold(rest).startswith(("ket qua", "tinh hinh")):
+        return f"Tổng hợp {rest[:1].lower()}{rest[1:]}"
+    return f"Tổng hợp kết quả: {rest}"
+
+
+def _option_names(ind: Indicator, options: list[str]) -> dict[str, str]:
+    """Each option's name as the indicator's categories give it; the default option is no
+    disaggregation (an empty name), or the total beside disaggregated rows."""
+    names = {
+        str(o["code"]): str(o["name"])
+        for category in ind.categories or []
+        for o in category.get("options", [])
+    }
+    split = any(o != DEFAULT_OPTION for o in options)
+    return {
+        o: ("Tổng" if split else "") if o == DEFAULT_OPTION else names.get(o, o) for o in options
+    }
+
+
+async def default_recipients(
+    session: AsyncSession, request: ReportRequest, above: list[OrgUnit]
+) -> list[str]:
+    """Whom a compiled report goes to, as the seeds' "Nơi nhận" list them: the body the
+    requester reports to (for a department or commune of a province, its People's Committee:
+    "UBND tỉnh (để b/c)"), the requester's leaders, the units asked, and its archive with the
+    drafting division of the request's letter ("Lưu: VT, KHTH.")."""
+    requester = request.requester
+    parent = above[1] if len(above) > 1 else None
+    lines: list[str] = []
+    if parent is not None and parent.type == "province":
+        committee = await session.scalar(
+            select(OrgUnit).where(
+                OrgUnit.parent_id == parent.id,
+                OrgUnit.type == "people_committee",
+                OrgUnit.active,
+            )
+        )
+        if committee is None:
+            lines.append(f"UBND {parent.name[:1].lower()}{parent.name[1:]} (để b/c)")
+        elif committee.id != requester.id:
+            lines.append(f"{committee.short_name or committee.name} (để b/c)")
+    elif parent is not None:
+        lines.append(f"{parent.name} (để b/c)")
+    if requester.type == "department" and fold(requester.name).startswith("so "):
+        lines.append("Lãnh đạo Sở")
+    units = sorted(request.units, key=lambda u: u.code)
+    lines += [u.name for u in units] if len(units) <= 4 else ["Các đơn vị liên quan"]
+    symbol = request.document.symbol if request.document else ""
+    division = symbol.split("-", 1)[1] if "-" in symbol else ""
+    lines.append(f"Lưu: VT, {division}." if division else "Lưu: VT.")
+    return lines
 
 
 async def draft_of(session: AsyncSession, request: ReportRequest) -> CompiledReport | None:
@@ -345,117 +399,3 @@ async def update_draft(
         after=audit.snapshot(draft),
     )
     return draft
-
-
-def to_xlsx(c: Compilation) -> bytes:
-    r = c.status.rates
-    return write_workbook(
-        [
-            Sheet(
-                "Tình hình báo cáo",
-                [
-                    "STT",
-                    "Mã đơn vị",
-                    "Đơn vị",
-                    "Trạng thái",
-                    "Nộp lần đầu",
-                    "Nộp gần nhất",
-                    "Đúng hạn",
-                    "Quá hạn",
-                    "Chấp nhận lúc",
-                ],
-                (
-                    [
-                        n,
-                        u.org_unit.code,
-                        u.org_unit.name,
-                        STATE_VI[u.state],
-                        _when(u.first_submitted_at),
-                        _when(u.submitted_at),
-                        "" if not u.first_submitted_at else ("Muộn" if u.late else "Đúng hạn"),
-                        "Quá hạn" if u.overdue else "",
-                        _when(u.accepted_at),
-                    ]
-                    for n, u in enumerate(c.status.units, start=1)
-                ),
-                title=(
-                    f"{c.title} — đã nộp {r.submitted}/{r.expected} "
-                    f"({format_decimal(r.completeness, 2)} %), đúng hạn {r.on_time} "
-                    f"({format_decimal(r.timeliness, 2)} %)"
-                ),
-            ),
-            Sheet(
-                "Chỉ tiêu",
-                [
-                    "STT",
-                    "Mã",
-                    "Chỉ tiêu",
-                    "Phân tổ",
-                    "Tử số",
-                    "Mẫu số",
-                    "Kết quả",
-                    "Kết quả (hiển thị)",
-                    "Mục tiêu",
-                    "Đánh giá",
-                    "Số đơn vị có số liệu",
-                ],
-                (
-                    [
-                        n,
-                        i.indicator.code,
-                        i.indicator.name,
-                        i.option,
-                        i.numerator,
-                        i.denominator,
-                        i.value,
-                        i.value_text or "",
-                        i.target or "",
-                        EVALUATION_VI[i.evaluation],
-                        i.units_reporting,
-                    ]
-                    for n, i in enumerate(c.indicators, start=1)
-                ),
-                title="Kết quả thực hiện các chỉ tiêu",
-            ),
-            Sheet(
-                "Nhiệm vụ",
-                [
-                    "Đơn vị",
-                    "STT",
-                    "Tên nhiệm vụ",
-                    "Vai trò",
-                    "Tình trạng",
-                    "Kết quả thực hiện",
-                    "Ghi chú",
-                ],
-                (
-                    [
-                        t.unit,
-                        t.number,
-                        t.title,
-                        _role(t.role),
-                        TASK_STATUS_VI.get(t.status or "", ""),
-                        t.result,
-                        t.note,
-                    ]
-                    for t in c.task_results
-                ),
-                title="Kết quả thực hiện nhiệm vụ của các đơn vị",
-            ),
-            Sheet(
-                "Văn bản",
-                ["STT", "Đơn vị", "Số, ký hiệu", "Ngày", "Trích yếu"],
-                (
-                    [
-                        n,
-                        d.unit,
-                        d.reference or "",
-                        d.issued_on.strftime("%d/%m/%Y") if d.issued_on else "",
-                        d.title,
-                    ]
-                    for n, d in enumerate(c.issued_documents, start=1)
-                ),
-                title="Văn bản các đơn vị đã ban hành trong kỳ",
-            ),
-        ]
-    )

@@ -1,9 +1,10 @@
 """A unit's report in its Decree 30 layout, read from the database for its DOCX and PDF."""
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.access import Principal
-from api.models import Submission
+from api.models import OrgUnit, ReportRequest, Submission
 from api.services import compilation, report_layout, submissions
 from api.services.report_layout import ReportLayout
 
@@ -24,9 +25,15 @@ async def submission_layout(
             if parent.type != "province"
             else f"UBND {province.name[0].lower()}{province.name[1:]}"
         )
+    requester = await session.scalar(
+        select(OrgUnit.name)
+        .join(ReportRequest, ReportRequest.requester_id == OrgUnit.id)
+        .where(ReportRequest.id == sub.request_id)
+    )
     return report_layout.of_submission(
         read,
         issuer=sub.org_unit.name,
         issuer_parent=issuer_parent,
         place=compilation.short_place(province),
+        send_to=requester,
     )

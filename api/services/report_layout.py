@@ -3,6 +3,8 @@
 model that the DOCX and the PDF renderers both read, built from a compilation or from one
 unit's submission, so the two files never say different things."""
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -10,6 +12,7 @@ from api.numbers import format_decimal
 from api.schemas.report import Compilation, CompiledIndicator
 from api.schemas.submission import SubmissionRead
 from api.services.deadlines import TZ
+from api.text import fold, nfc
 
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 TASK_STATUS_VI = {
@@ -64,6 +67,9 @@ class ReportLayout:
     appendices: list[Appendix]
     kind: str = "BÁO CÁO"
 
+    def __post_init__(self) -> None:
+        self.title = plain_title(self.title)
+
     @property
     def signer_lines(self) -> list[str]:
         """The signer block above the signature, as Decree 30 writes it: "KT. GIÁM ĐỐC" then
@@ -76,13 +82,53 @@ class ReportLayout:
         return lines
 
 
+def plain_title(title: str) -> str:
+    """The title under "BÁO CÁO" without a "Báo cáo" of its own in front (in any case, with
+    or without accents): "BÁO CÁO / Báo cáo kết quả …" says it twice."""
+    text = nfc(title)
+    for n in range(len("Báo cáo"), min(len(text), 12) + 1):
+        if fold(text[:n]) == "bao cao" and (n == len(text) or not text[n].isalnum()):
+            rest = text[n:].lstrip(" \t:,.;-–—")
+            return rest[:1].upper() + rest[1:]
+    return text
+
+
+_REFERENCE = re.compile(r"Số:\s*(?P<number>[^/\s]*)\s*/\s*(?P<symbol>\S+)")
+_YEAR = re.compile(r"năm\s+(\d{4})")
+
+
+def ascii_name(text: str) -> str:
+    """Letters, digits, dots and dashes only: "Xã Sơn Hải" -> "Xa-Son-Hai"."""
+    bare = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(ch for ch in bare if not unicodedata.combining(ch))
+    return re.sub(r"[^A-Za-z0-9.]+", "-", bare).strip("-.")
+
+
+def file_names(
+    layout: "ReportLayout", kind: str, unit: tuple[str, str] | None = None
+) -> tuple[str, str]:
+    """The file's name without extension, in ASCII and in Vietnamese, from the report's own
+    number ("Số: 315/BC-SYT" of 2026 -> "BC-315-SYT-2026", "Báo cáo tổng hợp số 315-BC-SYT năm
+    2026"); a unit's report also carries the unit (code, name), as many units share a symbol."""
+    found = _REFERENCE.search(layout.reference)
+    number = found["number"] if found else ""
+    symbol = found["symbol"] if found else ""
+    year_found = _YEAR.search(layout.place_and_date)
+    year = year_found[1] if year_found else ""
+    doc_type, _, issuer = symbol.partition("-")
+    stem = "-".join(p for p in (doc_type, number, issuer, year, unit and unit[0]) if p)
+    code = "-".join(p for p in (number, symbol.replace("/", "-")) if p)
+    words = [kind, unit and unit[1], f"số {code}" if number else code, year and f"năm {year}"]
+    return ascii_name(stem) or "bao-cao", " ".join(w for w in words if w).replace("/", "-")
+
+
 def when(at: datetime | None) -> str:
     return at.astimezone(TZ).strftime("%H:%M %d/%m/%Y") if at else ""
 
 
 def label(i: CompiledIndicator) -> str:
     name = i.indicator.name
-    return name if i.option == "default" else f"{name} ({i.option})"
+    return f"{name} ({i.option_name})" if i.option_name else name
 
 
 def role_vi(role: str | None) -> str:
@@ -208,10 +254,16 @@ def of_compilation(c: Compilation) -> ReportLayout:
 
 
 def of_submission(
-    s: SubmissionRead, *, issuer: str, issuer_parent: str | None, place: str
+    s: SubmissionRead,
+    *,
+    issuer: str,
+    issuer_parent: str | None,
+    place: str,
+    send_to: str | None = None,
 ) -> ReportLayout:
     """One unit's report as it sends it: its sections, then its values, its tasks and the
-    documents it issued as appendices."""
+    documents it issued as appendices; sent to the requester (`send_to`) when the unit wrote
+    no recipients."""
     d = s.report_date
     date_text = (
         f"ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"
@@ -290,7 +342,7 @@ def of_submission(
             Section(f"{sec.key}. {sec.heading}", _paragraphs(sec.body, "(Không có nội dung.)"))
             for sec in s.sections
         ],
-        recipients=s.recipients or [f"{s.org_unit.name} (lưu)", "Lưu: VT."],
+        recipients=s.recipients or [*([f"{send_to} (b/c)"] if send_to else []), "Lưu: VT."],
         signer_mode=s.signer_mode,
         signer_authority=s.signer_authority,
         signer_position=s.signer_position,

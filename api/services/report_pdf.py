@@ -7,6 +7,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from api.services.report_columns import (
+    HEADER_CM,
+    LANDSCAPE_TEXT_CM,
+    TEXT_CM,
+    alignments,
+    column_widths,
+    text_width_cm,
+)
 from api.services.report_layout import MOTTO, ReportLayout, recipient_line
 
 HERE = Path(__file__).resolve().parent.parent
@@ -14,9 +22,8 @@ TEMPLATE = HERE / "typst" / "report.typ"
 FONTS = HERE / "fonts"
 A4_HEIGHT_PT = 841.89
 SIGNATURE_BOX_PT = (198.4, 85.0)  # 7 cm × 3 cm, as the template leaves it
-# Relative column widths: short codes narrow, titles and results wide.
-NARROW = {"STT", "Vai trò", "Ngày", "Tình trạng", "Đúng hạn", "Đánh giá"}
-WIDE = {"Tên nhiệm vụ", "Kết quả thực hiện", "Trích yếu", "Chỉ tiêu", "Đơn vị", "Ghi chú"}
+TABLE_PT = 11  # the template's appendix tables
+ISSUER_PT, MOTTO_LINE_2_PT = 13, 13
 
 
 @dataclass(frozen=True)
@@ -32,9 +39,19 @@ def _model(layout: ReportLayout) -> str:
     data["motto"] = list(MOTTO)
     data["signer_lines"] = layout.signer_lines
     data["recipients"] = [recipient_line(r) for r in layout.recipients]
-    for a in data["appendices"]:
+    # Decree 30's rules: under the issuer a third to a half of its name's length, under the
+    # motto as long as its second line; the same lengths as the DOCX draws.
+    issuer_cm = text_width_cm(layout.issuer.upper(), ISSUER_PT, bold=True)
+    data["rules_cm"] = {
+        "issuer": min(issuer_cm, HEADER_CM[0] - 0.4) / 2,
+        "motto": text_width_cm(MOTTO[1], MOTTO_LINE_2_PT, bold=True),
+    }
+    data["header_cm"] = list(HEADER_CM)
+    for a, appendix in zip(data["appendices"], layout.appendices, strict=True):
         a["bold_rows"] = sorted(a["bold_rows"])
-        a["widths"] = [1 if h in NARROW else 3 if h in WIDE else 2 for h in a["header"]]
+        width = LANDSCAPE_TEXT_CM if appendix.landscape else TEXT_CM
+        a["widths_cm"] = column_widths(appendix.header, appendix.rows, width, TABLE_PT)
+        a["aligns"] = alignments(appendix.header, appendix.rows)
     return json.dumps(data, ensure_ascii=False)
 
 
