@@ -125,6 +125,11 @@ class Settings(BaseSettings):
     def trust_dir(self) -> Path:
         return self.signing_trust_dir or self.data_dir / "signing" / "trust"
 
+    def seal_key(self, org_unit_code: str) -> Path | None:
+        """The unit's seal (its organisation key) when the operator has configured one."""
+        key = self.signing_seal_dir / f"{org_unit_code}.p12" if self.signing_seal_dir else None
+        return key if key is not None and key.is_file() else None
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -357,9 +357,8 @@ async def _record_signed(
 
 
 def _seal_of(issuer: OrgUnit) -> tuple[bytes, bytes | None]:
-    folder = get_settings().signing_seal_dir
-    key = folder / f"{issuer.code}.p12" if folder else None
-    if key is None or not key.is_file():
+    key = get_settings().seal_key(issuer.code)
+    if key is None:
         raise Conflict(f"Chưa cấu hình con dấu số (khóa của tổ chức) cho {issuer.name}.")
     secret = key.with_suffix(".password")
     return key.read_bytes(), secret.read_bytes().strip() if secret.is_file() else None
