@@ -3,9 +3,10 @@
 // playing the USB token) signs with the signer's own login, and the page, waiting, shows
 // "Đã ký" and "Hợp lệ"; the signed PDF downloads; the reviewer sees "Hợp lệ" beside it. A
 // PDF altered after signing, given to "Kiểm tra chữ ký", shows "Bị sửa sau khi ký". A unit
-// whose request wants signed reports is told to sign before it submits, until it has.
+// whose request wants signed reports is told to sign before it submits, until it has. The
+// Sở's seal signs on the server; a second seal of the same content is refused in place.
 // Each case makes its own request, so other journeys keep theirs. Needs E2E_SIGNING_DIR (the
-// demo CA's tokens, in the server's trust store: tests/test_browser.py sets both).
+// demo CA's tokens, in the server's trust store, and the Sở's seal: tests/test_browser.py).
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -204,5 +205,24 @@ test("a unit that must sign is told so by the submit button until its signer has
   assert.equal(await page.getByTestId("sign-first").count(), 0);
   await page.getByRole("button", { name: "Nộp báo cáo" }).click();
   await page.getByTestId("status").getByText("Đã nộp").waitFor();
+  await page.context().close();
+});
+
+test("the Sở seals its compiled report on the server; a second seal is refused where it was asked", async () => {
+  const { id } = await newRequest("BN-SDTTG");
+  await signIn("syt.pgd");
+  await page.goto(`${BASE}/report-requests/${id}`);
+  const panel = page.getByTestId("signing-panel");
+  await panel.getByTestId("no-versions").waitFor();
+  await panel.getByRole("button", { name: "Đóng dấu của đơn vị" }).click();
+  await panel.getByText("Đã đóng dấu số của đơn vị vào phiên bản 1.").waitFor();
+  const row = panel.getByTestId("version-1");
+  await row.getByTestId("signature-status").getByText("Hợp lệ").waitFor();
+  await row.getByText("Sở Y tế tỉnh Bắc Ninh", { exact: true }).waitFor();
+  // Signed is frozen: sealing the same content again is a 409, said under the button.
+  await panel.getByRole("button", { name: "Đóng dấu của đơn vị" }).click();
+  await panel.getByTestId("error").getByText("Phiên bản 1 đã được ký.").waitFor();
+  assert.equal(await panel.getByText("Đã đóng dấu số của đơn vị").count(), 0);
+  await panel.screenshot({ path: "e2e/artifacts/signing-seal.png" });
   await page.context().close();
 });

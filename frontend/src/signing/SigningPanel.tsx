@@ -79,6 +79,7 @@ export function SigningPanel({ type, id, actions, blockName, updatedAt, savedAt,
   const [sealed, setSealed] = useState<Version | null>(null);
   async function sealIt() {
     setError(null);
+    setSealed(null);
     setSealing(true);
     try {
       setSealed(unwrap(type === "compilation"
