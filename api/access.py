@@ -77,6 +77,10 @@ class Principal:
         wanted.add(Role.admin)
         return any(g.role in wanted and g.covers(path) for g in self.grants)
 
+    def signs_for(self, path: str) -> bool:
+        """Does a signer grant cover the unit at `path`? An administrator is no signer."""
+        return any(g.role is Role.signer and g.covers(path) for g in self.grants)
+
     @property
     def is_system_admin(self) -> bool:
         return any(g.role is Role.admin and g.unit_path is None for g in self.grants)

@@ -131,6 +131,17 @@ class Settings(BaseSettings):
     def trust_dir(self) -> Path:
         return self.signing_trust_dir or self.data_dir / "signing" / "trust"
 
+    def seal_key(self, org_unit_code: str) -> Path | None:
+        """The unit's seal (its organisation key) when the operator has configured one: a
+        PKCS#11 URI naming a key in a token or HSM first, else a PKCS#12 file."""
+        if self.signing_seal_dir is None:
+            return None
+        for suffix in (".pkcs11", ".p12"):
+            key = self.signing_seal_dir / f"{org_unit_code}{suffix}"
+            if key.is_file():
+                return key
+        return None
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -2,6 +2,7 @@
 SPA offers only those. Invariant: an action listed is one the server accepts; an action left
 out is refused (403 or 409), for every demo user on every report and request they can read."""
 
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -9,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from api.settings import get_settings
 from tests.conftest import Login
 from tests.test_reports import REQUESTS, SUBMISSIONS, if_match, seed_request, submission_of
 
@@ -163,3 +165,36 @@ async def test_a_listed_request_action_is_accepted_and_others_refused(
             else:
                 assert r.status_code in (403, 409), (who, request["title"], action, r.text)
         await savepoint.rollback()
+
+
+async def test_a_signer_is_offered_signing_and_the_seal_only_where_it_is_configured(
+    client: httpx.AsyncClient, login: Login, tmp_path: Path
+) -> None:
+    """`sign` for a signer grant of the issuing unit (an administrator is no signer), `seal`
+    once the operator has put that unit's key in SIGNING_SEAL_DIR; and the report says when
+    its request wants it signed before it is submitted."""
+    pgd = await login("syt.pgd")
+    request = await seed_request(client, pgd)
+    assert request["actions"] == ["status", "sign"]
+    pct = await login("sonhai.pct")
+    sub = await submission_of(client, pct, request["id"], "BN-SONHAI")
+    assert sub["actions"] == ["sign"] and sub["signed_reports"] is False
+    # The Sở's signer signs the Sở's compilation, not a commune's report it can read.
+    assert (await submission_of(client, pgd, request["id"], "BN-SONHAI"))["actions"] == []
+    admin = await login("admin")
+    assert "sign" not in (await seed_request(client, admin))["actions"]
+
+    (tmp_path / "BN-SONHAI.p12").write_bytes(b"key")
+    settings_ = get_settings()
+    settings_.signing_seal_dir = tmp_path
+    try:
+        assert (await submission_of(client, pct, request["id"], "BN-SONHAI"))["actions"] == [
+            "sign",
+            "seal",
+        ]
+        assert (await seed_request(client, pgd))["actions"] == ["status", "sign"]
+        reporter = await login("sonhai.baocao")
+        sub = await submission_of(client, reporter, request["id"], "BN-SONHAI")
+        assert "seal" not in sub["actions"] and "sign" not in sub["actions"]
+    finally:
+        settings_.signing_seal_dir = None

@@ -169,7 +169,8 @@ class ReportRequestRead(Schema):
     closed_at: datetime | None
     actions: list[str] = Field(
         description="Việc người gọi được làm với yêu cầu này lúc này: edit, open, close, status "
-        "(xem tình hình các đơn vị và bản tổng hợp), accept (chấp nhận hàng loạt)",
+        "(xem tình hình các đơn vị và bản tổng hợp), accept (chấp nhận hàng loạt), sign (ký bản "
+        "tổng hợp: người được giao quyền ký của đơn vị yêu cầu), seal (đóng dấu số của đơn vị)",
         examples=[["edit", "close", "status"]],
     )
 

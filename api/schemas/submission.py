@@ -178,8 +178,12 @@ class SubmissionRead(SubmissionSummary):
     actions: list[str] = Field(
         description="Việc người gọi được làm với báo cáo này lúc này: edit, submit (người báo "
         "cáo, khi bản nháp hoặc bị trả lại và yêu cầu còn mở), return, accept (người thẩm "
-        "định, khi đã nộp)",
+        "định, khi đã nộp), sign (người được giao quyền ký của đơn vị), seal (người ký, khi "
+        "đơn vị đã có con dấu số)",
         examples=[["edit", "submit"]],
+    )
+    signed_reports: bool = Field(
+        description="Yêu cầu đòi báo cáo có chữ ký số: ký bản hiện tại trước khi nộp"
     )
 
 

@@ -39,6 +39,7 @@ from api.services.documents import format_reference, reference_of
 from api.services.indicators import resolve as resolve_indicator
 from api.services.org_units import check_version
 from api.services.request_indicators import indicator_ref, indicators_of
+from api.services.signers import signing_actions
 
 ENTITY = "report_request"
 MANAGERS = (Role.plan_manager,)
@@ -118,7 +119,7 @@ def actions_of(actor: Principal, request: ReportRequest) -> list[str]:
         actions.append("status")
     if actor.can((Role.reviewer,), path):
         actions.append("accept")
-    return actions
+    return actions + signing_actions(actor, request.requester)
 
 
 async def read_model(

@@ -147,16 +147,14 @@ async def _token_signer(key: TokenKey, issuer: OrgUnit) -> AsyncIterator[signers
 async def seal_signer(issuer: OrgUnit) -> AsyncIterator[signers.Signer]:
     """The unit's seal as a pyHanko signer, opened for one signing (a PKCS#11 URI first, then
     a PKCS#12 file); 409 when the unit has none or it cannot be opened."""
-    folder = get_settings().signing_seal_dir
-    uri_file = folder / f"{issuer.code}.pkcs11" if folder else None
-    if uri_file is not None and uri_file.is_file():
-        async with _token_signer(_token_key(uri_file, issuer), issuer) as signer:
+    key = get_settings().seal_key(issuer.code)
+    if key is None:
+        raise Conflict(f"Chưa cấu hình con dấu số (khóa của tổ chức) cho {issuer.name}.")
+    if key.suffix == ".pkcs11":
+        async with _token_signer(_token_key(key, issuer), issuer) as signer:
             yield signer
         return
-    p12 = folder / f"{issuer.code}.p12" if folder else None
-    if p12 is None or not p12.is_file():
-        raise Conflict(f"Chưa cấu hình con dấu số (khóa của tổ chức) cho {issuer.name}.")
-    secret = p12.with_suffix(".password")
+    secret = key.with_suffix(".password")
     yield pades.p12_signer(
-        p12.read_bytes(), secret.read_bytes().strip() if secret.is_file() else None
+        key.read_bytes(), secret.read_bytes().strip() if secret.is_file() else None
     )

@@ -47,6 +47,7 @@ from api.services.deadlines import TZ, UNFILED, past_deadline_open
 from api.services.documents import Reference, format_reference
 from api.services.report_requests import plan_ids_in_scope, reference
 from api.services.request_indicators import indicator_ref, indicators_of
+from api.services.signers import signing_actions
 from api.services.stored_files import file_read
 
 ENTITY = "submission"
@@ -151,7 +152,7 @@ def actions_of(actor: Principal, sub: Submission) -> list[str]:
         actions += ["edit", "submit"]
     if can_review(actor, sub) and sub.status == "submitted":
         actions += ["return", "accept"]
-    return actions
+    return actions + signing_actions(actor, sub.org_unit)
 
 
 def _reference(sub: Submission) -> str:
@@ -449,6 +450,7 @@ async def read_model(
         can_edit=can_edit(actor, sub),
         can_review=can_review(actor, sub),
         actions=actions_of(actor, sub),
+        signed_reports=sub.request.signed_reports,
     )
 
 

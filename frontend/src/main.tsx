@@ -22,6 +22,7 @@ const RequestPage = page(() => import("./pages/RequestPage"), "RequestPage");
 const SubmissionPage = page(() => import("./pages/SubmissionPage"), "SubmissionPage");
 const NotificationsPage = page(() => import("./pages/NotificationsPage"), "NotificationsPage");
 const ChangePasswordPage = page(() => import("./pages/ChangePasswordPage"), "ChangePasswordPage");
+const VerifyPage = page(() => import("./signing/VerifyPage"), "VerifyPage");
 
 // The screen a link opens is fetched at once, beside the shell, not after it (a report's data
 // is already on its way: src/early.ts). Each saves a 400 ms round trip on a slow link.
@@ -33,7 +34,7 @@ if (first !== "/login") {
     [/^\/indicators/, IndicatorsPage], [/^\/plans/, PlansPage], [/^\/reports/, ReportsPage],
     [/^\/report-requests\/new/, NewRequestPage], [/^\/report-requests\//, RequestPage],
     [/^\/notifications/, NotificationsPage], [/^\/change-password/, ChangePasswordPage],
-    [/^\/$/, HomePage], [/^\/imports/, ImportsPage],
+    [/^\/$/, HomePage], [/^\/imports/, ImportsPage], [/^\/verify-signatures/, VerifyPage],
   ];
   void routes.find(([re]) => re.test(first))?.[1].load();
 }
@@ -56,6 +57,7 @@ createRoot(document.getElementById("root")!).render(
             <Route path="/report-requests/:id" element={<RequestPage />} />
             <Route path="/submissions/:id" element={<SubmissionPage />} />
             <Route path="/notifications" element={<NotificationsPage />} />
+            <Route path="/verify-signatures" element={<VerifyPage />} />
           </Route>
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>

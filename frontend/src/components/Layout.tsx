@@ -13,6 +13,7 @@ const NAV = [
   { to: "/indicators", label: t.nav.indicators },
   { to: "/reports", label: t.nav.reports },
   { to: "/imports", label: t.nav.imports },
+  { to: "/verify-signatures", label: t.nav.verify },
 ];
 
 /** The signed-in screens: the query cache, the bar and the menu around the page. */

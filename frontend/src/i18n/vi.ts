@@ -47,6 +47,7 @@ export const vi = {
     date: "Ngày báo cáo",
     signer: "Người ký (chức vụ, họ và tên)",
     indicator: (name: string) => `Số liệu: ${name}`,
+    signed: "Ký số bản hiện tại (bắt buộc trước khi nộp)",
     missing: (n: number) => `Trước khi nộp: còn ${n} mục chưa điền`,
     complete: "Trước khi nộp: đã điền đủ",
     done: " (đã điền)",
@@ -81,7 +82,7 @@ export const vi = {
     more: (n: string) => `… và ${n} lỗi nữa trong tệp CSV.`,
   },
   nav: { home: "Trang chủ", imports: "Nhập dữ liệu", orgUnits: "Đơn vị", plans: "Kế hoạch", indicators: "Chỉ số", reports: "Báo cáo",
-    notifications: "Thông báo" },
+    notifications: "Thông báo", verify: "Kiểm tra chữ ký" },
   reports: {
     title: "Báo cáo",
     mine: "Báo cáo của đơn vị",
@@ -157,6 +158,7 @@ export const vi = {
     roles: { lead: "Chủ trì", coordinating: "Phối hợp" } as Record<string, string>,
   },
   submission: {
+    signFirst: "Cần ký số bản hiện tại (mục Ký số) trước khi nộp.",
     header: "Thông tin văn bản",
     number: "Số",
     symbol: "Ký hiệu",

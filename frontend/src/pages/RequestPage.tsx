@@ -1,11 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { ApiError, api, saveBlob, unwrap } from "../api/client";
 import { CompiledReport } from "../components/CompiledReport";
 import { ErrorBox } from "../components/ErrorBox";
 import { dateVi, numberVi, periodVi } from "../format";
 import { t } from "../i18n/vi";
+
+// The Ký số panel: its own chunk, fetched once the compiled report is on screen.
+const SigningPanel = lazy(async () => ({ default: (await import("../signing/SigningPanel")).SigningPanel }));
 
 /** Save a file the API returns (the browser cannot send our token on a plain link). */
 async function saveFile(requestId: string, format: "docx" | "xlsx") {
@@ -131,6 +134,7 @@ export function RequestPage() {
             <button type="button" onClick={() => saveFile(id, "xlsx").catch(setError)}>{t.reports.xlsx}</button>
           </div>
           <CompiledReport requestId={id} />
+          <Suspense fallback={null}><SigningPanel type="compilation" id={id} actions={r.actions} /></Suspense>
         </section>
       )}
     </div>

@@ -18,6 +18,10 @@ import { ifMatch, useAutosave } from "./submission/useAutosave";
 // The history and its word diff sit below the form: fetched after it, off the slow link's
 // critical path (the report form cold is held under 4 s: benchmarks/spa_bench.mjs).
 const Revisions = lazy(async () => ({ default: (await import("./submission/Revisions")).Revisions }));
+// The signing panel and the files' signature badges, likewise: their own chunk, fetched after.
+const signing = () => import("../signing/SigningPanel");
+const SigningPanel = lazy(async () => ({ default: (await signing()).SigningPanel }));
+const FileSignatures = lazy(async () => ({ default: (await signing()).FileSignatures }));
 
 function unwrapRefetch<T>(result: { data?: T; error: unknown }): T {
   if (result.error || result.data === undefined) throw result.error;
@@ -49,6 +53,8 @@ export function SubmissionPage() {
   const [uploading, setUploading] = useState<Uploading | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  // Whether the report as it stands is signed, as the signing panel finds it (null: not known).
+  const [signed, setSigned] = useState<boolean | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -142,7 +148,7 @@ export function SubmissionPage() {
       return;
     }
     const unit = query.data?.org_unit.name ?? "";
-    const todo = checklist(query.data!, merge(auto.applied.current, auto.pending.current)).filter((c) => !c.ok).map((c) => c.label);
+    const todo = checklist(query.data!, merge(auto.applied.current, auto.pending.current), signed && !auto.unsaved).filter((c) => !c.ok).map((c) => c.label);
     if (action === "submit" && !window.confirm(todo.length ? t.checklist.confirm(todo) : t.submission.confirmSubmit)) return;
     if (action === "return" && !window.confirm(t.submission.confirmReturn(unit))) return;
     if (action === "accept" && !window.confirm(t.submission.confirmAccept(unit))) return;
@@ -295,6 +301,7 @@ export function SubmissionPage() {
                 {a.filename}
               </button>
               <span className="muted"> · {numberVi(a.size / 1024, 0)} KB</span>
+              {a.signatures != null && <Suspense fallback={null}><FileSignatures signatures={a.signatures} /></Suspense>}
               {edit && (
                 <button type="button" className="small" onClick={() => void detach(a.id)}>{t.submission.remove}</button>
               )}
@@ -338,7 +345,12 @@ export function SubmissionPage() {
         </label>
       </fieldset>
 
-      {can("submit") && <Checklist checks={checklist(s, p)} />}
+      <Suspense fallback={null}>
+        <SigningPanel type="submission" id={s.id} actions={s.actions} blockName={field("signer_name")}
+          updatedAt={s.updated_at} savedAt={auto.state.savedAt}
+          onSignedAsItStands={setSigned} />
+      </Suspense>
+      {can("submit") && <Checklist checks={checklist(s, p, signed && !auto.unsaved)} />}
       <SaveBar s={s} state={auto.state} unsaved={auto.unsaved} refusedKeys={auto.refusedKeys()}
         onSave={() => void auto.save()} onKeepMine={() => void keepMine()} onDiscard={() => void discardMine()}>
         {edit && (
@@ -349,6 +361,9 @@ export function SubmissionPage() {
             {can("submit") && (
               <button type="button" className="primary" disabled={uploading !== null}
                 onClick={() => void act("submit")}>{t.submission.submit}</button>
+            )}
+            {can("submit") && s.signed_reports && !(signed && !auto.unsaved) && (
+              <span className="muted" data-testid="sign-first">{t.submission.signFirst}</span>
             )}
           </>
         )}

@@ -8,7 +8,9 @@ export interface Check { key: string; label: string; ok: boolean }
 
 const filled = (x: unknown) => x !== null && x !== undefined && String(x).trim() !== "";
 
-export function checklist(s: Submission, p: Pending): Check[] {
+/** `signed`: whether the report as it stands is signed (the Ký số panel tells, once loaded);
+ * asked only when the request wants signed reports, and the server refuses the submit then. */
+export function checklist(s: Submission, p: Pending, signed?: boolean | null): Check[] {
   const field = (name: keyof Submission & keyof Pending["fields"]) =>
     name in p.fields ? p.fields[name] : s[name];
   const body = (key: string) => p.sections[key]?.body ?? s.sections.find((x) => x.key === key)?.body ?? "";
@@ -19,6 +21,7 @@ export function checklist(s: Submission, p: Pending): Check[] {
   checks.push({ key: "report_date", label: t.checklist.date, ok: filled(field("report_date")) });
   checks.push({ key: "signer", label: t.checklist.signer,
     ok: filled(field("signer_name")) && filled(field("signer_position")) });
+  if (s.signed_reports) checks.push({ key: "signed", label: t.checklist.signed, ok: signed === true });
   for (const v of s.values) {
     const typed = p.values[`${v.indicator.code}.${v.option}`];
     const cur = typed ?? v;
