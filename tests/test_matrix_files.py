@@ -72,6 +72,7 @@ async def test_xlsx_round_trip_of_the_21_tasks(
     source = await _plan_81(session)
     r = await client.get(f"/api/v1/plans/{source}/matrix/export", headers=admin)
     assert r.status_code == 200, r.text
+    assert 'filename="phu-luc-phan-cong.xlsx"' in r.headers["content-disposition"]
     sheet = openpyxl.load_workbook(io.BytesIO(r.content)).active
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))

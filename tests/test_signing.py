@@ -143,6 +143,7 @@ async def test_compilation_signed_through_the_interrupted_flow_is_valid(
     assert [(d["version"], d["signed"]) for d in r.json()["items"]] == [(1, True)]
     r = await client.get(signed["download_url"], headers=reviewer)
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    assert 'filename="bao-cao-tong-hop-v1-da-ky.pdf"' in r.headers["content-disposition"]
     pdf = r.content
     text = " ".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "38,46 %" in text and "864/864" in text and "Nguyễn Văn Hùng" in text

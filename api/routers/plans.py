@@ -209,7 +209,7 @@ async def export_plan_matrix(
     """The matrix as the appendix is filed, units named and coded, with Thời hạn; re-importing
     it changes nothing."""
     result = await matrix.read(session, actor=principal, plan_id=plan_id)
-    name = f"phu-luc-{plan_id}.{format}"
+    name = f"phu-luc-phan-cong.{format}"
     headers = {
         "ETag": etag(result.version),
         "Content-Disposition": f'attachment; filename="{name}"',

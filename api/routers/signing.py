@@ -196,7 +196,8 @@ async def download_signable_document(
     doc = await signing.document_of(session, actor=principal, document_id=document_id)
     data, digest = (doc.signed_pdf, doc.signed_sha256) if doc.signed_pdf else (doc.pdf, doc.sha256)
     suffix = "-da-ky" if doc.signed_pdf else ""
-    name = f"{doc.subject_type}-{doc.subject_id}-v{doc.version}{suffix}.pdf"
+    stem = "bao-cao-tong-hop" if doc.subject_type == "compilation" else "bao-cao"
+    name = f"{stem}-v{doc.version}{suffix}.pdf"
     return Response(
         data,
         media_type="application/pdf",

@@ -2,6 +2,7 @@
 import createClient, { type Middleware } from "openapi-fetch";
 import { t } from "../i18n/vi";
 import type { paths } from "./schema";
+import { dispositionName } from "./filename";
 
 const ACCESS = "hp.access";
 const REFRESH = "hp.refresh";
@@ -150,7 +151,8 @@ export function saveBlob(blob: Blob, filename: string): void {
   setTimeout(() => URL.revokeObjectURL(href), 10_000);
 }
 
-/** Download a file the API serves at `url` (a plain link cannot carry the bearer token). */
+/** Download a file the API serves at `url` (a plain link cannot carry the bearer token), named
+ *  as the server names it; `filename` when it names none. */
 export async function downloadFile(url: string, filename: string): Promise<void> {
   const r = await fetch(url, { headers: { Authorization: `Bearer ${tokens.access}` } });
   if (!r.ok) {
@@ -158,5 +160,5 @@ export async function downloadFile(url: string, filename: string): Promise<void>
     throw new ApiError({ type: p.type ?? "about:blank", title: p.title ?? t.errors.title,
       status: r.status, detail: p.detail ?? `HTTP ${r.status}`, errors: p.errors });
   }
-  saveBlob(await r.blob(), filename);
+  saveBlob(await r.blob(), dispositionName(r.headers.get("Content-Disposition"), filename));
 }

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { ApiError, api, saveBlob, unwrap } from "../api/client";
+import { dispositionName } from "../api/filename";
 import { CompiledReport } from "../components/CompiledReport";
 import { ErrorBox } from "../components/ErrorBox";
 import { dateVi, numberVi, periodVi } from "../format";
@@ -16,7 +17,8 @@ async function saveFile(requestId: string, format: "docx" | "xlsx") {
     params: { path: { request_id: requestId }, query: { format } },
     parseAs: "blob",
   });
-  saveBlob(unwrap(result) as unknown as Blob, `bao-cao-tong-hop.${format}`);
+  const named = result.response.headers.get("Content-Disposition");
+  saveBlob(unwrap(result) as unknown as Blob, dispositionName(named, `bao-cao-tong-hop.${format}`));
 }
 
 export function RequestPage() {
