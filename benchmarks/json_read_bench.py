@@ -67,7 +67,7 @@ def child(reader: str, path: Path) -> dict[str, Any]:
             dataValues: list[Dhis2DataValue] = Field(default_factory=list)  # noqa: N815
 
         body = Unbounded.model_validate_json(path.read_bytes())
-        rows = [dhis2_json._row(i + 1, dv, body) for i, dv in enumerate(body.dataValues)]
+        rows = [dhis2_json.row(i + 1, dv.__dict__, body) for i, dv in enumerate(body.dataValues)]
         count = len(rows)
     elif reader == "json":
         with path.open("rb") as handle:

@@ -8,13 +8,16 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.errors import InvalidInput
 from api.models import DataValue
 from api.schemas.dhis2 import Dhis2DataValueSet
 from api.services import dhis2_json
-from api.tabular import Row
+from api.tabular import Row, number_text
 from tests.conftest import Login, assert_problem
 
 URL = "/api/v1/dataValueSets"
@@ -29,10 +32,35 @@ UNITS = [
 ]
 
 
+def _text(value: str | float | int | None) -> str:
+    if isinstance(value, float):
+        return number_text(Decimal(repr(value)))
+    return "" if value is None else str(value)
+
+
 def whole_body_rows(raw: bytes) -> list[Row]:
     """The rows as the router made them before the stream: the body validated whole."""
     body = Dhis2DataValueSet.model_validate_json(raw)
-    return [dhis2_json._row(index + 1, dv, body) for index, dv in enumerate(body.dataValues)]
+    rows = []
+    for index, dv in enumerate(body.dataValues):
+        option = dv.categoryOptionCombo
+        rows.append(
+            Row(
+                index + 1,
+                {
+                    "indicator": dv.dataElement or "",
+                    "period": dv.period or body.period or "",
+                    "org_unit": dv.orgUnit or body.orgUnit or "",
+                    "option": "" if option in (None, "", "default", "HllvX50cXC0") else option,
+                    "value": _text(dv.value),
+                    "numerator": _text(dv.numerator),
+                    "denominator": _text(dv.denominator),
+                    "comment": dv.comment or "",
+                    "deleted": "true" if dv.deleted else "",
+                },
+            )
+        )
+    return rows
 
 
 def periods() -> list[str]:
@@ -78,6 +106,55 @@ def test_the_stream_gives_the_rows_the_whole_body_gave() -> None:
     }
     raw = ("\ufeff" + json.dumps(odd, ensure_ascii=False)).encode()
     assert list(dhis2_json.rows(io.BytesIO(raw))) == whole_body_rows(raw[3:])
+
+
+MEMBER = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=6),
+    st.sampled_from(["default", "HllvX50cXC0", "38,46", "true", "0", "1e3"]),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
+)
+NAMES = st.sampled_from(
+    [
+        "dataElement",
+        "period",
+        "orgUnit",
+        "categoryOptionCombo",
+        "value",
+        "numerator",
+        "denominator",
+        "comment",
+        "deleted",
+        "followup",
+        "storedBy",
+        "other",
+    ]
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    values=st.lists(st.dictionaries(NAMES, MEMBER, max_size=8) | MEMBER, max_size=6),
+    header=st.dictionaries(st.sampled_from(["period", "orgUnit", "dataSet"]), MEMBER),
+)
+def test_any_set_reads_as_the_whole_body_read_it(values: list[Any], header: Any) -> None:
+    """Rows, or the errors (fields and codes), as the body validated whole gave them."""
+    from pydantic import ValidationError
+
+    raw = json.dumps({"dataValues": values, **header}).encode()
+    try:
+        expected: Any = whole_body_rows(raw)
+    except ValidationError as exc:
+        expected = [(".".join(str(p) for p in e["loc"]), e["type"]) for e in exc.errors()]
+    try:
+        got: Any = list(dhis2_json.rows(io.BytesIO(raw)))
+    except InvalidInput as exc:
+        got = [(e["field"], e["code"]) for e in exc.errors or []]
+    assert got == expected
 
 
 @pytest.mark.parametrize(

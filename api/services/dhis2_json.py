@@ -22,7 +22,9 @@ MAX_VALUES: int = next(
 DEFAULT_OPTIONS = (None, "", "default", "HllvX50cXC0")
 
 
-def _text(value: str | float | int | None) -> str:
+def _text(value: str | float | int | Decimal | None) -> str:
+    if isinstance(value, Decimal):
+        value = float(value)  # as the whole-body parse read a JSON number with a fraction
     if isinstance(value, float):
         # A JSON number is machine notation: 1.234 is not one thousand two hundred ...
         return number_text(Decimal(repr(value)))
@@ -104,17 +106,58 @@ def rows(stream: IO[bytes], *, max_values: int | None = None) -> Iterator[Row]:
         return
     try:
         for index, item in enumerate(json_stream.items(stream, "dataValues.item")):
+            if _plain(item):
+                if not errors:
+                    yield row(index + 1, item, header)
+                continue
             try:
                 dv = Dhis2DataValue.model_validate(_as_parsed(item))
             except ValidationError as exc:
                 errors += _errors(exc, "dataValues", index)
                 continue
             if not errors:
-                yield _row(index + 1, dv, header)
+                yield row(index + 1, dv.__dict__, header)
     except json_stream.Broken as exc:  # read once already: the document changed under us
         raise _broken(exc) from exc
     if errors:
         raise _invalid(errors)
+
+
+# The members the schema reads, by the types it keeps as they are (a str stays a str ...).
+_TEXT = frozenset(
+    (
+        "dataElement",
+        "period",
+        "orgUnit",
+        "categoryOptionCombo",
+        "attributeOptionCombo",
+        "comment",
+        "storedBy",
+        "created",
+        "lastUpdated",
+    )
+)
+_NUMBER = frozenset(("value", "numerator", "denominator"))
+_FLAG = frozenset(("followup", "deleted"))
+
+
+def _plain(item: Any) -> bool:
+    """A value whose members the schema would take as they are: it needs no validation (the
+    common case, at a fraction of its cost); anything else goes through the schema."""
+    if type(item) is not dict:
+        return False
+    for key, value in item.items():
+        if value is None:
+            continue
+        if key in _TEXT:
+            if type(value) is not str:
+                return False
+        elif key in _NUMBER:
+            if type(value) not in (str, int, Decimal):
+                return False
+        elif key in _FLAG and type(value) is not bool:
+            return False
+    return True
 
 
 def _as_parsed(item: Any) -> Any:
@@ -126,19 +169,21 @@ def _as_parsed(item: Any) -> Any:
     return {k: float(v) if isinstance(v, Decimal) else v for k, v in item.items()}
 
 
-def _row(number: int, dv: Dhis2DataValue, header: Dhis2DataValueSet) -> Row:
-    option = dv.categoryOptionCombo
+def row(number: int, dv: dict[str, Any], header: Dhis2DataValueSet) -> Row:
+    """The import's row of one value (`dv`: its members, validated)."""
+    get = dv.get
+    option = get("categoryOptionCombo")
     return Row(
         number,
         {
-            "indicator": dv.dataElement or "",
-            "period": dv.period or header.period or "",
-            "org_unit": dv.orgUnit or header.orgUnit or "",
+            "indicator": get("dataElement") or "",
+            "period": get("period") or header.period or "",
+            "org_unit": get("orgUnit") or header.orgUnit or "",
             "option": "" if option in DEFAULT_OPTIONS else (option or ""),
-            "value": _text(dv.value),
-            "numerator": _text(dv.numerator),
-            "denominator": _text(dv.denominator),
-            "comment": dv.comment or "",
-            "deleted": "true" if dv.deleted else "",
+            "value": _text(get("value")),
+            "numerator": _text(get("numerator")),
+            "denominator": _text(get("denominator")),
+            "comment": get("comment") or "",
+            "deleted": "true" if get("deleted") else "",
         },
     )
