@@ -73,6 +73,17 @@ def _reason(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
 
 
+def opens_an_array(stream: IO[bytes]) -> bool:
+    """Whether the document starts with `[` (after a byte-order mark and white space): its
+    items can be read at once, the text is checked as they are."""
+    source = _Counted(stream)
+    while chunk := source.read(256):
+        text = chunk.lstrip(b" \t\r\n")
+        if text:
+            return text.startswith(b"[")
+    return False
+
+
 def top_level(stream: IO[bytes]) -> TopLevel:
     """Read the whole document for its top level (see TopLevel); Broken if it is not JSON."""
     source = _Counted(stream)

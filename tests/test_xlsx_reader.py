@@ -221,3 +221,54 @@ def test_the_inflated_bytes_are_counted_slice_by_slice(
             seen.append(row.number)
     assert 100 < len(seen) < 4000
     assert err.value.errors is not None and err.value.errors[0]["code"] == "xlsx_too_large"
+
+
+def _shared_strings(data: bytes) -> bytes:
+    """The workbook as Excel writes it: text cells index a shared-strings part."""
+    import re
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    sheet = source.read("xl/worksheets/sheet1.xml").decode()
+    strings: list[str] = []
+
+    def shared(match: re.Match[str]) -> str:
+        strings.append(match.group(2))
+        return f'<c{match.group(1)} t="s"><v>{len(strings) - 1}</v></c>'
+
+    sheet = re.sub(r'<c([^>]*?) t="inlineStr"><is><t[^>]*>(.*?)</t></is></c>', shared, sheet)
+    sst = "".join(f'<si><t xml:space="preserve">{s}</t></si>' for s in strings)
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = (
+        '<Relationship Id="rIdSst" Target="sharedStrings.xml" Type="http://schemas.'
+        'openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/></Relationships>'
+    )
+    override = (
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            body = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = sheet.encode()
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                body = body.replace(b"</Relationships>", rel.encode())
+            elif info.filename == "[Content_Types].xml":
+                body = body.replace(b"</Types>", override.encode())
+            archive.writestr(info.filename, body)
+        archive.writestr(
+            "xl/sharedStrings.xml",
+            f'<sst xmlns="{ns}" count="{len(strings)}" uniqueCount="{len(strings)}">{sst}</sst>',
+        )
+    return out.getvalue()
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=st.lists(st.lists(CELL, max_size=5), max_size=30))
+def test_shared_strings_as_excel_writes_them(rows: list[list[Any]], thin_slices: None) -> None:
+    data = _shared_strings(_book([["indicator", "org_unit", "period", "value"], *rows]))
+    assert b't="s"' in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    assert calamine_read(data) == openpyxl_read(data)

@@ -189,11 +189,13 @@ def open_rows(
 
 def _json_rows(stream: IO[bytes]) -> Iterator[Row]:
     """An array of objects, or {"rows": [...]} ({"items": [...]} is what our own JSON reads
-    answer, GET /data-values: it uploads back), read one object at a time: the whole text is
-    checked first, so a broken file is refused before any row is read."""
+    answer, GET /data-values: it uploads back), read one object at a time. A broken text
+    stops the rows where it breaks: the run is rejected and nothing is written, as for any
+    refused row."""
     try:
-        shape = json_stream.top_level(stream)
-        if shape.kind == "array":
+        # An array's items are read at once; an object's top level is read whole first.
+        shape = None if json_stream.opens_an_array(stream) else json_stream.top_level(stream)
+        if shape is None or shape.kind == "array":
             prefix = "item"
         else:
             member = shape.members.get("rows", shape.members.get("items"))
