@@ -131,7 +131,11 @@ class Workbook:
             name: self._read(name)
             for name in names
             if name in ("[Content_Types].xml", "_rels/.rels", rels_path)
-            or (posixpath.dirname(name) == folder and name.endswith(".xml"))
+            or (
+                posixpath.dirname(name) == folder
+                and name.endswith(".xml")
+                and posixpath.basename(name) != "calcChain.xml"  # formulas' order: not read
+            )
         }
 
     @property
@@ -209,7 +213,9 @@ def _slices(member: IO[bytes]) -> Iterator[_Slice]:
     """The sheet's XML cut after a row every SLICE_BYTES, each piece a sheet of its own."""
     with member:
         buffer = b""
-        while (found := _SHEET_DATA.search(buffer)) is None:
+        seen = 0  # what was searched already, less a tag's length (a tag cut in two)
+        while (found := _SHEET_DATA.search(buffer, max(0, seen - 256))) is None:
+            seen = len(buffer)
             chunk = member.read(READ_BYTES)
             if not chunk:
                 raise SheetError("no sheetData")

@@ -293,3 +293,29 @@ async def test_a_json_upload_broken_half_way_is_refused_naming_where(
         IMPORT, headers=reporter, files={"file": ("v.json", text.encode(), "application/json")}
     )
     assert r.status_code == 200 and r.json()["counts"]["created"] == len(rows), r.text[:1000]
+
+
+async def test_a_chunked_body_over_the_limit_is_refused_before_it_is_all_read(
+    app: Any, client: httpx.AsyncClient, login: Login, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.middleware import BodyLimitMiddleware
+
+    admin = await login("admin")  # builds the middleware stack
+    layer = app.middleware_stack
+    while not isinstance(layer, BodyLimitMiddleware):
+        layer = layer.app
+    monkeypatch.setattr(layer, "large_limit", 1024 * 1024)
+    sent = 0
+
+    async def body() -> Any:  # no Content-Length: the size is known only as it arrives
+        nonlocal sent
+        yield b'{"dataValues": ['
+        for _ in range(400):  # 400 chunks of 16 KB: 6.4 MB in all
+            sent += 1
+            yield (b'{"dataElement": "KCB_BHYT", "value": 1},' * 400)[: 16 * 1024]
+
+    r = await client.post(
+        URL, headers={**admin, "Content-Type": "application/json"}, content=body()
+    )
+    assert_problem(r, 413)
+    assert sent < 100, sent
