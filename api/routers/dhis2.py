@@ -63,10 +63,55 @@ def _inline_schema() -> dict[str, Any]:
     return schema
 
 
+async def _write(
+    session: DbSession,
+    principal: WritingPrincipal,
+    body: IO[bytes],
+    *,
+    json: bool,
+    encoding: str | None,
+    strategy: str,
+    dry_run: bool,
+) -> tuple[Outcome, dict[int, int]]:
+    """The set's values through the data-value import, all or nothing; with each row's
+    place in the set (DHIS2's `indexes`), filled in as the rows are read."""
+    found: Iterator[Row]
+    if json:
+        found = dhis2_json.rows(body)
+    else:
+        _, found = read_csv(body, encoding=encoding)
+    first = next(found, None)
+    if first is None:
+        # An empty set is almost always a script's mistake (wrong key, wrong file): say so.
+        raise InvalidInput(
+            "dataValueSet không có giá trị nào (dataValues rỗng).",
+            errors=[{"in": "body", "field": "dataValues", "message": "Rỗng", "code": "empty"}],
+        )
+    indexes: dict[int, int] = {}
+
+    def numbered() -> Iterator[Row]:
+        for index, row in enumerate(itertools.chain([first], found)):
+            indexes[row.number] = index
+            yield Row(row.number, {**row.cells, "deleted": "true"}) if strategy == "DELETE" else row
+
+    outcome = await data_value_batches.write_all_or_nothing(
+        session,
+        actor=principal,
+        rows=numbered(),
+        options={"source": "import", "strategy": strategy, "status": "submitted"},
+        dry_run=dry_run,
+    )
+    return outcome, indexes
+
+
 async def _spooled(request: Request) -> IO[bytes]:
-    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 (closed after)
-    async for chunk in request.stream():
-        spool.write(chunk)
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 (the caller's)
+    try:
+        async for chunk in request.stream():
+            spool.write(chunk)
+    except BaseException:
+        spool.close()
+        raise
     spool.seek(0)
     return spool
 
@@ -171,38 +216,16 @@ async def import_data_value_set(
         )
     # The body goes to a file as it arrives (the size limit counts it on the way) and is read
     # from there as a stream: memory stays flat whatever the size.
-    body = await _spooled(request)
-    found: Iterator[Row]
-    if content_type == "application/json":
-        found = dhis2_json.rows(body)
-    else:
-        _, found = read_csv(body, encoding=encoding)
-    first = next(found, None)
-    if first is None:
-        # An empty set is almost always a script's mistake (wrong key, wrong file): say so.
-        raise InvalidInput(
-            "dataValueSet không có giá trị nào (dataValues rỗng).",
-            errors=[{"in": "body", "field": "dataValues", "message": "Rỗng", "code": "empty"}],
+    with await _spooled(request) as body:
+        outcome, indexes = await _write(
+            session,
+            principal,
+            body,
+            json=content_type == "application/json",
+            encoding=encoding,
+            strategy=importStrategy,
+            dry_run=dryRun,
         )
-    indexes: dict[int, int] = {}
-
-    def numbered() -> Iterator[Row]:
-        for index, row in enumerate(itertools.chain([first], found)):
-            indexes[row.number] = index
-            yield (
-                Row(row.number, {**row.cells, "deleted": "true"})
-                if importStrategy == "DELETE"
-                else row
-            )
-
-    outcome = await data_value_batches.write_all_or_nothing(
-        session,
-        actor=principal,
-        rows=numbered(),
-        options={"source": "import", "strategy": importStrategy, "status": "submitted"},
-        dry_run=dryRun,
-    )
-    body.close()
     summary = _summary(
         outcome, dry_run=dryRun, strategy=importStrategy, id_scheme=idScheme, indexes=indexes
     )
