@@ -22,11 +22,15 @@ SCALARS = {"string", "number", "boolean", "null"}
 
 
 class Broken(Exception):
-    """The text is not JSON: where (bytes read, items finished) and why."""
+    """The text is not JSON: why, and where: `offset` the bytes the parser had read (it reads
+    READ_BYTES at a time), `member` and `item` the array and the item (0-based) it broke in
+    or just after, when it broke inside an array."""
 
-    def __init__(self, reason: str, offset: int, items: int) -> None:
+    def __init__(
+        self, reason: str, offset: int, member: str | None = None, item: int | None = None
+    ) -> None:
         super().__init__(reason)
-        self.reason, self.offset, self.items = reason, offset, items
+        self.reason, self.offset, self.member, self.item = reason, offset, member, item
 
 
 @dataclass(frozen=True)
@@ -119,9 +123,13 @@ def top_level(stream: IO[bytes]) -> TopLevel:
             elif prefix == key + ".item" and event not in ("end_map", "end_array", "map_key"):
                 items += 1
     except (ijson.JSONError, UnicodeDecodeError) as exc:
-        raise Broken(_reason(exc), source.offset, 0) from exc
+        if found is not None and found.kind == "array" and found.items:
+            raise Broken(_reason(exc), source.offset, "", found.items - 1) from exc
+        if key is not None and items:
+            raise Broken(_reason(exc), source.offset, key, items - 1) from exc
+        raise Broken(_reason(exc), source.offset) from exc
     if found is None:
-        raise Broken("empty document", source.offset, 0)
+        raise Broken("empty document", source.offset)
     return found
 
 
@@ -135,4 +143,5 @@ def items(stream: IO[bytes], prefix: str, *, use_float: bool = False) -> Iterato
             yield item
             done += 1
     except (ijson.JSONError, UnicodeDecodeError) as exc:
-        raise Broken(_reason(exc), source.offset, done) from exc
+        member = prefix.removesuffix("item").removesuffix(".")
+        raise Broken(_reason(exc), source.offset, member, done) from exc

@@ -251,6 +251,7 @@ async def test_a_set_broken_half_way_is_refused_naming_where(
     problem = assert_problem(r, 422)
     [error] = problem["errors"]
     assert error["code"] == "json_invalid" and "byte" in error["message"], error
+    assert f"dataValues[{good[:cut].count('dataElement')}]" in error["message"], error
     assert await _stored(session) == before
 
     # Valid JSON, a value the schema refuses far into the set: the rows before it were
@@ -288,6 +289,7 @@ async def test_a_json_upload_broken_half_way_is_refused_naming_where(
     problem = assert_problem(r, 422)
     error = problem["errors"][0]
     assert error["code"] == "invalid_json" and "byte" in error["message"], error
+    assert f"dòng {text[:cut].count('indicator') + 1:,}" in error["message"], error
     assert await _stored(session) == before
     r = await client.post(
         IMPORT, headers=reporter, files={"file": ("v.json", text.encode(), "application/json")}

@@ -53,7 +53,9 @@ def _invalid(errors: list[dict[str, Any]]) -> InvalidInput:
 
 
 def _broken(exc: json_stream.Broken) -> InvalidInput:
-    where = f"gần byte {exc.offset:,}" + (f", sau dataValues[{exc.items - 1}]" if exc.items else "")
+    where = f"gần byte {exc.offset:,}"
+    if exc.item is not None:
+        where += f", ở {exc.member or 'mảng'}[{exc.item}] hoặc ngay sau nó"
     message = f"JSON không hợp lệ ({where}): {exc.reason}"
     return InvalidInput(
         "dataValueSet JSON không hợp lệ.",

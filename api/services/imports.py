@@ -214,10 +214,9 @@ def _json_rows(stream: IO[bytes]) -> Iterator[Row]:
 
 
 def _broken(exc: json_stream.Broken) -> InvalidInput:
+    row = f", ở dòng {exc.item + 1:,} hoặc ngay sau nó" if exc.item is not None else ""
     return file_error(
-        f"JSON không hợp lệ gần byte {exc.offset:,} (sau {exc.items:,} dòng đọc được): "
-        f"{exc.reason}",
-        "invalid_json",
+        f"JSON không hợp lệ gần byte {exc.offset:,}{row}: {exc.reason}", "invalid_json"
     )
 
 
