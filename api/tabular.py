@@ -17,6 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
 
+from api import xlsx_sheet
 from api.errors import InvalidInput
 from api.numbers import NumberError, parse_decimal
 from api.settings import get_settings
@@ -25,8 +26,6 @@ from api.text import fold, nfc
 CSV_TYPES = {"text/csv", "application/csv", "text/plain", "application/vnd.ms-excel"}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP_MAGIC = b"PK\x03\x04"
-# Members up to this size may compress as well as they like (the ratio limit is for big ones).
-XLSX_RATIO_FLOOR = 1024 * 1024
 
 
 def file_error(message: str, code: str, *, field: str = "file") -> InvalidInput:
@@ -242,18 +241,11 @@ def _too_large(name: str, size: int) -> InvalidInput:
     )
 
 
-def _member_fits(name: str, size: int, compressed: int) -> None:
-    settings = get_settings()
-    over_ratio = size > XLSX_RATIO_FLOOR and size > settings.xlsx_max_ratio * max(compressed, 1)
-    if size > settings.xlsx_max_member_bytes or over_ratio:
-        raise _too_large(name, size)
-
-
 def check_xlsx(stream: IO[bytes]) -> None:
     """Refuse what is not an XLSX, a truncated one, or one whose members declare they would
     expand past the limits (settings.xlsx_*): each member on its own, so stored random
     padding cannot hide one bomb in an archive-wide ratio. What they really inflate to is
-    counted while reading (`_BoundedZip`): the declared sizes are the sender's word."""
+    counted while reading (`xlsx_sheet.BoundedZip`): the declared sizes are the sender's word."""
     start = stream.tell()
     if stream.read(4) != ZIP_MAGIC:
         raise file_error("Tệp không phải định dạng XLSX (Excel 2007 trở lên).", "not_xlsx")
@@ -268,67 +260,36 @@ def check_xlsx(stream: IO[bytes]) -> None:
     names = {i.filename for i in infos}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise file_error("Tệp ZIP này không phải bảng tính XLSX.", "not_xlsx")
-    for info in infos:
-        _member_fits(info.filename, info.file_size, info.compress_size)
+    try:
+        for info in infos:
+            xlsx_sheet.member_fits(info.filename, info.file_size, info.compress_size)
+    except xlsx_sheet.TooLarge as exc:
+        raise _too_large(exc.name, exc.size) from exc
     expanded = sum(i.file_size for i in infos)
     if expanded > get_settings().xlsx_max_expanded_bytes:
         raise _too_large("*", expanded)
     stream.seek(start)
 
 
-class _Inflated(io.RawIOBase):
-    """A member being read, its inflated bytes counted against the limits as they come."""
-
-    def __init__(self, inner: IO[bytes], info: zipfile.ZipInfo, archive: "_BoundedZip") -> None:
-        self.inner, self.info, self.archive, self.count = inner, info, archive, 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        data = self.inner.read(len(buffer))
-        self.count += len(data)
-        self.archive.inflated += len(data)
-        _member_fits(self.info.filename, self.count, self.info.compress_size)
-        if self.archive.inflated > get_settings().xlsx_max_expanded_bytes:
-            raise _too_large("*", self.archive.inflated)
-        buffer[: len(data)] = data
-        return len(data)
-
-    def close(self) -> None:
-        self.inner.close()
-        super().close()
-
-
-class _BoundedZip(zipfile.ZipFile):
-    """The archive openpyxl reads through: every member it opens is counted (`_Inflated`)."""
-
-    inflated = 0
-
-    def open(self, name: Any, mode: Any = "r", pwd: Any = None, **kw: Any) -> IO[bytes]:
-        member = super().open(name, mode, pwd, **kw)
-        if mode != "r":
-            return member
-        info = name if isinstance(name, zipfile.ZipInfo) else self.getinfo(name)
-        return io.BufferedReader(_Inflated(member, info, self), buffer_size=1 << 16)
-
-
-def _open_workbook(stream: IO[bytes]) -> Any:
-    """openpyxl's load_workbook(read_only, data_only), reading through `_BoundedZip`."""
-    from openpyxl.reader.excel import ExcelReader
-
-    start = stream.tell()
-    reader = ExcelReader(stream, read_only=True, data_only=True)
-    reader.archive.close()
-    stream.seek(start)
-    reader.archive = _BoundedZip(stream)
-    reader.read()
-    return reader.wb
+# XML 1.0 cannot carry these (openpyxl's parser refused them; calamine lets &#0; through).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
+    if (
+        type(value) is str
+        and value.isascii()
+        and value.isprintable()
+        and value[:1] not in ("'", " ")
+        and value[-1:] != " "
+    ):
+        return value  # what unmark(nfc(...)) would make of it, at a fraction of the cost
+    if isinstance(value, str):
+        if bad := _NOT_XML.search(value):
+            raise xlsx_sheet.InvalidXml(f"ký tự U+{ord(bad[0]):04X}")
+        return unmark(nfc(value)) if value else ""
+    if isinstance(value, bool):
+        return str(value)
     if isinstance(value, datetime):
         return (
             value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
@@ -343,6 +304,16 @@ def _cell_text(value: Any) -> str:
     return unmark(nfc(str(value)))
 
 
+_UNREADABLE = (
+    zipfile.BadZipFile,
+    KeyError,
+    OSError,
+    ValueError,
+    EOFError,
+    xlsx_sheet.SheetError,
+)
+
+
 def read_xlsx(
     stream: IO[bytes],
     *,
@@ -352,28 +323,32 @@ def read_xlsx(
 ) -> tuple[list[str], Iterator[Row]]:
     """Read one sheet (the first by default). The header is the first non-empty row, or the
     row `header_row`, or the first row whose first cell is one of `header_first_cell` (folded:
-    "STT" under a title); rows above it are skipped."""
-    # defusedxml is installed, so openpyxl parses the XML defused.
+    "STT" under a title); rows above it are skipped. The XML is read by calamine, slice by
+    slice (api/xlsx_sheet.py); parts are parsed with defusedxml."""
     check_xlsx(stream)
     try:
-        book = _open_workbook(stream)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
-        # SyntaxError: XML's ParseError, e.g. a character XML cannot carry (&#0;).
+        book = xlsx_sheet.Workbook(stream)
+    except xlsx_sheet.TooLarge as exc:
+        raise _too_large(exc.name, exc.size) from exc
+    except _UNREADABLE as exc:
         raise file_error(
             "Không đọc được tệp XLSX; hãy lưu lại và gửi lại.", "corrupt_xlsx"
         ) from exc
-    if sheet is not None and sheet not in book.sheetnames:
+    if sheet is not None and sheet not in book.sheet_names:
         raise file_error(
-            f"Không có trang tính '{sheet}' (có: {', '.join(book.sheetnames)}).",
+            f"Không có trang tính '{sheet}' (có: {', '.join(book.sheet_names)}).",
             "unknown_sheet",
             field="sheet",
         )
-    worksheet = book[sheet] if sheet else book.worksheets[0]
-    values = worksheet.iter_rows(values_only=True)
+    chosen = next(
+        (s for s in book.sheets if s.name == sheet or (sheet is None and s.path)),
+        xlsx_sheet.SheetRef("", None),
+    )
+    values = book.rows(chosen)
     header: list[str] = []
     number = 0
     try:
-        for number, raw in enumerate(values, start=1):
+        for number, raw in values:
             cells = [_cell_text(v) for v in raw]
             if header_first_cell is not None:
                 found = bool(cells) and normalise_header(cells[0]) in header_first_cell
@@ -382,8 +357,9 @@ def read_xlsx(
             if found:
                 header = cells
                 break
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
-        book.close()
+    except xlsx_sheet.TooLarge as exc:
+        raise _too_large(exc.name, exc.size) from exc
+    except _UNREADABLE as exc:
         raise file_error(
             "Không đọc được tệp XLSX; hãy lưu lại và gửi lại.", "corrupt_xlsx"
         ) from exc
@@ -391,26 +367,29 @@ def read_xlsx(
         header.pop()
     if not header:
         raise file_error("Trang tính rỗng: không có dòng tiêu đề.", "empty_file")
+    width = len(header)
 
     def rows() -> Iterator[Row]:
         index = number
         try:
-            for index, raw in enumerate(values, start=number + 1):
+            for index, raw in values:
                 cells = [_cell_text(v) for v in raw]
                 if any(cells):
+                    # Every header's key, as when the sheet's rows were as wide as its widest.
+                    cells += [""] * (width - len(cells))
                     yield Row(index, dict(zip(header, cells, strict=False)))
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise file_error(
-                "Tệp XLSX bị hỏng giữa chừng; không dữ liệu nào được ghi.", "corrupt_xlsx"
-            ) from exc
-        except SyntaxError as exc:
+        except xlsx_sheet.TooLarge as exc:
+            raise _too_large(exc.name, exc.size) from exc
+        except xlsx_sheet.InvalidXml as exc:
             raise file_error(
                 f"Tệp XLSX có nội dung XML không hợp lệ sau dòng {index} ({exc}), ví dụ một "
                 "ký tự điều khiển như NUL: không dữ liệu nào được ghi.",
                 "corrupt_xlsx",
             ) from exc
-        finally:
-            book.close()
+        except _UNREADABLE as exc:
+            raise file_error(
+                "Tệp XLSX bị hỏng giữa chừng; không dữ liệu nào được ghi.", "corrupt_xlsx"
+            ) from exc
 
     return header, rows()
 

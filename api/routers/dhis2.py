@@ -9,16 +9,16 @@ DHIS2's dataValue has no numerator and denominator: ours travel as extra members
 (`deleted` included), which DHIS2 tools ignore. Re-importing any export changes nothing.
 """
 
-import io
+import itertools
+import tempfile
+from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import IO, Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import ValidationError
 
-from api import validation_text
 from api.deps import CurrentPrincipal, DbSession, WritingPrincipal
 from api.errors import InvalidInput, problem
 from api.schemas.common import problem_responses
@@ -29,11 +29,13 @@ from api.schemas.dhis2 import (
     Dhis2ImportCount,
     Dhis2ImportSummary,
 )
-from api.services import data_value_batches, dhis2_export
+from api.services import data_value_batches, dhis2_export, dhis2_json
 from api.services.imports import Outcome
 from api.tabular import Row, number_text, read_csv, write_csv
 
 router = APIRouter(prefix="/dataValueSets", tags=["dhis2"])
+# A body up to this size stays in memory; a larger one goes on to a temporary file.
+SPOOL_IN_MEMORY = 1 << 20
 Strategy = Literal["CREATE", "UPDATE", "CREATE_AND_UPDATE", "DELETE"]
 CSV_HEADER = [
     "dataelement",
@@ -61,35 +63,57 @@ def _inline_schema() -> dict[str, Any]:
     return schema
 
 
-def _text(value: str | float | int | None) -> str:
-    if isinstance(value, float):
-        # A JSON number is machine notation: 1.234 is not one thousand two hundred ...
-        return number_text(Decimal(repr(value)))
-    return "" if value is None else str(value)
-
-
-def _rows_from_json(body: Dhis2DataValueSet) -> list[Row]:
-    """The dataValues as rows numbered from 1 (the first value is row 1)."""
-    rows = []
-    for index, dv in enumerate(body.dataValues):
-        option = dv.categoryOptionCombo
-        rows.append(
-            Row(
-                index + 1,
-                {
-                    "indicator": dv.dataElement or "",
-                    "period": dv.period or body.period or "",
-                    "org_unit": dv.orgUnit or body.orgUnit or "",
-                    "option": "" if option in (None, "", "default", "HllvX50cXC0") else option,
-                    "value": _text(dv.value),
-                    "numerator": _text(dv.numerator),
-                    "denominator": _text(dv.denominator),
-                    "comment": dv.comment or "",
-                    "deleted": "true" if dv.deleted else "",
-                },
-            )
+async def _write(
+    session: DbSession,
+    principal: WritingPrincipal,
+    body: IO[bytes],
+    *,
+    json: bool,
+    encoding: str | None,
+    strategy: str,
+    dry_run: bool,
+) -> tuple[Outcome, dict[int, int]]:
+    """The set's values through the data-value import, all or nothing; with each row's
+    place in the set (DHIS2's `indexes`), filled in as the rows are read."""
+    found: Iterator[Row]
+    if json:
+        found = dhis2_json.rows(body)
+    else:
+        _, found = read_csv(body, encoding=encoding)
+    first = next(found, None)
+    if first is None:
+        # An empty set is almost always a script's mistake (wrong key, wrong file): say so.
+        raise InvalidInput(
+            "dataValueSet không có giá trị nào (dataValues rỗng).",
+            errors=[{"in": "body", "field": "dataValues", "message": "Rỗng", "code": "empty"}],
         )
-    return rows
+    indexes: dict[int, int] = {}
+
+    def numbered() -> Iterator[Row]:
+        for index, row in enumerate(itertools.chain([first], found)):
+            indexes[row.number] = index
+            yield Row(row.number, {**row.cells, "deleted": "true"}) if strategy == "DELETE" else row
+
+    outcome = await data_value_batches.write_all_or_nothing(
+        session,
+        actor=principal,
+        rows=numbered(),
+        options={"source": "import", "strategy": strategy, "status": "submitted"},
+        dry_run=dry_run,
+    )
+    return outcome, indexes
+
+
+async def _spooled(request: Request) -> IO[bytes]:
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 (the caller's)
+    try:
+        async for chunk in request.stream():
+            spool.write(chunk)
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    return spool
 
 
 def _summary(
@@ -178,28 +202,7 @@ async def import_data_value_set(
     `response`, in a problem document whose rows are the file's (CSV: the header is row 1;
     JSON: the first value is row 1)."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip()
-    raw = await request.body()
-    if content_type in ("application/csv", "text/csv"):
-        _, csv_rows = read_csv(io.BytesIO(raw), encoding=encoding)
-        rows = list(csv_rows)
-    elif content_type == "application/json":
-        try:
-            body = Dhis2DataValueSet.model_validate_json(raw)
-        except ValidationError as exc:
-            raise InvalidInput(
-                "dataValueSet JSON không hợp lệ.",
-                errors=[
-                    {
-                        "in": "body",
-                        "field": ".".join(str(p) for p in e["loc"]),
-                        "message": validation_text.message(dict(e)),
-                        "code": e["type"],
-                    }
-                    for e in exc.errors()
-                ],
-            ) from exc
-        rows = _rows_from_json(body)
-    else:
+    if content_type not in ("application/csv", "text/csv", "application/json"):
         raise InvalidInput(
             "Content-Type phải là application/json hoặc application/csv.",
             errors=[
@@ -211,23 +214,18 @@ async def import_data_value_set(
                 }
             ],
         )
-    if not rows:
-        # An empty set is almost always a script's mistake (wrong key, wrong file): say so.
-        raise InvalidInput(
-            "dataValueSet không có giá trị nào (dataValues rỗng).",
-            errors=[{"in": "body", "field": "dataValues", "message": "Rỗng", "code": "empty"}],
+    # The body goes to a file as it arrives (the size limit counts it on the way) and is read
+    # from there as a stream: memory stays flat whatever the size.
+    with await _spooled(request) as body:
+        outcome, indexes = await _write(
+            session,
+            principal,
+            body,
+            json=content_type == "application/json",
+            encoding=encoding,
+            strategy=importStrategy,
+            dry_run=dryRun,
         )
-    if importStrategy == "DELETE":
-        rows = [Row(r.number, {**r.cells, "deleted": "true"}) for r in rows]
-    indexes = {r.number: index for index, r in enumerate(rows)}
-
-    outcome = await data_value_batches.write_all_or_nothing(
-        session,
-        actor=principal,
-        rows=rows,
-        options={"source": "import", "strategy": importStrategy, "status": "submitted"},
-        dry_run=dryRun,
-    )
     summary = _summary(
         outcome, dry_run=dryRun, strategy=importStrategy, id_scheme=idScheme, indexes=indexes
     )
@@ -235,12 +233,13 @@ async def import_data_value_set(
         return JSONResponse(summary.model_dump(mode="json"))
     # A problem document that is also shaped like DHIS2's WebMessage: DHIS2 clients find the
     # ImportSummary under `response`, as they do after a 409 from DHIS2 itself.
-    first = outcome.conflicts[0]
+    conflict = outcome.conflicts[0]
     return problem(
         409,
         "import-conflicts",
         "Có xung đột: không giá trị nào được nhập",
-        f"{outcome.conflicts_total} xung đột; dòng {first.row}, '{first.column}': {first.message}",
+        f"{outcome.conflicts_total} xung đột; dòng {conflict.row}, '{conflict.column}': "
+        f"{conflict.message}",
         errors=[
             {
                 "in": "row",

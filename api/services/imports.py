@@ -8,7 +8,6 @@ importer runs inside a savepoint that is rolled back unless the run is clean and
 """
 
 import hashlib
-import io
 import json
 import logging
 import tempfile
@@ -24,6 +23,7 @@ from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api import json_stream
 from api.access import Principal, per_caller
 from api.db import unit_of_work
 from api.errors import Conflict, InvalidInput, NotFound, out_of_resources
@@ -188,22 +188,40 @@ def open_rows(
 
 
 def _json_rows(stream: IO[bytes]) -> Iterator[Row]:
+    """An array of objects, or {"rows": [...]} ({"items": [...]} is what our own JSON reads
+    answer, GET /data-values: it uploads back), read one object at a time. A broken text
+    stops the rows where it breaks: the run is rejected and nothing is written, as for any
+    refused row."""
     try:
+        # An array's items are read at once; an object's top level is read whole first.
+        shape = None if json_stream.opens_an_array(stream) else json_stream.top_level(stream)
+        if shape is None or shape.kind == "array":
+            prefix = "item"
+        else:
+            member = shape.members.get("rows", shape.members.get("items"))
+            if not isinstance(member, json_stream.Nested) or member.kind != "array":
+                raise _not_rows()
+            prefix = ("rows" if "rows" in shape.members else "items") + ".item"
         # Decimals, not floats: 12345678901.123456 must not lose digits on the way.
-        data = json.load(io.TextIOWrapper(stream, encoding="utf-8-sig"), parse_float=Decimal)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise file_error(f"JSON không hợp lệ: {exc}", "invalid_json") from exc
-    # {"items": [...]} is what our own JSON reads answer (GET /data-values): it uploads back.
-    items = data.get("rows", data.get("items")) if isinstance(data, dict) else data
-    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-        raise file_error('JSON phải là một mảng đối tượng, hoặc {"rows": [...]}.', "invalid_json")
-    rows = [
-        Row(index, {str(k): _json_cell(v) for k, v in item.items()})
-        for index, item in enumerate(items, start=1)
-    ]
-    for row in rows:
-        refuse_nul(row.number, row.cells)
-    return iter(rows)
+        for index, item in enumerate(json_stream.items(stream, prefix), start=1):
+            if not isinstance(item, dict):
+                raise _not_rows()
+            row = Row(index, {str(k): _json_cell(v) for k, v in item.items()})
+            refuse_nul(row.number, row.cells)
+            yield row
+    except json_stream.Broken as exc:
+        raise _broken(exc) from exc
+
+
+def _broken(exc: json_stream.Broken) -> InvalidInput:
+    row = f", ở dòng {exc.item + 1:,} hoặc ngay sau nó" if exc.item is not None else ""
+    return file_error(
+        f"JSON không hợp lệ gần byte {exc.offset:,}{row}: {exc.reason}", "invalid_json"
+    )
+
+
+def _not_rows() -> InvalidInput:
+    return file_error('JSON phải là một mảng đối tượng, hoặc {"rows": [...]}.', "invalid_json")
 
 
 def _json_cell(value: Any) -> str:
