@@ -109,6 +109,7 @@ export const vi = {
     letterSymbol: "Ký hiệu",
     letterDate: "Ngày công văn",
     letterFile: "Tệp công văn (PDF, Word, ảnh)",
+    letterFiles: "Tệp công văn",
     requester: "Đơn vị yêu cầu",
     titleField: "Nội dung yêu cầu",
     kind: "Loại báo cáo",

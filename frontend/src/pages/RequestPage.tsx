@@ -4,6 +4,7 @@ import { Link, useParams } from "react-router-dom";
 import { ApiError, api, saveBlob, unwrap } from "../api/client";
 import { CompiledReport } from "../components/CompiledReport";
 import { ErrorBox } from "../components/ErrorBox";
+import { LetterFiles } from "../components/LetterFiles";
 import { dateVi, numberVi, periodVi } from "../format";
 import { t } from "../i18n/vi";
 
@@ -73,6 +74,7 @@ export function RequestPage() {
         <dt>{t.reports.units}</dt><dd>{r.units.map((u) => u.name).join(", ")}</dd>
         {r.indicators.length > 0 && (<><dt>{t.reports.chooseIndicators}</dt>
           <dd>{r.indicators.map((i) => i.name).join("; ")}</dd></>)}
+        <LetterFiles documentId={r.document_id} />
       </dl>
       {(can("open") || can("close")) && (
         <div className="actions">
