@@ -71,7 +71,7 @@ export const vi = {
     runResult: "Nhập",
     statuses: { queued: "đang chờ xử lý", running: "đang xử lý", succeeded: "xong", rejected: "có lỗi, không ghi gì",
       failed: "lỗi hệ thống", cancelled: "đã hủy" } as Record<string, string>,
-    rows: (done: number, total: number | null) => `Đã xử lý ${done}${total ? `/${total}` : ""} dòng`,
+    rows: (done: string, total: string | null) => `Đã xử lý ${done}${total ? `/${total}` : ""} dòng`,
     cancel: "Hủy lượt nhập",
     cancelling: "Đang hủy…",
     counts: (dry: boolean, created: number, updated: number, unchanged: number, deleted: number) =>

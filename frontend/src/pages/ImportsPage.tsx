@@ -160,7 +160,7 @@ function JobView({ job, onChange }: { job: Job; onChange: (job: Job) => void }) 
         <div className="upload" role="status" data-testid="import-progress">
           {/* The rows read so far; the file's count of rows is known only at its end. */}
           {total ? <progress max={total} value={job.rows_processed} /> : <progress aria-label={t.imports.statuses[job.status]} />}
-          <span data-testid="import-rows">{t.imports.rows(job.rows_processed, job.rows_total)}</span>
+          <span data-testid="import-rows">{t.imports.rows(numberVi(job.rows_processed, 0), job.rows_total ? numberVi(job.rows_total, 0) : null)}</span>
           <button type="button" className="small" disabled={cancelling || job.cancel_requested}
             onClick={() => void cancel()}>{job.cancel_requested ? t.imports.cancelling : t.imports.cancel}</button>
         </div>
