@@ -60,7 +60,8 @@ function earlyEntry(): Plugin {
         const loaded = closure(entry.fileName);
         const screens: Record<string, string[]> = {};
         for (const file of entry.dynamicImports) {
-          const name = byFile.get(file)?.facadeModuleId?.match(/\/src\/(?:pages|components)\/(\w+)\.tsx$/)?.[1];
+          // Named after its module's file: src/pages/SubmissionPage.tsx is "SubmissionPage".
+          const name = byFile.get(file)?.facadeModuleId?.match(/\/src\/(?:[\w-]+\/)*(\w+)\.tsx$/)?.[1];
           if (name) screens[name] = [...closure(file)].filter((f) => !loaded.has(f)).map((f) => `/${f}`);
         }
         // The list first: parsed before the script that reads it can run.

@@ -10,7 +10,7 @@ const SCREENS: [RegExp, string][] = [
   [/^\/indicators/, "IndicatorsPage"], [/^\/plans/, "PlansPage"], [/^\/reports/, "ReportsPage"],
   [/^\/report-requests\/new/, "NewRequestPage"], [/^\/report-requests\//, "RequestPage"],
   [/^\/notifications/, "NotificationsPage"], [/^\/change-password/, "ChangePasswordPage"],
-  [/^\/$/, "HomePage"], [/^\/imports/, "ImportsPage"],
+  [/^\/$/, "HomePage"], [/^\/imports/, "ImportsPage"], [/^\/verify-signatures/, "VerifyPage"],
 ];
 const w = window as unknown as { __hpEarly?: Map<string, Promise<Response>> };
 const path = window.location.pathname;
