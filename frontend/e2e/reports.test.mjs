@@ -3,6 +3,7 @@
 // compiled DOCX; and two tabs editing one draft, where the stale save is caught, not lost.
 // Runs against a live server with the demo data (E2E_BASE_URL).
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { BASE, launch } from "./support.mjs";
 
@@ -57,7 +58,9 @@ test("return, fix, resubmit, accept and compile Sơn Hải's report", async () =
   const reporter = await signIn("sonhai.baocao");
   await reporter.getByTestId("unread").getByText(/\(\d+\)/).waitFor();
   await openReports(reporter);
-  await reporter.getByTestId("my-reports").getByRole("link", { name: "Xã Sơn Hải" }).click();
+  // (Its row by the letter's number: other journeys give Sơn Hải reports of their own.)
+  await reporter.getByTestId("my-reports").locator("tr", { hasText: "2429/SYT-KHTH" })
+    .getByRole("link", { name: "Xã Sơn Hải" }).click();
   assert.match(await reporter.getByTestId("review-comment").innerText(), /III\.4/);
   await reporter.getByLabel("III.4. Bài học kinh nghiệm").fill("Phát huy vai trò y tế thôn, bản.");
   await reporter.getByLabel("Kết quả thực hiện 7").fill("Tỷ lệ trẻ < 1 tuổi được tiêm chủng đạt 97,5%");
@@ -171,12 +174,19 @@ test("a plan manager drafts a request, sends it, and the commune finds it to ans
   await manager.getByLabel("Số công văn").fill(number);
   await manager.getByLabel("Ký hiệu").fill("SYT-KHTH");
   await manager.getByLabel("Ngày công văn").fill("01/10/2026");
+  const letter = Buffer.from("%PDF-1.4\n% công văn số " + number + "\n%%EOF\n");
   await manager.getByLabel("Tệp công văn").setInputFiles({
-    name: "cong-van.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n% công văn\n%%EOF\n"),
+    name: "cong-van.pdf", mimeType: "application/pdf", buffer: letter,
   });
   await manager.getByRole("button", { name: "Lưu nháp" }).click();
   await manager.getByTestId("request-status").getByText("Nháp").waitFor();
   await manager.getByRole("heading", { name: `Công văn số ${number}/SYT-KHTH ngày 1/10/2026` }).waitFor();
+  // The letter's file is on the request's page, and downloads as it was chosen, byte for byte.
+  const file = manager.getByTestId("letter-files").getByRole("button", { name: "cong-van.pdf" });
+  await file.waitFor();
+  const [download] = await Promise.all([manager.waitForEvent("download"), file.click()]);
+  assert.equal(download.suggestedFilename(), "cong-van.pdf");
+  assert.deepEqual(readFileSync(await download.path()), letter);
   await manager.getByRole("button", { name: "Gửi yêu cầu đến các đơn vị" }).click();
   await manager.getByTestId("request-status").getByText("Đang mở").waitFor();
   assert.match(await manager.getByTestId("rates").innerText(), /Đã nộp 0\/1/);

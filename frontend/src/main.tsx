@@ -1,4 +1,4 @@
-import { type ComponentType, lazy, StrictMode, Suspense } from "react";
+import { type ComponentType, lazy, StrictMode, Suspense, useState } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router-dom";
 import { LoginPage } from "./pages/LoginPage";
@@ -8,7 +8,18 @@ import "./styles.css";
 // One file per screen, fetched when first opened: the login page on a slow link loads React,
 // the router and itself, nothing else (benchmarks/spa_bench.mjs measures it).
 function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
-  return Object.assign(lazy(async () => ({ default: (await load())[name] })), { load });
+  let loaded: ComponentType | undefined;
+  const ready = async () => (loaded ??= (await load())[name]);
+  const Lazy = lazy(async () => ({ default: await ready() }));
+  // Once its file is here it is drawn at once, not through `lazy`: a lazy component suspends
+  // on its first draw even when its code is already loaded, and React then waits up to 300 ms
+  // before it replaces the fallback (twice for a screen inside the shell). Chosen once per
+  // mount: switching from one to the other would remount the screen and lose its state.
+  const Page = () => {
+    const [Screen] = useState(() => loaded ?? Lazy);
+    return <Screen />;
+  };
+  return Object.assign(Page, { ready });
 }
 const Shell = page(() => import("./components/Layout"), "Shell");
 const HomePage = page(() => import("./pages/HomePage"), "HomePage");
@@ -24,22 +35,20 @@ const NotificationsPage = page(() => import("./pages/NotificationsPage"), "Notif
 const ChangePasswordPage = page(() => import("./pages/ChangePasswordPage"), "ChangePasswordPage");
 const VerifyPage = page(() => import("./signing/VerifyPage"), "VerifyPage");
 
-// The screen a link opens is fetched at once, beside the shell, not after it (a report's data
-// is already on its way: src/early.ts). Each saves a 400 ms round trip on a slow link.
+// The screen a link opens, and the shell around it, are in hand before the first draw: their
+// files were asked for by src/early.ts while React was on its way, so this waits for nothing
+// on a slow link but spares the lazy components' suspense (see `page`).
 const first = window.location.pathname;
-if (first !== "/login") {
-  void Shell.load();
-  const routes: [RegExp, { load: () => Promise<unknown> }][] = [
-    [/^\/submissions\//, SubmissionPage], [/^\/org-units/, OrgUnitsPage],
-    [/^\/indicators/, IndicatorsPage], [/^\/plans/, PlansPage], [/^\/reports/, ReportsPage],
-    [/^\/report-requests\/new/, NewRequestPage], [/^\/report-requests\//, RequestPage],
-    [/^\/notifications/, NotificationsPage], [/^\/change-password/, ChangePasswordPage],
-    [/^\/$/, HomePage], [/^\/imports/, ImportsPage], [/^\/verify-signatures/, VerifyPage],
-  ];
-  void routes.find(([re]) => re.test(first))?.[1].load();
-}
-
-createRoot(document.getElementById("root")!).render(
+const screens: [RegExp, { ready: () => Promise<unknown> }][] = [
+  [/^\/submissions\//, SubmissionPage], [/^\/org-units/, OrgUnitsPage],
+  [/^\/indicators/, IndicatorsPage], [/^\/plans/, PlansPage], [/^\/reports/, ReportsPage],
+  [/^\/report-requests\/new/, NewRequestPage], [/^\/report-requests\//, RequestPage],
+  [/^\/notifications/, NotificationsPage], [/^\/change-password/, ChangePasswordPage],
+  [/^\/$/, HomePage], [/^\/imports/, ImportsPage], [/^\/verify-signatures/, VerifyPage],
+];
+const opening = first === "/login" || !sessionStorage.getItem("hp.access") ? []
+  : [Shell, screens.find(([re]) => re.test(first))?.[1]];
+void Promise.all(opening.map((p) => p?.ready())).catch(() => undefined).then(() => createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <BrowserRouter>
       <Suspense fallback={<p className="loading">{t.layout.loading}</p>}>
@@ -64,4 +73,4 @@ createRoot(document.getElementById("root")!).render(
       </Suspense>
     </BrowserRouter>
   </StrictMode>,
-);
+));

@@ -72,7 +72,9 @@ export const vi = {
     runResult: "Nhập",
     statuses: { queued: "đang chờ xử lý", running: "đang xử lý", succeeded: "xong", rejected: "có lỗi, không ghi gì",
       failed: "lỗi hệ thống", cancelled: "đã hủy" } as Record<string, string>,
-    rows: (done: number, total: number | null) => `Đã xử lý ${done}${total ? `/${total}` : ""} dòng`,
+    rows: (done: string, total: string | null) => `Đã xử lý ${done}${total ? `/${total}` : ""} dòng`,
+    cancel: "Hủy lượt nhập",
+    cancelling: "Đang hủy…",
     counts: (dry: boolean, created: number, updated: number, unchanged: number, deleted: number) =>
       `${dry ? "Sẽ thêm" : "Đã thêm"} ${created}, ${dry ? "sẽ sửa" : "đã sửa"} ${updated}, không đổi ${unchanged}` +
       (deleted ? `, ${dry ? "sẽ xóa" : "đã xóa"} ${deleted}` : "") + ".",
@@ -110,6 +112,7 @@ export const vi = {
     letterSymbol: "Ký hiệu",
     letterDate: "Ngày công văn",
     letterFile: "Tệp công văn (PDF, Word, ảnh)",
+    letterFiles: "Tệp công văn",
     requester: "Đơn vị yêu cầu",
     titleField: "Nội dung yêu cầu",
     kind: "Loại báo cáo",

@@ -132,22 +132,37 @@ export function ImportsPage() {
       )}
       {notice && <p className="muted" role="status">{notice}</p>}
       <ErrorBox error={error} />
-      {job && <JobView job={job} />}
+      {job && <JobView job={job} onChange={setJob} />}
     </div>
   );
 }
 
-function JobView({ job }: { job: Job }) {
+function JobView({ job, onChange }: { job: Job; onChange: (job: Job) => void }) {
   const [error, setError] = useState<unknown>(null);
+  const [cancelling, setCancelling] = useState(false);
   const c = job.counts;
   const total = job.rows_total ?? 0;
+  async function cancel() {
+    setError(null);
+    setCancelling(true);
+    try {
+      onChange(unwrap(await api.POST("/api/v1/imports/{job_id}/cancel", { params: { path: { job_id: job.id } } })));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setCancelling(false);
+    }
+  }
   return (
     <section className="import-result" data-testid="import-result">
       <h2>{job.dry_run ? t.imports.dryRunResult : t.imports.runResult}: {t.imports.statuses[job.status] ?? job.status}</h2>
       {!DONE.has(job.status) && (
-        <div role="status" data-testid="import-progress">
-          <progress max={total || 1} value={job.rows_processed} />
-          <span> {t.imports.rows(job.rows_processed, job.rows_total)}</span>
+        <div className="upload" role="status" data-testid="import-progress">
+          {/* The rows read so far; the file's count of rows is known only at its end. */}
+          {total ? <progress max={total} value={job.rows_processed} /> : <progress aria-label={t.imports.statuses[job.status]} />}
+          <span data-testid="import-rows">{t.imports.rows(numberVi(job.rows_processed, 0), job.rows_total ? numberVi(job.rows_total, 0) : null)}</span>
+          <button type="button" className="small" disabled={cancelling || job.cancel_requested}
+            onClick={() => void cancel()}>{job.cancel_requested ? t.imports.cancelling : t.imports.cancel}</button>
         </div>
       )}
       {job.status === "succeeded" && (

@@ -5,6 +5,7 @@ import { ApiError, api, saveBlob, unwrap } from "../api/client";
 import { dispositionName } from "../api/filename";
 import { CompiledReport } from "../components/CompiledReport";
 import { ErrorBox } from "../components/ErrorBox";
+import { LetterFiles } from "../components/LetterFiles";
 import { dateVi, numberVi, periodVi } from "../format";
 import { t } from "../i18n/vi";
 
@@ -78,6 +79,7 @@ export function RequestPage() {
         <dt>{t.reports.units}</dt><dd>{r.units.map((u) => u.name).join(", ")}</dd>
         {r.indicators.length > 0 && (<><dt>{t.reports.chooseIndicators}</dt>
           <dd>{r.indicators.map((i) => i.name).join("; ")}</dd></>)}
+        <LetterFiles documentId={r.document_id} />
       </dl>
       {(can("open") || can("close")) && (
         <div className="actions">

@@ -9,7 +9,7 @@ import { ErrorBox } from "../components/ErrorBox";
 import { dateVi, numberVi } from "../format";
 import { t } from "../i18n/vi";
 import { empty, merge, type Submission, type Update } from "./submission/draft";
-import { Documents, Field, FieldError, SectionField, TaskRow } from "./submission/parts";
+import { Documents, Field, FieldError, LongText, SectionField, TaskRow } from "./submission/parts";
 import { Checklist, checklist } from "./submission/Checklist";
 import { ValuesTable } from "./submission/ValuesTable";
 import { SaveBar } from "./submission/SaveBar";
@@ -260,7 +260,7 @@ export function SubmissionPage() {
         )}
         {s.tasks.length === 0 ? <p className="muted">{t.submission.noTasks}</p> : (
           <div className="scroll">
-            <table className="grid" data-testid="tasks">
+            <table className="grid tasks" data-testid="tasks">
               <thead>
                 <tr>
                   <th>{t.submission.number_}</th><th>{t.submission.task}</th><th>{t.submission.role}</th>
@@ -338,9 +338,9 @@ export function SubmissionPage() {
         </div>
         <label>
           {t.submission.recipients}
-          <textarea rows={4} defaultValue={(field("recipients") ?? []).join("\n")}
+          <LongText rows={4} value={(field("recipients") ?? []).join("\n")}
             aria-invalid={problem("field:recipients") ? true : undefined}
-            onChange={(e) => put("recipients", e.target.value.split("\n").map((x) => x.trim()).filter(Boolean))} />
+            onChange={(text) => put("recipients", text.split("\n").map((x) => x.trim()).filter(Boolean))} />
           <FieldError id="recipients-error" message={problem("field:recipients")} />
         </label>
       </fieldset>

@@ -1,5 +1,5 @@
 // The inputs of the report form; each shows, in place, why the server refused its value.
-import { useId, useRef, useState } from "react";
+import { type ComponentProps, useId, useRef, useState } from "react";
 import type { Schemas } from "../../api/client";
 import { DateField } from "../../components/DateField";
 import { t } from "../../i18n/vi";
@@ -25,21 +25,31 @@ export function Field(props: { label: string; value: string | null | undefined; 
   );
 }
 
+/** A text box, and on paper its whole text instead: a printed text box shows only the lines
+ * it shows on screen and cannot break across pages. The copy follows what is typed. */
+export function LongText({ value, onChange, ...box }: Omit<ComponentProps<"textarea">, "value" | "defaultValue" | "onChange"> & {
+  value: string; onChange: (text: string) => void;
+}) {
+  const [text, setText] = useState(value);
+  return (
+    <>
+      <textarea {...box} defaultValue={value} onChange={(e) => { setText(e.target.value); onChange(e.target.value); }} />
+      <div className="print-only print-text" aria-hidden="true">{text}</div>
+    </>
+  );
+}
+
 export function SectionField({ label, value, error, onChange }: {
   label: string; value: string; error?: string; onChange: (body: string) => void;
 }) {
   const hint = useId();
   return (
-    <>
-      <label>
-        {label}
-        <textarea rows={5} defaultValue={value} aria-invalid={error ? true : undefined}
-          aria-describedby={error ? hint : undefined} onChange={(e) => onChange(e.target.value)} />
-        <FieldError id={hint} message={error} />
-      </label>
-      {/* On paper a text box shows only its first lines: the whole text instead. */}
-      <div className="print-only print-text" aria-hidden="true">{value}</div>
-    </>
+    <label>
+      {label}
+      <LongText rows={5} value={value} aria-invalid={error ? true : undefined}
+        aria-describedby={error ? hint : undefined} onChange={onChange} />
+      <FieldError id={hint} message={error} />
+    </label>
   );
 }
 
@@ -70,9 +80,9 @@ export function TaskRow({ task, start, error, onChange }: {
         </select>
       </td>
       <td>
-        <textarea aria-label={`${t.submission.result} ${task.number}`} rows={2}
-          defaultValue={state.current.result ?? ""} aria-invalid={error ? true : undefined}
-          aria-describedby={error ? hint : undefined} onChange={(e) => put({ result: e.target.value })} />
+        <LongText aria-label={`${t.submission.result} ${task.number}`} rows={2}
+          value={state.current.result ?? ""} aria-invalid={error ? true : undefined}
+          aria-describedby={error ? hint : undefined} onChange={(result) => put({ result })} />
         <FieldError id={hint} message={error} />
       </td>
       <td>
