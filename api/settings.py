@@ -101,8 +101,8 @@ class Settings(BaseSettings):
     # it is read: each member at most xlsx_max_member_bytes and xlsx_max_ratio times its
     # compressed size (members over 1 MB), all members together xlsx_max_expanded_bytes.
     # A 3 MB file whose sheet inflates to 480 MB is refused by either check.
-    xlsx_max_member_bytes: int = 200 * 1024 * 1024
-    xlsx_max_expanded_bytes: int = 512 * 1024 * 1024
+    xlsx_max_member_bytes: int = 384 * 1024 * 1024
+    xlsx_max_expanded_bytes: int = 640 * 1024 * 1024
     xlsx_max_ratio: int = 200
     # One file attached to a report (and a legacy Word report to read).
     attachment_max_bytes: int = 20 * 1024 * 1024
