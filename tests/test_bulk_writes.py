@@ -1,0 +1,109 @@
+"""Bulk writes (data_value_apply): ranges of new keys are inserted without comparing them with
+stored values; ranges holding stored keys go through the full statement; a repeated key in
+an upload of new values is still refused whole."""
+
+import logging
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.models import DataValue
+from api.services import data_values
+from tests.conftest import Login, assert_problem
+
+URL = "/api/v1/data-values"
+
+
+@pytest.fixture(autouse=True)
+def staged_in_ranges(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """Through the staging table, two rows a range, the phases logged."""
+    monkeypatch.setattr(data_values, "INLINE_MAX_ROWS", 0)
+    monkeypatch.setattr(data_values, "APPLY_CHUNK", 2)
+    caplog.set_level(logging.INFO, logger="api.import_phases")
+
+
+def _values(periods: range, **values: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "indicator": "KCB_BHYT",
+            "org_unit": "BN-SONHAI",
+            "period": f"2018{m:02d}",
+            "value": values.get(f"2018{m:02d}", m),
+        }
+        for m in periods
+    ]
+
+
+def _phases(caplog: pytest.LogCaptureFixture) -> str:
+    lines = [r.getMessage() for r in caplog.records if r.name == "api.import_phases"]
+    assert lines, "the write logged its phases"
+    caplog.clear()
+    return lines[-1]
+
+
+def _counts(**counts: int) -> dict[str, int]:
+    return {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0, "rejected": 0, **counts}
+
+
+async def test_an_upload_of_new_values_is_inserted_without_comparing(
+    client: httpx.AsyncClient, login: Login, caplog: pytest.LogCaptureFixture
+) -> None:
+    admin = await login("admin")
+    r = await client.put(URL, headers=admin, json={"values": _values(range(1, 6))})
+    assert r.json()["counts"] == _counts(created=5)
+    phases = _phases(caplog)
+    assert "insert_new" in phases
+    assert "upsert" not in phases and "duplicates" not in phases
+
+
+async def test_ranges_holding_stored_values_are_compared_and_keep_history(
+    client: httpx.AsyncClient, login: Login, session: AsyncSession, caplog: pytest.LogCaptureFixture
+) -> None:
+    admin = await login("admin")
+    r = await client.put(URL, headers=admin, json={"values": _values(range(3, 5))})
+    assert r.json()["counts"] == _counts(created=2)
+    # 201801-02 new, 201803 as stored, 201804 changed, 201805-07 new: ranges of two rows
+    # new, then stored (one changed), then partly new, then new again.
+    values = _values(range(1, 8), **{"201804": 40})
+    r = await client.put(URL, headers=admin, json={"values": values})
+    assert r.json()["counts"] == _counts(created=5, updated=1, unchanged=1)
+    phases = _phases(caplog)
+    assert "insert_new" in phases and "upsert" in phases
+    stored = {
+        v.period: (v.value, v.version)
+        for v in await session.scalars(
+            select(DataValue).where(DataValue.period.like("2018%"), DataValue.source == "api")
+        )
+    }
+    want = {f"2018{m:02d}": (m, 1) for m in range(1, 8)}
+    assert stored == {**want, "201804": (40, 2)}
+    history = (
+        await session.execute(
+            text(
+                """SELECT d.period, h.action, h.value FROM data_value_history h
+                JOIN data_value d ON d.id = h.data_value_id
+                WHERE d.period LIKE '2018%' AND d.source = 'api'"""
+            )
+        )
+    ).all()
+    assert [tuple(h) for h in history] == [("201804", "update", 4)]
+    r = await client.put(URL, headers=admin, json={"values": values})
+    assert r.json()["counts"] == _counts(unchanged=7)
+
+
+async def test_a_repeated_key_among_new_values_is_refused_whole(
+    client: httpx.AsyncClient, login: Login, session: AsyncSession
+) -> None:
+    admin = await login("admin")
+    values = _values(range(1, 6))
+    values.append({**values[1], "value": 99})
+    r = await client.put(URL, headers=admin, json={"values": values})
+    errors = assert_problem(r, 422)["errors"]
+    assert [(e["row"], e["code"]) for e in errors] == [(6, "duplicate")]
+    stored = await session.scalars(
+        select(DataValue.id).where(DataValue.period.like("2018%"), DataValue.source == "api")
+    )
+    assert list(stored) == []
