@@ -18,7 +18,7 @@ SQL path passes on, and a clean file of plain numbers is never judged row by row
 import csv
 import io
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 from sqlalchemy import text
@@ -28,8 +28,11 @@ from api.access import Principal
 from api.models import DEFAULT_OPTION
 from api.pacing import bulk_pacer
 from api.periods import PeriodError, parse
+from api.services.data_value_conflicts import left_conflicts
 from api.services.data_value_rows import (
     ACCEPTORS,
+    RAW_COLUMNS,
+    SPACE,
     STATUSES,
     TRUE,
     WRITERS,
@@ -40,24 +43,11 @@ from api.services.data_value_rows import (
     stage,
     validate_row,
 )
+from api.services.import_phases import phase
 from api.services.imports import MAX_CONFLICTS_KEPT, Outcome, Progress
 from api.tabular import Row
 from api.text import nfc
 
-# The staging columns of the raw cells, in the order COPY receives them.
-RAW_COLUMNS = (
-    "indicator",
-    "org_unit",
-    "period",
-    "option",
-    "numerator",
-    "denominator",
-    "value",
-    "text_value",
-    "comment",
-    "status",
-    "deleted",
-)
 COPY_BUFFER = 1 << 18
 COPY_PART = 100_000
 # Rows handed back to the row validator are read back in parts of this many.
@@ -77,11 +67,6 @@ LOOKUPS = {
     "dv_deleted": "raw text PRIMARY KEY, deleted boolean",
 }
 
-# The characters str.strip() removes: a cell starting or ending with one is not vouched for.
-_SPACE = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
-    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
 # Numbers parse_decimal reads as PostgreSQL does: an integer, or one dot and one or two
 # decimals ("1.234" is Vietnamese for 1234; anything else goes to the row validator).
 _PLAIN_NUMBER = r"^-?[0-9]{1,17}(\.[0-9]{1,2})?$"
@@ -107,8 +92,8 @@ WHERE r.headers = ''
   AND coalesce(r.text_value, '') = ''
   AND (coalesce(r.comment, '') = ''
        OR (length(r.comment) <= 2000 AND r.comment IS NFC NORMALIZED
-           AND left(r.comment, 1) NOT IN ({", ".join(f"chr({ord(c)})" for c in _SPACE)})
-           AND right(r.comment, 1) NOT IN ({", ".join(f"chr({ord(c)})" for c in _SPACE)})))
+           AND left(r.comment, 1) NOT IN ({", ".join(f"chr({ord(c)})" for c in SPACE)})
+           AND right(r.comment, 1) NOT IN ({", ".join(f"chr({ord(c)})" for c in SPACE)})))
   AND CASE
     WHEN dl.deleted THEN coalesce(r.value, '') = '' OR r.value ~ '{_PLAIN_NUMBER}'
     WHEN i.value_type = 'count' THEN r.value ~ '{_COUNT}'
@@ -301,22 +286,26 @@ async def stage_rows(
     assert driver is not None
     pace = bulk_pacer(session)
     while not source.done:
-        await driver.copy_to_table(
-            "dv_raw",
-            source=source.part(),
-            columns=("row_number", *RAW_COLUMNS, "headers"),
-            format="csv",
-        )
-        await pace()
+        with phase("copy_raw"):
+            await driver.copy_to_table(
+                "dv_raw",
+                source=source.part(),
+                columns=("row_number", *RAW_COLUMNS, "headers"),
+                format="csv",
+            )
+        with phase("pause"):
+            await pace()
     nul_rows = source.nul_rows
     await progress(outcome.rows)
-    await session.execute(text("ANALYZE dv_raw"))
-    await _lookups(session, catalog, actor, default_status=default_status, cutoff=cutoff)
+    with phase("lookups"):
+        await session.execute(text("ANALYZE dv_raw"))
+        await _lookups(session, catalog, actor, default_status=default_status, cutoff=cutoff)
     # Its many conditions make the planner expect one row of dv_raw and loop over every
     # lookup for each row (47 s for 110 000): hash joins, each lookup read once.
-    await session.execute(text("SET LOCAL enable_nestloop = off"))
-    result = await session.execute(text(FAST_STAGE_SQL), {"default": DEFAULT_OPTION})
-    await session.execute(text("SET LOCAL enable_nestloop = on"))
+    with phase("stage_sql"):
+        await session.execute(text("SET LOCAL enable_nestloop = off"))
+        result = await session.execute(text(FAST_STAGE_SQL), {"default": DEFAULT_OPTION})
+        await session.execute(text("SET LOCAL enable_nestloop = on"))
     fast = int(getattr(result, "rowcount", 0) or 0)
     # Conflicts of the rows left, gathered apart and given in row order (rows with NUL first
     # and the rest after would otherwise be out of order).
@@ -334,18 +323,36 @@ async def stage_rows(
         await session.execute(text("DROP TABLE IF EXISTS dv_left"))
         await session.execute(text(LEFT_SQL))
         await session.execute(text("CREATE INDEX ON dv_left (row_number)"))
-        after = 0
-        while part := (await session.execute(text(LEFT_PART_SQL), {"after": after})).all():
-            for number, *raw, headers in part:
-                own = Columns(tuple(json.loads(headers).values())) if headers else columns
-                item = check(Row(number, own.cells(raw)))
-                if item is not None and not found.conflicts_total:
-                    left.append(item)
-            after = part[-1][0]
-            if len(left) >= FALLBACK_BATCH:
-                await stage(session, left)
-                left = []
+        with phase("conflicts_sql"):
+            listed, total = await left_conflicts(
+                session, catalog, actor, columns.chosen, cutoff=cutoff
+            )
+        found.conflicts.extend(listed)
+        found.conflicts_total += total
+        # None: the rows left are good ones the SQL path does not stage itself.
+        if not found.conflicts_total:
+            with phase("fallback"):
+                left = await _stage_left(session, columns, check)
     room = MAX_CONFLICTS_KEPT - len(outcome.conflicts)
     outcome.conflicts.extend(sorted(found.conflicts, key=lambda c: c.row or 0)[:room])
     outcome.conflicts_total += found.conflicts_total
+    return left
+
+
+async def _stage_left(
+    session: AsyncSession, columns: Columns, check: Callable[[Row], Staged | None]
+) -> list[Staged]:
+    """The rows of dv_left through the row validator, staged; the last part returned."""
+    left: list[Staged] = []
+    after = 0
+    while part := (await session.execute(text(LEFT_PART_SQL), {"after": after})).all():
+        for number, *raw, headers in part:
+            own = Columns(tuple(json.loads(headers).values())) if headers else columns
+            item = check(Row(number, own.cells(raw)))
+            if item is not None:
+                left.append(item)
+        after = part[-1][0]
+        if len(left) >= FALLBACK_BATCH:
+            await stage(session, left)
+            left = []
     return left
