@@ -107,3 +107,42 @@ async def test_a_repeated_key_among_new_values_is_refused_whole(
         select(DataValue.id).where(DataValue.period.like("2018%"), DataValue.source == "api")
     )
     assert list(stored) == []
+
+
+async def test_rows_staged_in_parts_of_the_raw_table_are_all_staged(
+    client: httpx.AsyncClient,
+    login: Login,
+    session: AsyncSession,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The staging statement runs over dv_raw a few blocks at a time (a part of one row's
+    worth of blocks here): every row is staged once, bad ones still named."""
+    from api.pacing import Pacer
+    from api.services import data_value_bulk
+
+    monkeypatch.setattr(data_value_bulk, "STAGE_PART", 1)
+    monkeypatch.setattr(data_value_bulk, "IDLE_PARTS", 1)
+    pauses: list[int] = []
+
+    class Counted(Pacer):
+        async def __call__(self) -> None:
+            pauses.append(1)
+
+    monkeypatch.setattr(data_value_bulk, "bulk_pacer", lambda session: Counted(0))
+    admin = await login("admin")
+    values = [
+        {"indicator": "KCB_BHYT", "org_unit": "BN-SONHAI", "period": f"{y}{m:02d}", "value": y + m}
+        for y in range(1990, 2015)
+        for m in range(1, 13)
+    ]
+    r = await client.put(URL, headers=admin, json={"values": values})
+    assert r.json()["counts"] == _counts(created=300)
+    assert len(pauses) >= 3  # one after the COPY, one after each part staged but the last
+    stored = await session.scalars(
+        select(DataValue.value).where(DataValue.period < "2015", DataValue.source == "api")
+    )
+    assert sorted(stored) == sorted(v["value"] for v in values)
+    values[150]["value"] = "nhiều"
+    r = await client.put(URL, headers=admin, json={"values": values})
+    errors = assert_problem(r, 422)["errors"]
+    assert [(e["row"], e["code"]) for e in errors] == [(151, "not_a_number")]
