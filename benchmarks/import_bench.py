@@ -162,7 +162,8 @@ def phases_logged(log: Path, seen: int) -> list[str]:
     found = []
     for line in log.read_text().splitlines():
         with contextlib.suppress(ValueError):  # JSON logs (LOG_JSON) or plain ones
-            line = json.loads(line).get("message", "")
+            record = json.loads(line)
+            line = record.get("msg") or record.get("message") or ""
         if "phases:" in line:
             found.append(line.split("phases:", 1)[1].strip())
     return found[seen:]

@@ -20,6 +20,7 @@ import io
 import json
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import text
@@ -132,6 +133,13 @@ class Columns:
                 chosen[name] = header
         self.chosen = chosen
         self.order = [chosen.get(c) for c in RAW_COLUMNS]
+        # The order COPY receives a row's cells in: the columns these headers name, then the
+        # others (empty), so that a row with these headers is written by one itemgetter.
+        present = [c for c in RAW_COLUMNS if c in chosen]
+        self.layout = (*present, *(c for c in RAW_COLUMNS if c not in chosen))
+        self.empty = ("",) * (len(RAW_COLUMNS) - len(present))
+        picked = [chosen[c] for c in present]
+        self.getter = itemgetter(*picked) if len(picked) > 1 else lambda c: (c[picked[0]],)
 
     def cells(self, raw: list[Any]) -> dict[str, str]:
         """A row's cells read back from dv_raw as the reader gave them (its known columns)."""
@@ -159,19 +167,28 @@ class _Source:
     async def part(self) -> AsyncIterator[bytes]:
         buffer = io.StringIO()
         writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
-        reference = self.columns.chosen
+        columns = self.columns
+        reference, headers, layout = columns.chosen, columns.headers, columns.layout
+        # A row with the first row's headers (nearly all): its cells, none of the first row's
+        # columns' empty cells, an empty `headers`.
+        getter, tail = columns.getter, (*columns.empty, "")
+        write = writer.writerow
         outcome, known = self.outcome, self.known
         end = outcome.rows + COPY_PART
         for row in self.rows:
             cells = row.cells
             keys = tuple(cells)
-            own = known.get(keys)
-            if own is None:
-                own = known[keys] = Columns(keys)
-            line: list[Any] = [row.number]
-            line += [cells[h] if h is not None else "" for h in own.order]
-            line.append("" if own.chosen == reference else json.dumps(own.chosen))
-            writer.writerow(line)
+            if keys == headers:
+                write((row.number, *getter(cells), *tail))
+            else:
+                own = known.get(keys)
+                if own is None:
+                    own = known[keys] = Columns(keys)
+                chosen = own.chosen
+                line: list[Any] = [row.number]
+                line += [cells[chosen[c]] if c in chosen else "" for c in layout]
+                line.append("" if chosen == reference else json.dumps(chosen))
+                write(line)
             outcome.rows += 1
             if outcome.rows % 5000 == 0:
                 await self.progress(outcome.rows)
@@ -202,8 +219,10 @@ class _Source:
 
 
 def _nul_row(record: list[str], columns: Columns) -> Row:
+    """A row read back from the CSV written for COPY (cells in `columns.layout`)."""
     own = Columns(tuple(json.loads(record[-1]).values())) if record[-1] else columns
-    return Row(int(record[0]), own.cells(record[1:-1]))
+    cells = dict(zip(columns.layout, record[1:-1], strict=True))
+    return Row(int(record[0]), own.cells([cells[c] for c in RAW_COLUMNS]))
 
 
 async def _lookups(
@@ -296,7 +315,7 @@ async def stage_rows(
             await driver.copy_to_table(
                 "dv_raw",
                 source=source.part(),
-                columns=("row_number", *RAW_COLUMNS, "headers"),
+                columns=("row_number", *columns.layout, "headers"),
                 format="csv",
             )
         with phase("pause"):
