@@ -128,7 +128,7 @@ async def test_rows_staged_in_parts_of_the_raw_table_are_all_staged(
         async def __call__(self) -> None:
             pauses.append(1)
 
-    monkeypatch.setattr(data_value_bulk, "bulk_pacer", lambda session: Counted(0))
+    monkeypatch.setattr(data_value_bulk, "bulk_pacer", lambda *args: Counted(0))
     admin = await login("admin")
     values = [
         {"indicator": "KCB_BHYT", "org_unit": "BN-SONHAI", "period": f"{y}{m:02d}", "value": y + m}
@@ -146,3 +146,24 @@ async def test_rows_staged_in_parts_of_the_raw_table_are_all_staged(
     r = await client.put(URL, headers=admin, json={"values": values})
     errors = assert_problem(r, 422)["errors"]
     assert [(e["row"], e["code"]) for e in errors] == [(151, "not_a_number")]
+
+
+@pytest.mark.parametrize(("looks", "pauses"), [([True, False], False), ([True, True], True)])
+async def test_a_bulk_write_pauses_only_when_a_second_look_still_finds_people(
+    monkeypatch: pytest.MonkeyPatch, looks: list[bool], pauses: bool
+) -> None:
+    """A poll of the uploader's own job caught running at one check (gone 20 ms later) does
+    not pause the upload; people still at work a moment later do."""
+    from api import pacing
+    from api.services import bulk_pacing
+
+    seen = list(looks)
+
+    async def busy() -> bool:
+        return seen.pop(0)
+
+    monkeypatch.setattr(pacing, "bulk_pacer", lambda session, api: pacing.Pacer(3.0, busy=busy))
+    pace = bulk_pacing.bulk_pacer(None, "healthplan")  # type: ignore[arg-type]
+    assert pace.busy is not None
+    assert await pace.busy() is pauses
+    assert seen == []

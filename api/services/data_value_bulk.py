@@ -27,9 +27,11 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.access import Principal
+from api.db import API_APPLICATION_NAME
 from api.models import DEFAULT_OPTION
-from api.pacing import Pacer, bulk_pacer
+from api.pacing import Pacer
 from api.periods import PeriodError, parse
+from api.services.bulk_pacing import bulk_pacer
 from api.services.data_value_conflicts import left_conflicts
 from api.services.data_value_rows import (
     ACCEPTORS,
@@ -309,7 +311,7 @@ async def stage_rows(
     connection = await session.connection()
     driver = (await connection.get_raw_connection()).driver_connection
     assert driver is not None
-    pace = bulk_pacer(session)
+    pace = bulk_pacer(session, API_APPLICATION_NAME)
     while not source.done:
         with phase("copy_raw"):
             await driver.copy_to_table(

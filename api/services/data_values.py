@@ -20,12 +20,11 @@ from typing import Any
 from sqlalchemy import BindParameter, TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api import pacing
 from api.access import Principal
 from api.db import API_APPLICATION_NAME
 from api.numbers import DATA_VALUE
 from api.pacing import PEOPLE_RECENT, Pacer
-from api.services import audit, data_value_apply
+from api.services import audit, bulk_pacing, data_value_apply
 from api.services.data_value_apply import refresh_statistics
 from api.services.data_value_bulk import stage_rows
 from api.services.data_value_rows import (
@@ -88,8 +87,8 @@ APPLY_CHUNK = 2_500
 
 
 def bulk_pacer(session: AsyncSession) -> Pacer:
-    """pacing.bulk_pacer, yielding to this module's API_APPLICATION_NAME."""
-    return pacing.bulk_pacer(session, API_APPLICATION_NAME)
+    """bulk_pacing.bulk_pacer, yielding to this module's API_APPLICATION_NAME."""
+    return bulk_pacing.bulk_pacer(session, API_APPLICATION_NAME)
 
 
 # A few rows (a form's autosave, one API call) skip the staging table: creating, filling and
