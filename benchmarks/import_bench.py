@@ -59,11 +59,96 @@ def run(cmd: list[str], env: dict[str, str]) -> None:
     subprocess.run(cmd, env=env, cwd=ROOT, check=True, capture_output=True)
 
 
-def setup_database(url: str, env: dict[str, str]) -> None:
-    """A fresh benchmark database: migrated, with the demo data (the province BN)."""
+def setup_database(url: str, env: dict[str, str], *, catalogue: bool = True) -> None:
+    """A fresh benchmark database: migrated, with the demo data (the province BN) and, with
+    `catalogue`, the generated units and indicators inserted directly."""
     asyncio.run(prepare(url))
     run([sys.executable, "-m", "api.cli", "migrate"], env)
     run([sys.executable, "-m", "api.cli", "load-demo"], env)
+    if catalogue:
+        asyncio.run(seed_catalogue_directly(url))
+
+
+async def seed_catalogue_directly(url: str) -> None:
+    """1 100 communes under one province, 200 count indicators, inserted directly (the load
+    and read benchmarks, whose servers start with them)."""
+    conn = await asyncpg.connect(url)
+    root = await conn.fetchrow("SELECT id, path FROM org_unit WHERE code = 'BN'")
+    units = []
+    for i in range(UNITS):
+        uid = uuid.uuid4()
+        units.append(
+            (
+                uid,
+                f"BX-{i:04d}",
+                f"Xã thử {i}",
+                f"xa thu {i} | bx-{i:04d}",
+                "commune",
+                root["id"],
+                root["path"] + uid.hex + "/",
+                1,
+                True,
+                1,
+            )
+        )
+    await conn.copy_records_to_table(
+        "org_unit",
+        records=units,
+        columns=[
+            "id",
+            "code",
+            "name",
+            "search_name",
+            "type",
+            "parent_id",
+            "path",
+            "level",
+            "active",
+            "version",
+        ],
+    )
+    indicators = [
+        (
+            uuid.uuid4(),
+            f"BI_{i:03d}",
+            f"Chỉ số thử {i}",
+            f"chi so thu {i}",
+            "activity",
+            "count",
+            1,
+            "higher",
+            0,
+            "sum",
+            False,
+            "[]",
+            True,
+            1,
+        )
+        for i in range(INDICATORS)
+    ]
+    await conn.copy_records_to_table(
+        "indicator",
+        records=indicators,
+        columns=[
+            "id",
+            "code",
+            "name_vi",
+            "search_name",
+            "kind",
+            "value_type",
+            "factor",
+            "direction",
+            "decimals",
+            "aggregation",
+            "allow_numerator_above_denominator",
+            "categories",
+            "active",
+            "version",
+        ],
+    )
+    await conn.execute("UPDATE org_unit SET created_at = now(), updated_at = now()")
+    await conn.execute("UPDATE indicator SET created_at = now(), updated_at = now()")
+    await conn.close()
 
 
 def seed_catalogue(base: str, token: str) -> float:
@@ -294,7 +379,7 @@ def main() -> None:
     }
     print(f"this machine: {machine_speed():.0f} ms for a fixed pure-Python loop (lower is faster)")
     print(f"preparing {url} ...")
-    setup_database(url, env)
+    setup_database(url, env, catalogue=False)
     work = Path(tempfile.mkdtemp(prefix="hp-bench-"))
     first, changed = work / "values.csv", work / "values-10pct.csv"
     n = write_csv(first, args.values)
