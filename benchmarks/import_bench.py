@@ -3,8 +3,9 @@ raw PostgreSQL COPY of the same rows into the same table.
 
     .venv/bin/python benchmarks/import_bench.py [--values 1100000] [--database-url URL]
 
-It creates its own database (healthplan_bench by default; dropped and recreated), a province
-of 1 100 communes and 200 count indicators, writes the CSV to a temporary folder, starts
+It creates its own database (healthplan_bench by default; dropped and recreated) with the
+demo data, then a province's 1 100 communes and 200 count indicators through
+POST /imports/org_units and /imports/indicators, writes the CSV to a temporary folder, starts
 `healthplan serve` and one `healthplan worker`, then times: the first import, a re-import of
 the same file (every value unchanged) and a re-import with 10 % of the values changed. The
 floor is measured in the same run, as issue 21 asks: `psql \\copy` of the same rows,
@@ -17,7 +18,10 @@ memory (VmHWM).
 import argparse
 import asyncio
 import calendar
+import contextlib
 import csv
+import io
+import json
 import math
 import os
 import random
@@ -28,6 +32,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
@@ -54,17 +59,19 @@ def run(cmd: list[str], env: dict[str, str]) -> None:
     subprocess.run(cmd, env=env, cwd=ROOT, check=True, capture_output=True)
 
 
-def setup_database(url: str, env: dict[str, str]) -> None:
-    """A fresh benchmark database: migrated, the demo data, the generated units and
-    indicators."""
+def setup_database(url: str, env: dict[str, str], *, catalogue: bool = True) -> None:
+    """A fresh benchmark database: migrated, with the demo data (the province BN) and, with
+    `catalogue`, the generated units and indicators inserted directly."""
     asyncio.run(prepare(url))
     run([sys.executable, "-m", "api.cli", "migrate"], env)
     run([sys.executable, "-m", "api.cli", "load-demo"], env)
-    asyncio.run(seed_catalogue(url))
+    if catalogue:
+        asyncio.run(seed_catalogue_directly(url))
 
 
-async def seed_catalogue(url: str) -> None:
-    """1 100 communes under one province, 200 count indicators, inserted directly."""
+async def seed_catalogue_directly(url: str) -> None:
+    """1 100 communes under one province, 200 count indicators, inserted directly (the load
+    and read benchmarks, whose servers start with them)."""
     conn = await asyncpg.connect(url)
     root = await conn.fetchrow("SELECT id, path FROM org_unit WHERE code = 'BN'")
     units = []
@@ -144,6 +151,29 @@ async def seed_catalogue(url: str) -> None:
     await conn.close()
 
 
+def seed_catalogue(base: str, token: str) -> float:
+    """1 100 communes under the province BN and 200 count indicators, as an integrator makes
+    them: a CSV each through POST /imports/org_units and /imports/indicators (issue 21).
+    Returns the seconds both took."""
+    units = io.StringIO()
+    out = csv.writer(units, lineterminator="\n")
+    out.writerow(["code", "name", "type", "parent_code"])
+    out.writerows([f"BX-{i:04d}", f"Xã thử {i}", "commune", "BN"] for i in range(UNITS))
+    indicators = io.StringIO()
+    out = csv.writer(indicators, lineterminator="\n")
+    out.writerow(["code", "name_vi", "kind", "value_type", "aggregation"])
+    out.writerows(
+        [f"BI_{i:03d}", f"Chỉ số thử {i}", "activity", "count", "sum"] for i in range(INDICATORS)
+    )
+    started = time.perf_counter()
+    for resource, content in (("org_units", units), ("indicators", indicators)):
+        job = upload(base, token, resource, content.getvalue().encode(), f"{resource}.csv")
+        want = UNITS if resource == "org_units" else INDICATORS
+        if job["counts"]["created"] != want:
+            raise SystemExit(f"{resource}: created {job['counts']} of {want}")
+    return time.perf_counter() - started
+
+
 def periods_for(values: int) -> list[str]:
     count = max(1, -(-values // (UNITS * INDICATORS)))
     return [f"{2020 + m // 12}{m % 12 + 1:02d}" for m in range(count)]
@@ -162,7 +192,9 @@ def machine_speed() -> float:
     return best
 
 
-def write_csv(path: Path, values: int, *, change: float = 0.0, seed: int = 1) -> int:
+def write_csv(
+    path: Path, values: int, *, change: float = 0.0, bad: float = 0.0, seed: int = 1
+) -> int:
     rng = random.Random(seed)
     written = 0
     with path.open("w", newline="", encoding="utf-8") as f:
@@ -189,9 +221,12 @@ def write_csv(path: Path, values: int, *, change: float = 0.0, seed: int = 1) ->
                     value = (u * 7 + i * 13 + int(period)) % 997
                     if change and rng.random() < change:
                         value += 1000
-                    out.writerow(
-                        [f"BI_{i:03d}", period, f"BX-{u:04d}", "", "", value, "", "", "", "false"]
-                    )
+                    row = [f"BI_{i:03d}", period, f"BX-{u:04d}", "", "", value, "", "", "", "false"]
+                    if bad and rng.random() < bad:
+                        # One bad cell of four kinds: unknown indicator, period, unit; a word.
+                        kind = rng.randrange(4)
+                        row[(0, 1, 2, 5)[kind]] = ("BI_999", "202013", "BX-9999", "nhiều")[kind]
+                    out.writerow(row)
                     written += 1
     return written
 
@@ -206,18 +241,32 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def upload(base: str, token: str, path: Path) -> float:
-    started = time.perf_counter()
-    with path.open("rb") as f:
-        r = httpx.post(
-            f"{base}/api/v1/imports/data_values",
-            headers={"Authorization": f"Bearer {token}"},
-            files={"file": (path.name, f, "text/csv")},
-            timeout=600,
-        )
+def phases_logged(log: Path, seen: int) -> list[str]:
+    """The importer's phase lines (api.import_phases, INFO) in the worker's log after the
+    first `seen`."""
+    found = []
+    for line in log.read_text().splitlines():
+        with contextlib.suppress(ValueError):  # JSON logs (LOG_JSON) or plain ones
+            record = json.loads(line)
+            line = record.get("msg") or record.get("message") or ""
+        if "phases:" in line:
+            found.append(line.split("phases:", 1)[1].strip())
+    return found[seen:]
+
+
+def upload(
+    base: str, token: str, resource: str, content: bytes, name: str, expect: str = "succeeded"
+) -> dict[str, Any]:
+    """POST a file to /imports/{resource}, polled to its end; the job."""
+    r = httpx.post(
+        f"{base}/api/v1/imports/{resource}",
+        headers={"Authorization": f"Bearer {token}"},
+        files={"file": (name, content, "text/csv")},
+        timeout=600,
+    )
     if r.status_code not in (200, 202):
         raise SystemExit(f"upload refused: {r.status_code} {r.text[:500]}")
-    job = r.json()
+    job: dict[str, Any] = r.json()
     while job["status"] in ("queued", "running"):
         time.sleep(0.5)
         job = httpx.get(
@@ -225,9 +274,16 @@ def upload(base: str, token: str, path: Path) -> float:
             headers={"Authorization": f"Bearer {token}"},
             timeout=60,
         ).json()
-    elapsed = time.perf_counter() - started
-    if job["status"] != "succeeded":
+    if job["status"] != expect:
         raise SystemExit(f"import {job['status']}: {job.get('error')} {job['conflicts'][:3]}")
+    return job
+
+
+def timed_upload(base: str, token: str, path: Path, expect: str = "succeeded") -> float:
+    """The values file through POST /imports/data_values, polled to its end: seconds."""
+    started = time.perf_counter()
+    job = upload(base, token, "data_values", path.read_bytes(), path.name, expect)
+    elapsed = time.perf_counter() - started
     print(f"    counts {job['counts']}")
     return elapsed
 
@@ -305,6 +361,12 @@ def main() -> None:
         ),
     )
     parser.add_argument("--port", type=int, default=8097)
+    parser.add_argument(
+        "--bad-rows",
+        type=float,
+        default=0.0,
+        help="also time a file with this share of bad rows (refused), e.g. 0.1",
+    )
     args = parser.parse_args()
     url = args.database_url
     env = {
@@ -317,7 +379,7 @@ def main() -> None:
     }
     print(f"this machine: {machine_speed():.0f} ms for a fixed pure-Python loop (lower is faster)")
     print(f"preparing {url} ...")
-    setup_database(url, env)
+    setup_database(url, env, catalogue=False)
     work = Path(tempfile.mkdtemp(prefix="hp-bench-"))
     first, changed = work / "values.csv", work / "values-10pct.csv"
     n = write_csv(first, args.values)
@@ -327,10 +389,12 @@ def main() -> None:
     server = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--port", str(args.port)], env=env, cwd=ROOT
     )
+    worker_log = work / "worker.log"
     worker = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "worker", "--queue", "imports", "--concurrency", "1"],
-        env=env,
+        env={**env, "LOG_LEVEL": "INFO"},
         cwd=ROOT,
+        stderr=worker_log.open("w"),
     )
     base = f"http://127.0.0.1:{args.port}"
     try:
@@ -343,18 +407,34 @@ def main() -> None:
         token = httpx.post(
             f"{base}/api/v1/auth/token", data={"username": "admin", "password": "healthplan"}
         ).json()["access_token"]
+        seconds = seed_catalogue(base, token)
+        print(f"  {UNITS} communes and {INDICATORS} indicators through /imports: {seconds:.1f} s")
         resolved = work / "resolved.tsv"
         asyncio.run(resolved_file(url, first, resolved))
         floor = floor_copy(url, resolved)
         print(f"  floor (psql \\copy into a copy of data_value): {floor:.1f} s  {load()}")
         results: dict[str, tuple[float, str]] = {}
+        phases: list[str] = []
         for label, path in (
             ("first import", first),
             ("re-import, unchanged", first),
             ("re-import, 10 % changed", changed),
         ):
             print(f"  {label} ...")
-            results[label] = (upload(base, token, path), load())
+            results[label] = (timed_upload(base, token, path), load())
+            for line in phases_logged(worker_log, len(phases)):
+                phases.append(f"{label}: {line}")
+                print(f"    phases (s): {line}")
+        if args.bad_rows:
+            bad = work / "values-bad.csv"
+            write_csv(bad, args.values, bad=args.bad_rows, seed=2)
+            label = f"file with {args.bad_rows:.0%} bad rows (refused)"
+            print(f"  {label} ...")
+            seconds = timed_upload(base, token, bad, "rejected")
+            print(f"    {seconds:.1f} s  {load()}")
+            for line in phases_logged(worker_log, len(phases)):
+                phases.append(f"{label}: {line}")
+                print(f"    phases (s): {line}")
         again = floor_copy(url, resolved)
         print()
         print(
@@ -370,6 +450,9 @@ def main() -> None:
                 f"{seconds / floor:4.1f}× floor (goal ≤ {goals[label]}×)  {during}"
             )
         print(f"worker peak memory (VmHWM): {peak_rss_mb(worker.pid):.0f} MB")
+        print("where the worker's time went, by phase (seconds; api.import_phases):")
+        for line in phases:
+            print(f"  {line}")
     finally:
         for proc in (worker, server):
             proc.terminate()

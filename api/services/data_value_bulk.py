@@ -18,18 +18,25 @@ SQL path passes on, and a clean file of plain numbers is never judged row by row
 import csv
 import io
 import json
-from collections.abc import AsyncIterator, Iterator
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.access import Principal
+from api.db import API_APPLICATION_NAME
 from api.models import DEFAULT_OPTION
-from api.pacing import bulk_pacer
+from api.pacing import Pacer
 from api.periods import PeriodError, parse
+from api.services.bulk_pacing import bulk_pacer
+from api.services.data_value_conflicts import left_conflicts
 from api.services.data_value_rows import (
     ACCEPTORS,
+    RAW_COLUMNS,
+    SPACE,
     STATUSES,
     TRUE,
     WRITERS,
@@ -40,24 +47,11 @@ from api.services.data_value_rows import (
     stage,
     validate_row,
 )
+from api.services.import_phases import phase
 from api.services.imports import MAX_CONFLICTS_KEPT, Outcome, Progress
 from api.tabular import Row
 from api.text import nfc
 
-# The staging columns of the raw cells, in the order COPY receives them.
-RAW_COLUMNS = (
-    "indicator",
-    "org_unit",
-    "period",
-    "option",
-    "numerator",
-    "denominator",
-    "value",
-    "text_value",
-    "comment",
-    "status",
-    "deleted",
-)
 COPY_BUFFER = 1 << 18
 COPY_PART = 100_000
 # Rows handed back to the row validator are read back in parts of this many.
@@ -77,11 +71,6 @@ LOOKUPS = {
     "dv_deleted": "raw text PRIMARY KEY, deleted boolean",
 }
 
-# The characters str.strip() removes: a cell starting or ending with one is not vouched for.
-_SPACE = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
-    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
 # Numbers parse_decimal reads as PostgreSQL does: an integer, or one dot and one or two
 # decimals ("1.234" is Vietnamese for 1234; anything else goes to the row validator).
 _PLAIN_NUMBER = r"^-?[0-9]{1,17}(\.[0-9]{1,2})?$"
@@ -107,8 +96,8 @@ WHERE r.headers = ''
   AND coalesce(r.text_value, '') = ''
   AND (coalesce(r.comment, '') = ''
        OR (length(r.comment) <= 2000 AND r.comment IS NFC NORMALIZED
-           AND left(r.comment, 1) NOT IN ({", ".join(f"chr({ord(c)})" for c in _SPACE)})
-           AND right(r.comment, 1) NOT IN ({", ".join(f"chr({ord(c)})" for c in _SPACE)})))
+           AND left(r.comment, 1) NOT IN ({", ".join(f"chr({ord(c)})" for c in SPACE)})
+           AND right(r.comment, 1) NOT IN ({", ".join(f"chr({ord(c)})" for c in SPACE)})))
   AND CASE
     WHEN dl.deleted THEN coalesce(r.value, '') = '' OR r.value ~ '{_PLAIN_NUMBER}'
     WHEN i.value_type = 'count' THEN r.value ~ '{_COUNT}'
@@ -118,6 +107,11 @@ WHERE r.headers = ''
         OR CAST(r.value AS numeric) BETWEEN 0 AND 100
     ELSE i.value_type IN ('number', 'rate', 'currency')
   END"""
+
+# A part of dv_raw by its blocks (a TID range scan).
+_PART = "\n  AND r.ctid >= CAST(:lo AS tid) AND r.ctid < CAST(:hi AS tid)"
+STAGE_PART = 10_000
+IDLE_PARTS = 8
 
 # Rows the statement above left for the row validator, set apart once, read back in parts.
 LEFT_SQL = f"""
@@ -141,6 +135,13 @@ class Columns:
                 chosen[name] = header
         self.chosen = chosen
         self.order = [chosen.get(c) for c in RAW_COLUMNS]
+        # The order COPY receives a row's cells in: the columns these headers name, then the
+        # others (empty), so that a row with these headers is written by one itemgetter.
+        present = [c for c in RAW_COLUMNS if c in chosen]
+        self.layout = (*present, *(c for c in RAW_COLUMNS if c not in chosen))
+        self.empty = ("",) * (len(RAW_COLUMNS) - len(present))
+        picked = [chosen[c] for c in present]
+        self.getter = itemgetter(*picked) if len(picked) > 1 else lambda c: (c[picked[0]],)
 
     def cells(self, raw: list[Any]) -> dict[str, str]:
         """A row's cells read back from dv_raw as the reader gave them (its known columns)."""
@@ -168,19 +169,28 @@ class _Source:
     async def part(self) -> AsyncIterator[bytes]:
         buffer = io.StringIO()
         writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
-        reference = self.columns.chosen
+        columns = self.columns
+        reference, headers, layout = columns.chosen, columns.headers, columns.layout
+        # A row with the first row's headers (nearly all): its cells, none of the first row's
+        # columns' empty cells, an empty `headers`.
+        getter, tail = columns.getter, (*columns.empty, "")
+        write = writer.writerow
         outcome, known = self.outcome, self.known
         end = outcome.rows + COPY_PART
         for row in self.rows:
             cells = row.cells
             keys = tuple(cells)
-            own = known.get(keys)
-            if own is None:
-                own = known[keys] = Columns(keys)
-            line: list[Any] = [row.number]
-            line += [cells[h] if h is not None else "" for h in own.order]
-            line.append("" if own.chosen == reference else json.dumps(own.chosen))
-            writer.writerow(line)
+            if keys == headers:
+                write((row.number, *getter(cells), *tail))
+            else:
+                own = known.get(keys)
+                if own is None:
+                    own = known[keys] = Columns(keys)
+                chosen = own.chosen
+                line: list[Any] = [row.number]
+                line += [cells[chosen[c]] if c in chosen else "" for c in layout]
+                line.append("" if chosen == reference else json.dumps(chosen))
+                write(line)
             outcome.rows += 1
             if outcome.rows % 5000 == 0:
                 await self.progress(outcome.rows)
@@ -211,8 +221,10 @@ class _Source:
 
 
 def _nul_row(record: list[str], columns: Columns) -> Row:
+    """A row read back from the CSV written for COPY (cells in `columns.layout`)."""
     own = Columns(tuple(json.loads(record[-1]).values())) if record[-1] else columns
-    return Row(int(record[0]), own.cells(record[1:-1]))
+    cells = dict(zip(columns.layout, record[1:-1], strict=True))
+    return Row(int(record[0]), own.cells([cells[c] for c in RAW_COLUMNS]))
 
 
 async def _lookups(
@@ -299,25 +311,25 @@ async def stage_rows(
     connection = await session.connection()
     driver = (await connection.get_raw_connection()).driver_connection
     assert driver is not None
-    pace = bulk_pacer(session)
+    pace = bulk_pacer(session, API_APPLICATION_NAME)
     while not source.done:
-        await driver.copy_to_table(
-            "dv_raw",
-            source=source.part(),
-            columns=("row_number", *RAW_COLUMNS, "headers"),
-            format="csv",
-        )
-        await pace()
+        with phase("copy_raw"):
+            await driver.copy_to_table(
+                "dv_raw",
+                source=source.part(),
+                columns=("row_number", *columns.layout, "headers"),
+                format="csv",
+            )
+        with phase("pause"):
+            await pace()
     nul_rows = source.nul_rows
     await progress(outcome.rows)
-    await session.execute(text("ANALYZE dv_raw"))
-    await _lookups(session, catalog, actor, default_status=default_status, cutoff=cutoff)
+    with phase("lookups"):
+        await session.execute(text("ANALYZE dv_raw"))
+        await _lookups(session, catalog, actor, default_status=default_status, cutoff=cutoff)
     # Its many conditions make the planner expect one row of dv_raw and loop over every
     # lookup for each row (47 s for 110 000): hash joins, each lookup read once.
-    await session.execute(text("SET LOCAL enable_nestloop = off"))
-    result = await session.execute(text(FAST_STAGE_SQL), {"default": DEFAULT_OPTION})
-    await session.execute(text("SET LOCAL enable_nestloop = on"))
-    fast = int(getattr(result, "rowcount", 0) or 0)
+    fast = await _stage_vouched(session, outcome.rows, pace)
     # Conflicts of the rows left, gathered apart and given in row order (rows with NUL first
     # and the rest after would otherwise be out of order).
     found = Outcome()
@@ -334,18 +346,68 @@ async def stage_rows(
         await session.execute(text("DROP TABLE IF EXISTS dv_left"))
         await session.execute(text(LEFT_SQL))
         await session.execute(text("CREATE INDEX ON dv_left (row_number)"))
-        after = 0
-        while part := (await session.execute(text(LEFT_PART_SQL), {"after": after})).all():
-            for number, *raw, headers in part:
-                own = Columns(tuple(json.loads(headers).values())) if headers else columns
-                item = check(Row(number, own.cells(raw)))
-                if item is not None and not found.conflicts_total:
-                    left.append(item)
-            after = part[-1][0]
-            if len(left) >= FALLBACK_BATCH:
-                await stage(session, left)
-                left = []
+        with phase("conflicts_sql"):
+            listed, total = await left_conflicts(
+                session, catalog, actor, columns.chosen, cutoff=cutoff
+            )
+        found.conflicts.extend(listed)
+        found.conflicts_total += total
+        # None: the rows left are good ones the SQL path does not stage itself.
+        if not found.conflicts_total:
+            with phase("fallback"):
+                left = await _stage_left(session, columns, check)
     room = MAX_CONFLICTS_KEPT - len(outcome.conflicts)
     outcome.conflicts.extend(sorted(found.conflicts, key=lambda c: c.row or 0)[:room])
     outcome.conflicts_total += found.conflicts_total
+    return left
+
+
+async def _stage_vouched(session: AsyncSession, rows: int, pace: Pacer) -> int:
+    """FAST_STAGE_SQL over dv_raw in parts of its blocks (COPY wrote them in row order), a
+    pause between parts while people are served: one statement over a million rows held a
+    core for 5 s. Parts of STAGE_PART rows, eight times that while nobody is served. The
+    number of rows staged."""
+    blocks = int(
+        await session.scalar(
+            text("SELECT pg_relation_size('dv_raw') / current_setting('block_size')::int")
+        )
+        or 0
+    )
+    per_part = max(1, STAGE_PART * blocks // max(rows, 1))
+    sql = text(FAST_STAGE_SQL + _PART)
+    staged, start, size = 0, 0, per_part
+    pace.since = time.perf_counter()  # the pause after a part is in proportion to it alone
+    # Its many conditions make the planner expect one row of dv_raw and loop over every
+    # lookup for each row (47 s for 110 000): hash joins, each lookup read once.
+    await session.execute(text("SET LOCAL enable_nestloop = off"))
+    while start <= blocks:
+        bounds = {"default": DEFAULT_OPTION, "lo": (start, 0), "hi": (start + size, 0)}
+        with phase("stage_sql"):
+            result = await session.execute(sql, bounds)
+        staged += int(getattr(result, "rowcount", 0) or 0)
+        start += size
+        if start <= blocks:
+            with phase("pause"):
+                await pace()
+            size = per_part if pace.waited else per_part * IDLE_PARTS
+    await session.execute(text("SET LOCAL enable_nestloop = on"))
+    return staged
+
+
+async def _stage_left(
+    session: AsyncSession, columns: Columns, check: Callable[[Row], Staged | None]
+) -> list[Staged]:
+    """The rows of dv_left through the row validator, staged; the last part returned."""
+    left: list[Staged] = []
+    after = 0
+    while part := (await session.execute(text(LEFT_PART_SQL), {"after": after})).all():
+        for number, *raw, headers in part:
+            own = Columns(tuple(json.loads(headers).values())) if headers else columns
+            item = check(Row(number, own.cells(raw)))
+            if item is not None:
+                left.append(item)
+        after = part[-1][0]
+        if len(left) >= FALLBACK_BATCH:
+            await stage(session, left)
+            left = []
     return left

@@ -416,3 +416,24 @@ async def replace_options(
         "start": period.start,
         "end": period.end,
     }
+
+
+# The staging columns of the raw cells, in the order COPY receives them.
+RAW_COLUMNS = (
+    "indicator",
+    "org_unit",
+    "period",
+    "option",
+    "numerator",
+    "denominator",
+    "value",
+    "text_value",
+    "comment",
+    "status",
+    "deleted",
+)
+# The characters str.strip() removes: a cell starting or ending with one is not vouched for.
+SPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
