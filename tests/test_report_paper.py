@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from api.models import Indicator
-from api.services.compilation import _option_names
 from api.services.report_layout import MOTTO, plain_title
+from api.services.request_indicators import option_names as _option_names
 from api.text import fold
-from tests.conftest import Login
+from tests.conftest import Login, unit_id
 from tests.reporting import REQUESTS, SUBMISSIONS, if_match, seed_request, submission_of
 
 FONTS = Path(__file__).resolve().parent.parent / "api" / "fonts"
@@ -341,3 +341,48 @@ async def test_a_unit_report_without_recipients_goes_to_the_requester(
     doc = Document(io.BytesIO(r.content))
     recipients = [p.text for p in doc.tables[1].rows[0].cells[0].paragraphs]
     assert recipients == ["Nơi nhận:", "- Sở Y tế (b/c);", "- Lưu: VT."]
+
+
+async def test_a_unit_report_names_its_disaggregated_values_in_vietnamese(
+    client: httpx.AsyncClient, login: Login
+) -> None:
+    """A unit's split values read "Chiều cao … (Nam)", not "(male)", on screen (option_name)
+    and on paper, as the compiled report's do."""
+    manager, reporter = await login("syt.kehoach"), await login("lucngan.baocao")
+    body = {
+        "requester_id": await unit_id(client, manager, "BN-SYT"),
+        "title": "Báo cáo chiều cao thanh niên",
+        "period": "2026",
+        "due_date": "2027-01-15",
+        "indicators": ["CC18"],
+        "units": {"unit_ids": [await unit_id(client, manager, "BN-LUCNGAN")]},
+    }
+    r = await client.post(REQUESTS, json=body, headers=manager)
+    assert r.status_code == 201, r.text
+    r = await client.post(f"{REQUESTS}/{r.json()['id']}/open", headers=if_match(manager, 1))
+    assert r.status_code == 200, r.text
+    sub = await submission_of(client, reporter, r.json()["id"], "BN-LUCNGAN")
+    r = await client.patch(
+        f"{SUBMISSIONS}/{sub['id']}",
+        json={
+            "values": [
+                {"indicator": "CC18", "option": "male", "value": "168,2"},
+                {"indicator": "CC18", "option": "female", "value": "157,9"},
+            ]
+        },
+        headers=if_match(reporter, sub["version"]),
+    )
+    assert r.status_code == 200, r.text
+    r = await client.get(f"{SUBMISSIONS}/{sub['id']}", headers=reporter)
+    named = {(v["option"], v["option_name"]) for v in r.json()["values"]}
+    assert {("male", "Nam"), ("female", "Nữ")} <= named
+    r = await client.get(
+        f"{SUBMISSIONS}/{sub['id']}/download", params={"format": "docx"}, headers=reporter
+    )
+    assert r.status_code == 200, r.text
+    cells = {
+        c.text for t in Document(io.BytesIO(r.content)).tables for row in t.rows for c in row.cells
+    }
+    name = "Chiều cao trung bình của thanh niên 18 tuổi"
+    assert {f"{name} (Nam)", f"{name} (Nữ)"} <= cells
+    assert not any("(male)" in c or "(female)" in c for c in cells)

@@ -126,6 +126,10 @@ class TaskRow(Schema):
 class ValueRow(Schema):
     indicator: IndicatorRef
     option: str
+    option_name: str = Field(
+        description='Tên phân tổ theo chỉ số ("Nam", "Nội trú"); "Tổng" bên các phân tổ; '
+        "rỗng khi không phân tổ"
+    )
     numerator: Quantity | None
     denominator: Quantity | None
     value: Quantity | None

@@ -37,7 +37,7 @@ from api.services import audit, report_request_status, report_requests, submissi
 from api.services.analytics import evaluate, targets_for
 from api.services.org_units import check_version
 from api.services.report_layout import plain_title
-from api.services.request_indicators import indicator_ref, indicators_of
+from api.services.request_indicators import indicator_ref, indicators_of, option_names
 from api.text import fold
 
 COMPARATOR_TEXT = {"gte": "≥", "gt": ">", "lte": "≤", "lt": "<", "eq": "=", "approx": "≈"}
@@ -178,7 +178,7 @@ async def compile_request(
     compiled: list[CompiledIndicator] = []
     for ind in indicators:
         options = sorted({opt for (iid, opt) in values if iid == ind.id}) or [DEFAULT_OPTION]
-        option_names = _option_names(ind, options)
+        option_name_of = option_names(ind, options)
         for option in options:
             rows = values.get((ind.id, option), [])
             value, num, den = _combine(ind, rows)
@@ -194,7 +194,7 @@ async def compile_request(
                 CompiledIndicator(
                     indicator=indicator_ref(ind),
                     option=option,
-                    option_name=option_names[option],
+                    option_name=option_name_of[option],
                     value=None if value is None else round(value, max(ind.decimals, 2)),
                     value_text=_format(value, ind),
                     numerator=num,
@@ -268,20 +268,6 @@ def compiled_title(request_title: str) -> str:
     if fold(rest).startswith(("ket qua", "tinh hinh")):
         return f"Tổng hợp {rest[:1].lower()}{rest[1:]}"
     return f"Tổng hợp kết quả: {rest}"
-
-
-def _option_names(ind: Indicator, options: list[str]) -> dict[str, str]:
-    """Each option's name as the indicator's categories give it; the default option is no
-    disaggregation (an empty name), or the total beside disaggregated rows."""
-    names = {
-        str(o["code"]): str(o["name"])
-        for category in ind.categories or []
-        for o in category.get("options", [])
-    }
-    split = any(o != DEFAULT_OPTION for o in options)
-    return {
-        o: ("Tổng" if split else "") if o == DEFAULT_OPTION else names.get(o, o) for o in options
-    }
 
 
 async def default_recipients(

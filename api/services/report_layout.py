@@ -274,7 +274,7 @@ def of_submission(
     if s.values:
         rows = []
         for n, v in enumerate(s.values, start=1):
-            name = v.indicator.name if v.option == "default" else f"{v.indicator.name} ({v.option})"
+            name = f"{v.indicator.name} ({v.option_name})" if v.option_name else v.indicator.name
             ratio = (
                 f"{format_decimal(v.numerator, 0)}/{format_decimal(v.denominator, 0)}"
                 if v.numerator is not None and v.denominator is not None

@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.models import Indicator
+from api.models.indicator import DEFAULT_OPTION
 from api.schemas.report_request import IndicatorRef
 
 # One statement for any number of indicators (an array, not a list of parameters).
@@ -83,3 +84,17 @@ def indicator_ref(ind: Indicator) -> IndicatorRef:
         decimals=ind.decimals,
         factor=ind.factor,
     )
+
+
+def option_names(ind: Indicator, options: list[str]) -> dict[str, str]:
+    """Each option's name as the indicator's categories give it; the default option is no
+    disaggregation (an empty name), or the total beside disaggregated rows."""
+    names = {
+        str(o["code"]): str(o["name"])
+        for category in ind.categories or []
+        for o in category.get("options", [])
+    }
+    split = any(o != DEFAULT_OPTION for o in options)
+    return {
+        o: ("Tổng" if split else "") if o == DEFAULT_OPTION else names.get(o, o) for o in options
+    }

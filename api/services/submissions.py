@@ -30,6 +30,7 @@ from api.models import (
     SubmissionAttachment,
     Task,
 )
+from api.models.indicator import DEFAULT_OPTION
 from api.paging import decode_id_cursor, encode_cursor
 from api.schemas.common import StoredFileRead
 from api.schemas.report_request import OutlineSection
@@ -46,7 +47,7 @@ from api.schemas.submission import (
 from api.services.deadlines import TZ, UNFILED, past_deadline_open
 from api.services.documents import Reference, format_reference
 from api.services.report_requests import plan_ids_in_scope, reference
-from api.services.request_indicators import indicator_ref, indicators_of
+from api.services.request_indicators import indicator_ref, indicators_of, option_names
 from api.services.signers import signing_actions
 from api.services.stored_files import file_read
 
@@ -397,11 +398,14 @@ async def value_rows(session: AsyncSession, sub: Submission) -> list[ValueRow]:
     rows = []
     for ind in indicators:
         found: list[DataValue | None] = [*sorted(by_key.get(ind.id, []), key=lambda d: d.option)]
+        names = option_names(ind, [dv.option for dv in found if dv] or [DEFAULT_OPTION])
         for dv in found or [None]:
+            option = dv.option if dv else DEFAULT_OPTION
             rows.append(
                 ValueRow(
                     indicator=indicator_ref(ind),
-                    option=dv.option if dv else "default",
+                    option=option,
+                    option_name=names[option],
                     numerator=dv.numerator if dv else None,
                     denominator=dv.denominator if dv else None,
                     value=dv.value if dv else None,

@@ -103,7 +103,7 @@ export function CompiledReport({ requestId }: { requestId: string }) {
             <tbody>
               {c.indicators.map((i) => (
                 <tr key={`${i.indicator.code}.${i.option}`}>
-                  <td>{i.indicator.name}{i.option !== "default" ? ` (${i.option})` : ""}</td>
+                  <td>{i.indicator.name}{i.option_name ? ` (${i.option_name})` : ""}</td>
                   <td className="num">{i.value_text ?? ""}</td>
                   <td>{i.target ?? ""}</td>
                   <td>{t.reports.evaluations[i.evaluation] ?? i.evaluation}</td>

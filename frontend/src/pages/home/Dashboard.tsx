@@ -175,7 +175,7 @@ function Indicators({ open }: { open: Request[] }) {
               <tbody>
                 {rows.map(({ ind, r }) => (
                   <tr key={`${r.id}-${ind.indicator.code}-${ind.option}`}>
-                    <td>{ind.indicator.name}{ind.option !== "default" ? ` (${ind.option})` : ""}</td>
+                    <td>{ind.indicator.name}{ind.option_name ? ` (${ind.option_name})` : ""}</td>
                     <td className="num">{ind.value_text ?? ""}</td>
                     <td>{ind.target ?? ""}</td>
                     <td><span className={`badge ${ind.evaluation}`}>{t.home.evaluations[ind.evaluation] ?? ind.evaluation}</span></td>

@@ -87,7 +87,7 @@ export function ValuesTable({ s, pending, refusal, change }: {
               : v.value === null ? null : Number(v.value);
             return (
               <tr key={key} className={bad ? "refused" : undefined}>
-                <td>{v.indicator.name}{v.indicator.unit ? ` (${v.indicator.unit})` : ""}</td>
+                <td>{v.indicator.name}{v.option_name ? ` – ${v.option_name}` : ""}{v.indicator.unit ? ` (${v.indicator.unit})` : ""}</td>
                 <td>{fraction && cell("numerator", t.submission.numerator)}</td>
                 <td>{fraction && cell("denominator", t.submission.denominator)}</td>
                 <td className="num">
