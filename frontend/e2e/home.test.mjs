@@ -103,6 +103,10 @@ test("a viewer is not offered what a viewer cannot do", async () => {
   await page.getByRole("link", { name: "Báo cáo", exact: true }).click();
   await page.getByTestId("request-list").waitFor();
   assert.equal(await page.getByRole("link", { name: "+ Tạo yêu cầu báo cáo" }).count(), 0);
+  // Nothing to upload either: the menu has no "Nhập dữ liệu" for a viewer.
+  await page.getByTestId("who").getByText(/ · /).waitFor();  // the roles are known
+  assert.equal(await page.getByRole("link", { name: "Nhập dữ liệu" }).count(), 0);
+  assert.equal(await page.getByRole("link", { name: "Kiểm tra chữ ký" }).count(), 1);
 });
 
 test("the plan manager may close the request the viewer may not", async () => {

@@ -42,7 +42,7 @@ test("a short page on a phone: one-line header, the page right under the menu", 
   assert.ok(title.y < 130, `the page starts ${title.y}px down`);
   assert.ok((await pageWidth()) <= 390, `page ${await pageWidth()}px wide`);
   // The menu is a strip: every item reachable, none pushing the page wider.
-  await page.getByRole("link", { name: "Nhập dữ liệu" }).scrollIntoViewIfNeeded();
+  await page.getByRole("link", { name: "Kiểm tra chữ ký" }).scrollIntoViewIfNeeded();
   assert.ok((await pageWidth()) <= 390);
 });
 

@@ -6,13 +6,14 @@ import { t } from "../i18n/vi";
 import { queryClient } from "../queryClient";
 
 // Later screens (plans, indicators, reports) add one line each here.
-const NAV = [
+const NAV: { to: string; label: string; roles?: string[] }[] = [
   { to: "/", label: t.nav.home },
   { to: "/org-units", label: t.nav.orgUnits },
   { to: "/plans", label: t.nav.plans },
   { to: "/indicators", label: t.nav.indicators },
   { to: "/reports", label: t.nav.reports },
-  { to: "/imports", label: t.nav.imports },
+  // Only who may write data: a viewer has nothing to upload.
+  { to: "/imports", label: t.nav.imports, roles: ["reporter", "reviewer", "plan_manager", "admin"] },
   { to: "/verify-signatures", label: t.nav.verify },
 ];
 
@@ -50,6 +51,7 @@ export function Layout() {
     return <Navigate to={`/change-password?next=${next}`} replace />;
   }
 
+  const roles = new Set<string>((me.data?.user.roles ?? []).map((g) => g.role));
   const logout = () => {
     tokens.clear();
     navigate("/login", { replace: true });
@@ -71,7 +73,7 @@ export function Layout() {
       </header>
       <nav className="sidenav" aria-label={t.layout.nav}>
         <ul>
-          {NAV.map((item) => (
+          {NAV.filter((item) => !item.roles || item.roles.some((r) => roles.has(r))).map((item) => (
             <li key={item.to}>
               <NavLink to={item.to} end={item.to === "/"}>{item.label}</NavLink>
             </li>
