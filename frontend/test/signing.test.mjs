@@ -56,6 +56,10 @@ test("the signer's name, mode and time as a person reads them", () => {
     verification: "valid", verification_detail: "ok", checked_at: "2026-12-07T07:05:01Z" });
   assert.equal(v.summary(shown), "Hợp lệ · Nguyễn Văn Hùng · KT. · 07/12/2026 14:05");
   assert.equal(v.summary(v.fromFile({ result: "altered", detail: "x" })), "Bị sửa sau khi ký");
+  // The PAdES level travels to the details, from a version and from a received file alike.
+  assert.equal(v.fromVersion({ ...shown, verification: "valid", level: "B-LTA" }).level, "B-LTA");
+  assert.equal(v.fromFile({ result: "valid", detail: "", level: "B-T" }).level, "B-T");
+  assert.equal(shown.level, null);
 });
 
 test("names compare as the server compares them", () => {

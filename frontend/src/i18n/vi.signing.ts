@@ -25,6 +25,13 @@ export const viSigning = {
   subject: "Chứng thư",
   issuer: "Tổ chức cấp",
   serial: "Số hiệu",
+  level: "Mức chữ ký (PAdES)",
+  levels: {
+    "B-B": "B-B (cơ bản)",
+    "B-T": "B-T (có dấu thời gian)",
+    "B-LT": "B-LT (kèm dữ liệu kiểm tra lâu dài)",
+    "B-LTA": "B-LTA (có dấu thời gian lưu trữ)",
+  } as Record<string, string>,
   result: "Kết quả",
   checkedAt: "Kiểm tra lúc",
   panel: {

@@ -27,6 +27,7 @@ export function SignatureLine({ sig }: { sig: Shown }) {
           {sig.issuer && (<><dt>{s.issuer}</dt><dd>{sig.issuer}</dd></>)}
           {sig.serial && (<><dt>{s.serial}</dt><dd><code>{sig.serial}</code></dd></>)}
           {sig.time && (<><dt>{s.time}</dt><dd>{dateTimeVi(sig.time)}</dd></>)}
+          {sig.level && (<><dt>{s.level}</dt><dd>{s.levels[sig.level] ?? sig.level}</dd></>)}
           {sig.checkedAt && (<><dt>{s.checkedAt}</dt><dd>{dateTimeVi(sig.checkedAt)}</dd></>)}
         </dl>
       </details>

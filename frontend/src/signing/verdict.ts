@@ -19,6 +19,8 @@ export interface Shown {
   issuer: string | null;
   serial: string | null;
   checkedAt: string | null;
+  /** The PAdES level the file reached: B-B, B-T (timestamped), B-LT, B-LTA. */
+  level: string | null;
 }
 
 // Worst first: a file with several signatures is as good as its weakest.
@@ -79,11 +81,11 @@ export function sameName(a: string | null | undefined, b: string | null | undefi
 interface VersionSignature {
   signer_mode: string | null; certificate_subject: string; certificate_issuer: string;
   certificate_serial: string; signing_time: string; verification: string;
-  verification_detail: string; checked_at: string;
+  verification_detail: string; checked_at: string; level?: string | null;
 }
 interface FileSignature {
   result: string; detail: string; signer_subject?: string | null; signing_time?: string | null;
-  signer_issuer?: string | null; signer_serial?: string | null;
+  signer_issuer?: string | null; signer_serial?: string | null; level?: string | null;
 }
 
 /** A signature of a report's version (GET …/documents). */
@@ -92,6 +94,7 @@ export function fromVersion(x: VersionSignature): Shown {
     status: worst([x.verification]), name: commonName(x.certificate_subject), mode: x.signer_mode,
     time: x.signing_time, detail: x.verification_detail, subject: x.certificate_subject,
     issuer: x.certificate_issuer, serial: x.certificate_serial, checkedAt: x.checked_at,
+    level: x.level ?? null,
   };
 }
 
@@ -101,6 +104,7 @@ export function fromFile(x: FileSignature): Shown {
     status: worst([x.result]), name: commonName(x.signer_subject), mode: null,
     time: x.signing_time ?? null, detail: x.detail, subject: x.signer_subject ?? null,
     issuer: x.signer_issuer ?? null, serial: x.signer_serial ?? null, checkedAt: null,
+    level: x.level ?? null,
   };
 }
 
