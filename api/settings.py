@@ -121,6 +121,11 @@ class Settings(BaseSettings):
     # token/HSM: <ORG_UNIT_CODE>.pkcs11 (a PKCS#11 URI: pkcs11:token=…;object=…) with its PIN
     # in <ORG_UNIT_CODE>.pin (mode 600, else refused). Unset: no seals (api/services/seals.py).
     signing_seal_dir: Path | None = None
+    # The images a visible signature block shows (docs/signing.md), PNG as Decree 30 asks (a
+    # transparent background), checked when used: a signer's handwritten signature in
+    # SIGNING_IMAGE_DIR/<username>.png, a unit's seal in SIGNING_SEAL_DIR/<ORG_UNIT_CODE>.png
+    # beside its key. Unset or no such file: the block has its text only.
+    signing_image_dir: Path | None = None
     # The PKCS#11 module (.so) of the seals' tokens, e.g. /usr/lib/softhsm/libsofthsm2.so or
     # the HSM vendor's; a seal's URI may name its own (module-path=…).
     signing_pkcs11_module: str | None = None
@@ -141,6 +146,21 @@ class Settings(BaseSettings):
             if key.is_file():
                 return key
         return None
+
+    def signature_image(self, username: str) -> Path | None:
+        """The image of the signer's handwritten signature, when the operator has put one."""
+        return _png(self.signing_image_dir, username)
+
+    def seal_image(self, org_unit_code: str) -> Path | None:
+        """The image of the unit's seal, beside its key, when the operator has put one."""
+        return _png(self.signing_seal_dir, org_unit_code)
+
+
+def _png(folder: Path | None, name: str) -> Path | None:
+    if folder is None or not name or Path(name).name != name or name.startswith("."):
+        return None  # a name that is not one file name never reaches outside the folder
+    path = folder / f"{name}.png"
+    return path if path.is_file() else None
 
 
 @lru_cache

@@ -17,22 +17,22 @@ from cryptography import x509 as cx509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from PIL import Image
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers, timestamps
 from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
 from pyhanko.sign.signers.pdf_signer import PdfTBSDocument, TimestampDSSContentSettings
 from pyhanko.sign.validation import async_validate_pdf_signature, async_validate_pdf_timestamp
-from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from api.errors import InvalidInput
+from api.services import signature_stamp
 
 FIELD = "ChuKy"
 DIGEST = "sha256"
 RESERVED = 24_576  # hex bytes for the CMS: a 4096-bit key, a chain of four, a timestamp
-FONT = Path(__file__).resolve().parent.parent / "fonts" / "LiberationSerif-Regular.ttf"
 Verdict = Literal["valid", "altered", "untrusted", "expired", "revocation_unknown"]
 # What the file carries for the signature (ETSI EN 319 142-1): B-B the signature; B-T with a
 # timestamp; B-LT with the chain's revocation data in the document security store; B-LTA
@@ -92,18 +92,6 @@ def load_chain(items: list[bytes]) -> list[x509.Certificate]:
     return certs
 
 
-def _stamp(signer: str, unit: str) -> TextStampStyle:
-    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
-    from pyhanko.pdf_utils.text import TextBoxStyle
-
-    return TextStampStyle(
-        stamp_text=f"Ký bởi: {signer}\nĐơn vị: {unit}\nThời gian: %(ts)s",
-        timestamp_format="%H:%M:%S %d/%m/%Y",
-        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(FONT)), font_size=9),
-        border_width=1,
-    )
-
-
 def _pdf_signer(
     signer: signers.Signer,
     *,
@@ -113,6 +101,7 @@ def _pdf_signer(
     unit: str,
     reason: str,
     tsa_url: str | None,
+    image: Image.Image | None,
 ) -> signers.PdfSigner:
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD,
@@ -126,7 +115,7 @@ def _pdf_signer(
         meta,
         signer=signer,
         timestamper=timestamps.HTTPTimeStamper(tsa_url) if tsa_url else None,
-        stamp_style=_stamp(name, unit),
+        stamp_style=signature_stamp.style(name, unit, box=box, image=image),
         new_field_spec=fields.SigFieldSpec(FIELD, on_page=page, box=box),
     )
 
@@ -140,11 +129,19 @@ async def prepare(
     name: str,
     unit: str,
     reason: str,
+    image: Image.Image | None = None,
 ) -> Prepared:
     registry = SimpleCertificateStore.from_certs(chain)  # type: ignore[no-untyped-call]
     external = signers.ExternalSigner(chain[0], registry, signature_value=bytes(512))
     pdf_signer = _pdf_signer(
-        external, page=page, box=box, name=name, unit=unit, reason=reason, tsa_url=None
+        external,
+        page=page,
+        box=box,
+        name=name,
+        unit=unit,
+        reason=reason,
+        tsa_url=None,
+        image=image,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     digest, _tbs, output = await pdf_signer.async_digest_doc_for_signing(
@@ -216,11 +213,19 @@ async def seal(
     unit: str,
     reason: str,
     tsa_url: str | None = None,
+    image: Image.Image | None = None,
 ) -> bytes:
     """Sign on the server with an organisation's key (a unit's seal): a PKCS#12 file's, or one
     that stays in a PKCS#11 token (pyHanko's PKCS11Signer)."""
     pdf_signer = _pdf_signer(
-        signer, page=page, box=box, name=name, unit=unit, reason=reason, tsa_url=tsa_url
+        signer,
+        page=page,
+        box=box,
+        name=name,
+        unit=unit,
+        reason=reason,
+        tsa_url=tsa_url,
+        image=image,
     )
     out = await pdf_signer.async_sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)))
     data: bytes = out.getvalue()

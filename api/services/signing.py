@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from asn1crypto import pem as asn1_pem
+from PIL import Image
 from pyhanko.sign.signers import Signer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,6 +37,7 @@ from api.services import (
     report_pdf,
     report_requests,
     seals,
+    signature_image,
 )
 from api.services import submissions as submissions_service
 from api.services.report_layout import ReportLayout, of_compilation
@@ -213,6 +215,7 @@ async def start_session(
     actor.require_write()
     await require_signer(session, actor=actor, issuer=issuer, layout=layout)
     chain = pades.load_chain([_decode_cert(c) for c in certificates])
+    image = signature_image.of_signer(actor.user.username)  # a broken one: 409, nothing made
     doc = await current_version(
         session,
         actor=actor,
@@ -235,6 +238,7 @@ async def start_session(
         name=layout.signer_name or "",
         unit=issuer.name,
         reason=f"Ký {layout.kind.lower()}: {layout.title}"[:200],
+        image=image,
     )
     now = datetime.now(UTC)
     row = SigningSession(
@@ -383,12 +387,18 @@ async def seal(
     issuer = subject.issuer
     actor.require_write()
     await _require_grant(session, actor=actor, issuer=issuer, mode=None)
+    image = signature_image.of_seal(issuer.code)  # a broken one: 409 before the key is opened
     async with seals.seal_signer(issuer) as key:
-        return await _seal_with(session, actor=actor, subject=subject, key=key)
+        return await _seal_with(session, actor=actor, subject=subject, key=key, image=image)
 
 
 async def _seal_with(
-    session: AsyncSession, *, actor: Principal, subject: Subject, key: Signer
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    subject: Subject,
+    key: Signer,
+    image: Image.Image | None,
 ) -> Signature:
     issuer, layout = subject.issuer, subject.layout
     doc = await current_version(
@@ -412,6 +422,7 @@ async def _seal_with(
         unit=issuer.name,
         reason="Đóng dấu của đơn vị",
         tsa_url=get_settings().signing_tsa_url,
+        image=image,
     )
     return await _record_signed(session, actor=actor, doc=doc, signed=signed, mode=None)
 
