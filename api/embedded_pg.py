@@ -140,13 +140,19 @@ def _release(pgdata: Path, gone: int) -> bool:
 
 
 def _alive(pid: int) -> bool:
+    """Whether `pid` still runs: a zombie (killed, not yet reaped by a parent or by an init
+    that is slow to reap, as in some containers) answers signal 0 but uses nothing."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
-    return True
+        pass
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True  # no /proc to ask: signal 0 answered
+    return state != "Z"
 
 
 def watch(owner: int, pgdata: Path) -> None:

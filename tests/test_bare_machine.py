@@ -35,7 +35,7 @@ def processes_of(path: Path) -> list[str]:
     return found
 
 
-def wait_until_gone(path: Path, seconds: float = 30) -> list[str]:
+def wait_until_gone(path: Path, seconds: float = 120) -> list[str]:
     deadline = time.monotonic() + seconds
     while (left := processes_of(path)) and time.monotonic() < deadline:
         time.sleep(0.3)
@@ -296,3 +296,27 @@ def test_make_test_installs_softhsm_before_the_tests() -> None:
     ).stdout.splitlines()
     assert "scripts/ensure-softhsm" in plan
     assert plan.index("scripts/ensure-softhsm") < plan.index(".venv/bin/pytest")
+
+
+def test_a_killed_user_not_yet_reaped_does_not_keep_the_server() -> None:
+    """A user killed outright stays a zombie until its parent (or an init slow to reap, in a
+    container) reaps it; signal 0 still answers for it, yet it uses nothing: the watchdog must
+    count it gone, or the demo's server outlives a SIGKILL."""
+    from api.embedded_pg import _alive
+
+    running = subprocess.Popen(["sleep", "30"])
+    ended = subprocess.Popen(["true"])
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            stat = Path(f"/proc/{ended.pid}/stat").read_text()
+            if stat.rsplit(")", 1)[1].split()[0] == "Z":
+                break
+            time.sleep(0.05)
+        assert _alive(running.pid)
+        assert not _alive(ended.pid)  # a zombie: ended, not reaped
+        os.kill(ended.pid, 0)  # …though signal 0 still finds it
+    finally:
+        running.kill()
+        running.wait()
+        ended.wait()
