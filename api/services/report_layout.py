@@ -143,6 +143,38 @@ def recipient_line(r: str) -> str:
     return f"- {r}" if r.endswith(".") else f"- {r};"
 
 
+TASK_HEADER = [
+    "Đơn vị",
+    "STT",
+    "Tên nhiệm vụ",
+    "Vai trò",
+    "Tình trạng",
+    "Kết quả thực hiện",
+    "Ghi chú",
+]
+
+
+def task_rows(c: Compilation) -> list[list[str]]:
+    """The units' task results as the compiled report's appendix (and its XLSX) lists them."""
+    return [
+        [
+            t.unit,
+            t.number,
+            t.title,
+            role_vi(t.role),
+            TASK_STATUS_VI.get(t.status or "", ""),
+            t.result,
+            t.note,
+        ]
+        for t in c.task_results
+    ]
+
+
+def task_group_rows(c: Compilation) -> set[int]:
+    """The rows of task_rows that are groups ("I", "II"), written bold."""
+    return {n for n, t in enumerate(c.task_results) if t.is_group}
+
+
 def of_compilation(c: Compilation) -> ReportLayout:
     rates = c.status.rates
     appendices = [
@@ -188,28 +220,9 @@ def of_compilation(c: Compilation) -> ReportLayout:
             Appendix(
                 3,
                 "KẾT QUẢ THỰC HIỆN NHIỆM VỤ CỦA CÁC ĐƠN VỊ",
-                [
-                    "Đơn vị",
-                    "STT",
-                    "Tên nhiệm vụ",
-                    "Vai trò",
-                    "Tình trạng",
-                    "Kết quả thực hiện",
-                    "Ghi chú",
-                ],
-                [
-                    [
-                        t.unit,
-                        t.number,
-                        t.title,
-                        role_vi(t.role),
-                        TASK_STATUS_VI.get(t.status or "", ""),
-                        t.result,
-                        t.note,
-                    ]
-                    for t in c.task_results
-                ],
-                bold_rows={n for n, t in enumerate(c.task_results) if t.is_group},
+                TASK_HEADER,
+                task_rows(c),
+                bold_rows=task_group_rows(c),
                 landscape=True,
             )
         )

@@ -12,7 +12,13 @@ from typing import Any
 from api.numbers import format_decimal
 from api.schemas.report import Compilation
 from api.services.deadlines import TZ
-from api.services.report_layout import EVALUATION_VI, STATE_VI, TASK_STATUS_VI, role_vi
+from api.services.report_layout import (
+    EVALUATION_VI,
+    STATE_VI,
+    TASK_HEADER,
+    task_group_rows,
+    task_rows,
+)
 from api.tabular import number_text, safe_cell
 
 DATE_FORMAT = "dd/mm/yyyy"
@@ -105,28 +111,9 @@ def to_xlsx(c: Compilation) -> bytes:
             Table(
                 "Nhiệm vụ",
                 "Kết quả thực hiện nhiệm vụ của các đơn vị",
-                [
-                    "Đơn vị",
-                    "STT",
-                    "Tên nhiệm vụ",
-                    "Vai trò",
-                    "Tình trạng",
-                    "Kết quả thực hiện",
-                    "Ghi chú",
-                ],
-                [
-                    [
-                        t.unit,
-                        t.number,
-                        t.title,
-                        role_vi(t.role),
-                        TASK_STATUS_VI.get(t.status or "", ""),
-                        t.result,
-                        t.note,
-                    ]
-                    for t in c.task_results
-                ],
-                bold_rows={n for n, t in enumerate(c.task_results) if t.is_group},
+                TASK_HEADER,
+                task_rows(c),
+                bold_rows=task_group_rows(c),
             ),
             Table(
                 "Văn bản",
