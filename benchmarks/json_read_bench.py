@@ -16,9 +16,6 @@ baseline line shows those alone). Parsing only: nothing is written to a database
 
 import argparse
 import json
-import os
-import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,6 +24,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from xlsx_read_bench import compare_readers, peak_mb  # noqa: E402
 
 
 def write_set(path: Path, values: int) -> None:
@@ -87,8 +87,7 @@ def child(reader: str, path: Path) -> dict[str, Any]:
     elif reader != "baseline":
         raise SystemExit(f"unknown reader {reader}")
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"reader": reader, "values": count, "seconds": seconds, "peak_mb": peak}
+    return {"reader": reader, "values": count, "seconds": seconds, "peak_mb": peak_mb()}
 
 
 def main() -> None:
@@ -105,26 +104,7 @@ def main() -> None:
     if not path.exists():
         write_set(path, args.values)
     print(f"{path.name}: {path.stat().st_size / 1e6:.1f} MB, {args.values:,} values")
-    print(f"{'reader':<10} {'values':>10} {'seconds':>8} {'values/s':>9} {'peak MB':>8}")
-    for reader in args.readers.split(","):
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", reader, "--file", str(path)],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-            check=False,
-        )
-        if out.returncode:
-            print(f"{reader:<10} failed: {out.stderr.strip().splitlines()[-1:]}")
-            continue
-        r = json.loads(out.stdout.strip().splitlines()[-1])
-        rate = r["values"] / r["seconds"] if r["seconds"] > 0.001 else 0
-        print(
-            f"{reader:<10} {r['values']:>10,} {r['seconds']:>8.1f} {rate:>9,.0f} "
-            f"{r['peak_mb']:>8.0f}",
-            flush=True,
-        )
+    compare_readers(__file__, path, args.readers.split(","), "values")
 
 
 if __name__ == "__main__":

@@ -135,10 +135,16 @@ def main() -> None:
         write_sheet(path, args.rows, args.wide)
         print(f"wrote {path} in {time.perf_counter() - start:.0f} s", flush=True)
     print(f"{path.name}: {path.stat().st_size / 1e6:.1f} MB, {args.rows:,} rows ({shape})")
-    print(f"{'reader':<10} {'rows':>10} {'seconds':>8} {'rows/s':>9} {'peak MB':>8}")
-    for reader in args.readers.split(","):
+    compare_readers(__file__, path, args.readers.split(","), "rows")
+
+
+def compare_readers(script: str, path: Path, readers: list[str], unit: str) -> None:
+    """Run `script --child READER --file path` for each reader, each in a fresh process (its
+    peak memory is its own), and print a line of `unit`s, seconds, `unit`s/s and peak MB."""
+    print(f"{'reader':<10} {unit:>10} {'seconds':>8} {unit + '/s':>9} {'peak MB':>8}")
+    for reader in readers:
         out = subprocess.run(
-            [sys.executable, __file__, "--child", reader, "--file", str(path)],
+            [sys.executable, script, "--child", reader, "--file", str(path)],
             capture_output=True,
             text=True,
             cwd=ROOT,
@@ -149,10 +155,9 @@ def main() -> None:
             print(f"{reader:<10} failed: {out.stderr.strip().splitlines()[-1:]}")
             continue
         r = json.loads(out.stdout.strip().splitlines()[-1])
-        rate = r["rows"] / r["seconds"] if r["seconds"] > 0.001 else 0
+        rate = r[unit] / r["seconds"] if r["seconds"] > 0.001 else 0
         print(
-            f"{reader:<10} {r['rows']:>10,} {r['seconds']:>8.1f} {rate:>9,.0f} "
-            f"{r['peak_mb']:>8.0f}",
+            f"{reader:<10} {r[unit]:>10,} {r['seconds']:>8.1f} {rate:>9,.0f} {r['peak_mb']:>8.0f}",
             flush=True,
         )
 
