@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from api import signing_ca
 from api.services import seals
 from api.settings import get_settings
-from api.signing_client import TokenError, open_pkcs11_token, sign_session
+from api.signing_client import TokenError, open_pkcs11_token
 from tests.conftest import Login, assert_problem
 from tests.reporting import REQUESTS, seed_request
 from tests.softhsm import SoftHsm, softhsm
@@ -138,11 +138,10 @@ async def test_a_signers_token_signs_the_digest_of_a_session(
 ) -> None:
     """CKM_RSA_PKCS over the DigestInfo for an RSA key, CKM_ECDSA (r‖s made DER) for an EC key:
     either way the server embeds a signature that verifies."""
-    from tests.test_signing import _name_the_signer
+    from tests.test_signing import _name_the_signer, _sign_compilation
 
     request = await seed_request(client, await login("syt.thamdinh"))
     await _name_the_signer(client, login, request["id"])
-    signer = await login("syt.pgd")
     wrong = open_pkcs11_token(
         hsm.softhsm.module, token_label=SIGNER_TOKEN, key_label=None, pin="999999"
     )
@@ -152,16 +151,6 @@ async def test_a_signers_token_signs_the_digest_of_a_session(
         hsm.softhsm.module, token_label=label, key_label=None, pin=SIGNER_PIN
     ) as token:
         assert len(token.certificates) == 2  # the signer's, then the CA's, read from the token
-        r = await client.post(
-            f"{REQUESTS}/{request['id']}/compilation/signing-sessions",
-            json={"certificates": token.certificates},
-            headers=signer,
-        )
-        assert r.status_code == 201, r.text
-        started = r.json()
-        r = await client.post(
-            started["complete_url"], json=sign_session(token, started), headers=signer
-        )
-    assert r.status_code == 200, r.text
-    [sig] = r.json()["signatures"]
+        signed = await _sign_compilation(client, login, request["id"], token)
+    [sig] = signed["signatures"]
     assert sig["verification"] == "valid" and "Nguyễn Văn Hùng" in sig["certificate_subject"]

@@ -24,7 +24,7 @@ from api.models import AuditEvent
 from api.services import pades, report_pdf
 from api.services.report_layout import Appendix, ReportLayout
 from api.settings import get_settings
-from api.signing_client import Token, open_token, sign_session
+from api.signing_client import Pkcs11Token, Token, open_token, sign_session
 from tests.conftest import Login, assert_problem
 from tests.reporting import REQUESTS, SUBMISSIONS, seed_request, submission_of
 
@@ -106,7 +106,11 @@ def _inside_a_stream(pdf: bytes) -> int:
 
 
 async def _sign_compilation(
-    client: httpx.AsyncClient, login: Login, request_id: str, token: Token, who: str = "syt.pgd"
+    client: httpx.AsyncClient,
+    login: Login,
+    request_id: str,
+    token: Token | Pkcs11Token,
+    who: str = "syt.pgd",
 ) -> dict[str, Any]:
     signer = await login(who)
     r = await client.post(
