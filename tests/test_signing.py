@@ -112,9 +112,16 @@ async def _sign_compilation(
     token: Token | Pkcs11Token,
     who: str = "syt.pgd",
 ) -> dict[str, Any]:
-    signer = await login(who)
+    return await _sign(client, await login(who), f"{REQUESTS}/{request_id}/compilation", token)
+
+
+async def _sign(
+    client: httpx.AsyncClient, signer: dict[str, str], report_url: str, token: Token | Pkcs11Token
+) -> dict[str, Any]:
+    """The interrupted flow on a report (its compilation's or a unit's URL): a session for the
+    token's chain, the digest signed by the token, the signed version."""
     r = await client.post(
-        f"{REQUESTS}/{request_id}/compilation/signing-sessions",
+        f"{report_url}/signing-sessions",
         json={"certificates": token.certificates},
         headers=signer,
     )
@@ -509,18 +516,8 @@ async def test_a_request_for_signed_reports_takes_them_only_signed(
     unsigned = await client.post(submit, headers={**reporter, "If-Match": f'"{version}"'})
     assert "ký" in assert_problem(unsigned, 409)["detail"]
 
-    token = pki.tokens["sonhai.pct"]  # a certificate for Nguyễn Văn Hải
-    r = await client.post(
-        f"{SUBMISSIONS}/{sub['id']}/signing-sessions",
-        json={"certificates": token.certificates},
-        headers=signer,
-    )
-    assert r.status_code == 201, r.text
-    started = r.json()
-    r = await client.post(
-        started["complete_url"], json=sign_session(token, started), headers=signer
-    )
-    assert r.status_code == 200, r.text
+    # A certificate for Nguyễn Văn Hải.
+    await _sign(client, signer, f"{SUBMISSIONS}/{sub['id']}", pki.tokens["sonhai.pct"])
 
     # An edit after signing must be signed again...
     r = await client.patch(
